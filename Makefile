@@ -1,0 +1,39 @@
+# `make demo` and `make test` work on a fresh machine with Python 3.11+: they create .venv and install into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench proto clean
+
+$(STAMP): pyproject.toml setup.py src/bluezone/protocol/_fastcrypto.c
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/bluezone demo --scenario pair
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_matching.py
+
+# Regenerate the protobuf module from export.proto (needs grpcio-tools; the result is committed).
+proto: $(STAMP)
+	$(BIN)/pip install --quiet grpcio-tools
+	cd src && ../$(BIN)/python -m grpc_tools.protoc -I. --python_out=. --pyi_out=. bluezone/protocol/export.proto
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info src/bluezone/protocol/*.so

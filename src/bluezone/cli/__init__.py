@@ -1,0 +1,34 @@
+"""The `bluezone` command: one entry point whose subcommands grow with the project."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from bluezone.cli import export, keys, proximity
+from bluezone.errors import BluezoneError, InvalidInput
+
+app = typer.Typer(
+    name="bluezone",
+    help="Bluezone: open contact tracing. Vietnamese and English.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(keys.app, name="keys")
+app.add_typer(export.app, name="export")
+app.add_typer(proximity.app, name="proximity")
+
+
+_stderr = Console(stderr=True, highlight=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI. A BluezoneError prints one line: exit 2 for bad input, 1 for a bad file or signature."""
+    try:
+        app(args=argv if argv is not None else sys.argv[1:], prog_name="bluezone")
+    except BluezoneError as error:
+        _stderr.print(f"[red]error:[/red] {error.message} [dim]({error.code})[/dim]")
+        raise SystemExit(2 if isinstance(error, InvalidInput) else 1) from None

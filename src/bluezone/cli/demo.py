@@ -1,0 +1,1 @@
+"""`bluezone demo`: placeholder replaced below."""

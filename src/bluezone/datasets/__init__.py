@@ -1,0 +1,1 @@
+"""Readers for outside data files (field measurements), turning them into the pure core's arrays."""

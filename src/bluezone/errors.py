@@ -1,0 +1,36 @@
+"""The one exception hierarchy. Every error carries a stable machine-readable code."""
+
+from __future__ import annotations
+
+
+class BluezoneError(Exception):
+    """Base of every error the project raises on purpose; `code` is stable across versions."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidInput(BluezoneError):
+    """A value given by a user or a program is out of range or of the wrong shape."""
+
+    code = "invalid_input"
+
+
+class FormatError(BluezoneError):
+    """Bytes that should hold a protocol structure (export file, advertisement, measurement file) do not."""
+
+    code = "malformed"
+
+
+class SignatureError(BluezoneError):
+    """A signature is missing, unknown or does not verify."""
+
+    code = "bad_signature"

@@ -1,0 +1,1 @@
+"""The GAEN wire protocol, pure: keys and IDs, BLE payloads, export files, certificate MACs, matching."""

@@ -1,0 +1,599 @@
+/* Batch GAEN key derivation and RPI matching.
+ *
+ * The matching hot path is, per diagnosis key, one HKDF-SHA256 and up to 144
+ * AES-128 blocks, each block looked up in the phone's sighting index.  Python
+ * call overhead would dominate that work, so it runs here in one loop, with
+ * the GIL released.  SHA-NI and AES-NI are used when the CPU has them (checked
+ * at run time); portable C is used otherwise.  No OpenSSL headers are needed,
+ * so the module builds with nothing but a C compiler and the Python headers.
+ * bluezone.protocol.backend holds the pure-Python twin of every function here
+ * and the tests check the two against each other and the official vectors.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define BZ_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+/* ---------------------------------------------------------------- helpers */
+
+static inline uint32_t load_be32(const uint8_t *p) {
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
+static inline uint64_t load_le64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static int use_sha_ni = 0;
+static int use_aes_ni = 0;
+
+/* ---------------------------------------------------------------- SHA-256 */
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+static const uint32_t SHA256_IV[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+#define ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block_portable(uint32_t st[8], const uint8_t blk[64]) {
+    uint32_t w[64];
+    for (int i = 0; i < 16; i++) w[i] = load_be32(blk + 4 * i);
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ROR32(w[i - 15], 7) ^ ROR32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ROR32(w[i - 2], 17) ^ ROR32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5], g = st[6], h = st[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = h + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
+        uint32_t t2 = (ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+    }
+    st[0] += a; st[1] += b; st[2] += c; st[3] += d; st[4] += e; st[5] += f; st[6] += g; st[7] += h;
+}
+
+#ifdef BZ_X86
+__attribute__((target("sha,sse4.1,ssse3")))
+static void sha256_block_shani(uint32_t st[8], const uint8_t blk[64]) {
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i abcd = _mm_loadu_si128((const __m128i *)&st[0]);
+    __m128i efgh = _mm_loadu_si128((const __m128i *)&st[4]);
+    /* The instructions want the state as ABEF and CDGH. */
+    __m128i cdab = _mm_shuffle_epi32(abcd, 0xB1);
+    efgh = _mm_shuffle_epi32(efgh, 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    const __m128i abef0 = abef, cdgh0 = cdgh;
+
+    __m128i w[16];
+    for (int i = 0; i < 4; i++) w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk + 16 * i)), bswap);
+    for (int i = 4; i < 16; i++) {
+        __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]), _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
+        w[i] = _mm_sha256msg2_epu32(t, w[i - 1]);
+    }
+    for (int i = 0; i < 16; i++) {
+        __m128i msg = _mm_add_epi32(w[i], _mm_loadu_si128((const __m128i *)&K256[4 * i]));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(msg, 0x0E));
+    }
+    abef = _mm_add_epi32(abef, abef0);
+    cdgh = _mm_add_epi32(cdgh, cdgh0);
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&st[0], _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)&st[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
+static inline void sha256_block(uint32_t st[8], const uint8_t blk[64]) {
+#ifdef BZ_X86
+    if (use_sha_ni) { sha256_block_shani(st, blk); return; }
+#endif
+    sha256_block_portable(st, blk);
+}
+
+/* Compress one final block holding `len` message bytes after `prefix_len`
+ * bytes already absorbed (always 64 here: one HMAC pad block).  len <= 55. */
+static void sha256_final_block(uint32_t st[8], const uint8_t *msg, size_t len, size_t prefix_len) {
+    uint8_t blk[64];
+    memset(blk, 0, sizeof blk);
+    memcpy(blk, msg, len);
+    blk[len] = 0x80;
+    uint64_t bits = (uint64_t)(prefix_len + len) * 8;
+    for (int i = 0; i < 8; i++) blk[63 - i] = (uint8_t)(bits >> (8 * i));
+    sha256_block(st, blk);
+}
+
+static void state_to_bytes(const uint32_t st[8], uint8_t out[32]) {
+    for (int i = 0; i < 8; i++) store_be32(out + 4 * i, st[i]);
+}
+
+/* HMAC midstates (inner and outer) for a key of at most 64 bytes. */
+static void hmac_midstates(const uint8_t *key, size_t key_len, uint32_t inner[8], uint32_t outer[8]) {
+    uint8_t ipad[64], opad[64];
+    memset(ipad, 0x36, 64);
+    memset(opad, 0x5c, 64);
+    for (size_t i = 0; i < key_len; i++) { ipad[i] ^= key[i]; opad[i] ^= key[i]; }
+    memcpy(inner, SHA256_IV, 32);
+    memcpy(outer, SHA256_IV, 32);
+    sha256_block(inner, ipad);
+    sha256_block(outer, opad);
+}
+
+static void hmac_finish(const uint32_t inner_mid[8], const uint32_t outer_mid[8],
+                        const uint8_t *msg, size_t len, uint8_t out[32]) {
+    uint32_t st[8];
+    uint8_t inner_digest[32];
+    memcpy(st, inner_mid, 32);
+    sha256_final_block(st, msg, len, 64);
+    state_to_bytes(st, inner_digest);
+    memcpy(st, outer_mid, 32);
+    sha256_final_block(st, inner_digest, 32, 64);
+    state_to_bytes(st, out);
+}
+
+/* Midstates of HMAC keyed with HKDF's default salt (32 zero bytes). */
+static uint32_t zero_salt_inner[8], zero_salt_outer[8];
+
+/* HKDF-SHA256(IKM = 16 bytes, salt = none, info) truncated to 16 bytes. */
+static void hkdf16(const uint8_t ikm[16], const uint8_t *info, size_t info_len, uint8_t out[16]) {
+    uint8_t prk[32], okm[32], msg[56];
+    uint32_t inner[8], outer[8];
+    hmac_finish(zero_salt_inner, zero_salt_outer, ikm, 16, prk);
+    hmac_midstates(prk, 32, inner, outer);
+    memcpy(msg, info, info_len);
+    msg[info_len] = 0x01;
+    hmac_finish(inner, outer, msg, info_len + 1, okm);
+    memcpy(out, okm, 16);
+}
+
+/* ---------------------------------------------------------------- AES-128 */
+
+static uint8_t SBOX[256];
+
+static uint8_t gf_mul(uint8_t a, uint8_t b) {
+    uint8_t p = 0;
+    while (b) {
+        if (b & 1) p ^= a;
+        a = (uint8_t)((a << 1) ^ ((a & 0x80) ? 0x1b : 0));
+        b >>= 1;
+    }
+    return p;
+}
+
+/* The S-box is computed (inverse in GF(2^8), then the affine map) rather than typed in. */
+static void init_sbox(void) {
+    for (int x = 0; x < 256; x++) {
+        uint8_t inv = 0;
+        if (x) {
+            for (int y = 1; y < 256; y++) {
+                if (gf_mul((uint8_t)x, (uint8_t)y) == 1) { inv = (uint8_t)y; break; }
+            }
+        }
+        uint8_t s = inv;
+        for (int r = 1; r < 5; r++) s ^= (uint8_t)((inv << r) | (inv >> (8 - r)));
+        SBOX[x] = s ^ 0x63;
+    }
+}
+
+typedef struct { uint8_t rk[176]; } aes_portable_key;
+
+static void aes_expand_portable(const uint8_t key[16], aes_portable_key *k) {
+    static const uint8_t rcon[10] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
+    memcpy(k->rk, key, 16);
+    for (int i = 4; i < 44; i++) {
+        uint8_t t[4];
+        memcpy(t, k->rk + 4 * (i - 1), 4);
+        if (i % 4 == 0) {
+            uint8_t t0 = t[0];
+            t[0] = SBOX[t[1]] ^ rcon[i / 4 - 1]; t[1] = SBOX[t[2]]; t[2] = SBOX[t[3]]; t[3] = SBOX[t0];
+        }
+        for (int j = 0; j < 4; j++) k->rk[4 * i + j] = k->rk[4 * (i - 4) + j] ^ t[j];
+    }
+}
+
+static void aes_encrypt_portable(const aes_portable_key *k, const uint8_t in[16], uint8_t out[16]) {
+    uint8_t s[16], t[16];
+    for (int i = 0; i < 16; i++) s[i] = in[i] ^ k->rk[i];
+    for (int round = 1; round <= 10; round++) {
+        for (int i = 0; i < 16; i++) s[i] = SBOX[s[i]];
+        for (int c = 0; c < 4; c++)          /* ShiftRows: column c takes row r from column c+r */
+            for (int r = 0; r < 4; r++) t[4 * c + r] = s[4 * ((c + r) % 4) + r];
+        if (round < 10) {
+            for (int c = 0; c < 4; c++) {    /* MixColumns */
+                uint8_t *col = t + 4 * c, a0 = col[0], a1 = col[1], a2 = col[2], a3 = col[3];
+                s[4 * c + 0] = gf_mul(a0, 2) ^ gf_mul(a1, 3) ^ a2 ^ a3;
+                s[4 * c + 1] = a0 ^ gf_mul(a1, 2) ^ gf_mul(a2, 3) ^ a3;
+                s[4 * c + 2] = a0 ^ a1 ^ gf_mul(a2, 2) ^ gf_mul(a3, 3);
+                s[4 * c + 3] = gf_mul(a0, 3) ^ a1 ^ a2 ^ gf_mul(a3, 2);
+            }
+        } else {
+            memcpy(s, t, 16);
+        }
+        for (int i = 0; i < 16; i++) s[i] ^= k->rk[16 * round + i];
+    }
+    memcpy(out, s, 16);
+}
+
+#ifdef BZ_X86
+__attribute__((target("aes,sse2")))
+static inline __m128i expand_step(__m128i key, __m128i assist) {
+    assist = _mm_shuffle_epi32(assist, 0xff);
+    key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
+    key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
+    key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
+    return _mm_xor_si128(key, assist);
+}
+
+#define EXPAND(i, rcon) rk[i] = expand_step(rk[i - 1], _mm_aeskeygenassist_si128(rk[i - 1], rcon))
+
+__attribute__((target("aes,sse2")))
+static void aes_expand_ni(const uint8_t key[16], __m128i rk[11]) {
+    rk[0] = _mm_loadu_si128((const __m128i *)key);
+    EXPAND(1, 0x01); EXPAND(2, 0x02); EXPAND(3, 0x04); EXPAND(4, 0x08); EXPAND(5, 0x10);
+    EXPAND(6, 0x20); EXPAND(7, 0x40); EXPAND(8, 0x80); EXPAND(9, 0x1b); EXPAND(10, 0x36);
+}
+
+/* Encrypt n blocks, eight at a time so the AES units stay busy. */
+__attribute__((target("aes,sse2")))
+static void aes_encrypt_blocks_ni(const __m128i rk[11], const __m128i *in, __m128i *out, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m128i b[8];
+        for (int j = 0; j < 8; j++) b[j] = _mm_xor_si128(in[i + j], rk[0]);
+        for (int r = 1; r < 10; r++)
+            for (int j = 0; j < 8; j++) b[j] = _mm_aesenc_si128(b[j], rk[r]);
+        for (int j = 0; j < 8; j++) out[i + j] = _mm_aesenclast_si128(b[j], rk[10]);
+    }
+    for (; i < n; i++) {
+        __m128i b = _mm_xor_si128(in[i], rk[0]);
+        for (int r = 1; r < 10; r++) b = _mm_aesenc_si128(b, rk[r]);
+        out[i] = _mm_aesenclast_si128(b, rk[10]);
+    }
+}
+#endif
+
+/* ECB-encrypt n blocks (16 bytes each) under one key. */
+static void aes_encrypt_many(const uint8_t key[16], const uint8_t *in, uint8_t *out, int n) {
+#ifdef BZ_X86
+    if (use_aes_ni) {
+        __m128i rk[11];
+        aes_expand_ni(key, rk);
+        aes_encrypt_blocks_ni(rk, (const __m128i *)in, (__m128i *)out, n);
+        return;
+    }
+#endif
+    aes_portable_key k;
+    aes_expand_portable(key, &k);
+    for (int i = 0; i < n; i++) aes_encrypt_portable(&k, in + 16 * i, out + 16 * i);
+}
+
+/* ---------------------------------------------------------------- RPI */
+
+#define MAX_PERIOD 144
+static const uint8_t RPIK_INFO[] = "EN-RPIK";
+
+/* PaddedData for intervals start .. start+count-1: "EN-RPI", six zero bytes, uint32 LE. */
+static void padded_data(uint32_t start, int count, uint8_t *out) {
+    for (int i = 0; i < count; i++) {
+        uint8_t *p = out + 16 * i;
+        uint32_t en = start + (uint32_t)i;
+        memcpy(p, "EN-RPI\0\0\0\0\0\0", 12);
+        p[12] = (uint8_t)en; p[13] = (uint8_t)(en >> 8); p[14] = (uint8_t)(en >> 16); p[15] = (uint8_t)(en >> 24);
+    }
+}
+
+/* ---------------------------------------------------------------- index */
+
+/* A sighting index: a bitmap that rejects most RPIs with one memory read, then
+ * an open-addressing table of the first 8 bytes, then a full 16-byte compare.
+ * Layout of the blob: header (magic, bitmap bits, table bits, count), bitmap,
+ * table of uint64 prefixes, table of int32 (unique RPI index + 1; 0 = empty),
+ * and a copy of the RPIs. */
+typedef struct {
+    uint32_t magic, bitmap_bits, table_bits, count;
+} index_header;
+
+#define INDEX_MAGIC 0x425a4958u /* "BZIX" */
+
+typedef struct {
+    const index_header *h;
+    const uint64_t *bitmap;
+    const uint64_t *prefixes;
+    const int32_t *slots;
+    const uint8_t *rpis;
+    uint64_t bitmap_mask, table_mask;
+} index_view;
+
+static size_t index_size(uint32_t bitmap_bits, uint32_t table_bits, uint32_t count) {
+    size_t bitmap_words = ((size_t)1 << bitmap_bits) / 64;
+    size_t table = (size_t)1 << table_bits;
+    return sizeof(index_header) + 8 * bitmap_words + 8 * table + 4 * table + 16 * (size_t)count;
+}
+
+static void index_bind(const uint8_t *blob, index_view *v) {
+    v->h = (const index_header *)blob;
+    size_t bitmap_words = ((size_t)1 << v->h->bitmap_bits) / 64;
+    size_t table = (size_t)1 << v->h->table_bits;
+    v->bitmap = (const uint64_t *)(blob + sizeof(index_header));
+    v->prefixes = v->bitmap + bitmap_words;
+    v->slots = (const int32_t *)(v->prefixes + table);
+    v->rpis = (const uint8_t *)(v->slots + table);
+    v->bitmap_mask = ((uint64_t)1 << v->h->bitmap_bits) - 1;
+    v->table_mask = table - 1;
+}
+
+/* Index of the RPI in the sighting table, or -1. */
+static inline int32_t index_find(const index_view *v, const uint8_t rpi[16]) {
+    uint64_t p = load_le64(rpi);
+    uint64_t bit = p & v->bitmap_mask;
+    if (!(v->bitmap[bit >> 6] & ((uint64_t)1 << (bit & 63)))) return -1;
+    uint64_t slot = (p >> 32) & v->table_mask;
+    for (;;) {
+        int32_t s = v->slots[slot];
+        if (s == 0) return -1;
+        if (v->prefixes[slot] == p && memcmp(v->rpis + 16 * (size_t)(s - 1), rpi, 16) == 0) return s - 1;
+        slot = (slot + 1) & v->table_mask;
+    }
+}
+
+/* ---------------------------------------------------------------- Python glue */
+
+/* Growable buffer of int32 triples (key, sighting RPI, interval). */
+typedef struct { int32_t *data; size_t len, cap; } triples;
+
+static int triples_push(triples *t, int32_t a, int32_t b, int32_t c) {
+    if (t->len + 3 > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 3 * 1024;
+        int32_t *d = realloc(t->data, cap * sizeof(int32_t));
+        if (!d) return -1;
+        t->data = d; t->cap = cap;
+    }
+    t->data[t->len++] = a; t->data[t->len++] = b; t->data[t->len++] = c;
+    return 0;
+}
+
+static int check_blocks(Py_buffer *b, const char *name, Py_ssize_t *n) {
+    if (b->len % 16) {
+        PyErr_Format(PyExc_ValueError, "%s must be a multiple of 16 bytes, got %zd", name, b->len);
+        return -1;
+    }
+    *n = b->len / 16;
+    return 0;
+}
+
+static int check_int32(Py_buffer *b, const char *name, Py_ssize_t n) {
+    if (b->len != 4 * n) {
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd int32 values, got %zd bytes", name, n, b->len);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_hkdf16(PyObject *self, PyObject *args) {
+    Py_buffer ikm, info;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*y*", &ikm, &info)) return NULL;
+    PyObject *out = NULL;
+    if (check_blocks(&ikm, "ikm", &n) < 0) goto done;
+    if (info.len > 54) { PyErr_SetString(PyExc_ValueError, "info must be at most 54 bytes"); goto done; }
+    out = PyBytes_FromStringAndSize(NULL, 16 * n);
+    if (!out) goto done;
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) hkdf16((const uint8_t *)ikm.buf + 16 * i, info.buf, (size_t)info.len, o + 16 * i);
+    Py_END_ALLOW_THREADS
+done:
+    PyBuffer_Release(&ikm);
+    PyBuffer_Release(&info);
+    return out;
+}
+
+static PyObject *py_rpis(PyObject *self, PyObject *args) {
+    Py_buffer rpiks, starts, counts;
+    Py_ssize_t n, total = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &rpiks, &starts, &counts)) return NULL;
+    PyObject *out = NULL;
+    if (check_blocks(&rpiks, "rpiks", &n) < 0 || check_int32(&starts, "starts", n) < 0 ||
+        check_int32(&counts, "counts", n) < 0) goto done;
+    const int32_t *cnt = counts.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (cnt[i] < 0 || cnt[i] > MAX_PERIOD) {
+            PyErr_Format(PyExc_ValueError, "count %d out of 0..%d", cnt[i], MAX_PERIOD);
+            goto done;
+        }
+        total += cnt[i];
+    }
+    out = PyBytes_FromStringAndSize(NULL, 16 * total);
+    if (!out) goto done;
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    const int32_t *st = starts.buf;
+    Py_BEGIN_ALLOW_THREADS
+    uint8_t padded[16 * MAX_PERIOD];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        padded_data((uint32_t)st[i], cnt[i], padded);
+        aes_encrypt_many((const uint8_t *)rpiks.buf + 16 * i, padded, o, cnt[i]);
+        o += 16 * cnt[i];
+    }
+    Py_END_ALLOW_THREADS
+done:
+    PyBuffer_Release(&rpiks);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&counts);
+    return out;
+}
+
+static PyObject *py_ecb_pairs(PyObject *self, PyObject *args) {
+    Py_buffer keys, blocks;
+    Py_ssize_t n, m;
+    if (!PyArg_ParseTuple(args, "y*y*", &keys, &blocks)) return NULL;
+    PyObject *out = NULL;
+    if (check_blocks(&keys, "keys", &n) < 0 || check_blocks(&blocks, "blocks", &m) < 0) goto done;
+    if (n != m) { PyErr_SetString(PyExc_ValueError, "keys and blocks differ in count"); goto done; }
+    out = PyBytes_FromStringAndSize(NULL, 16 * n);
+    if (!out) goto done;
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++)
+        aes_encrypt_many((const uint8_t *)keys.buf + 16 * i, (const uint8_t *)blocks.buf + 16 * i, o + 16 * i, 1);
+    Py_END_ALLOW_THREADS
+done:
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&blocks);
+    return out;
+}
+
+static PyObject *py_build_index(PyObject *self, PyObject *args) {
+    Py_buffer rpis;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &rpis)) return NULL;
+    PyObject *out = NULL;
+    if (check_blocks(&rpis, "rpis", &n) < 0) goto done;
+    if (n >= (Py_ssize_t)1 << 30) { PyErr_SetString(PyExc_ValueError, "too many sightings for one index"); goto done; }
+    uint32_t table_bits = 4, bitmap_bits = 12;
+    while (((Py_ssize_t)1 << table_bits) < 2 * n) table_bits++;
+    while (bitmap_bits < 34 && ((Py_ssize_t)1 << bitmap_bits) < 16 * n) bitmap_bits++;
+    out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)index_size(bitmap_bits, table_bits, (uint32_t)n));
+    if (!out) goto done;
+    uint8_t *blob = (uint8_t *)PyBytes_AS_STRING(out);
+    memset(blob, 0, index_size(bitmap_bits, table_bits, (uint32_t)n));
+    index_header *h = (index_header *)blob;
+    h->magic = INDEX_MAGIC; h->bitmap_bits = bitmap_bits; h->table_bits = table_bits; h->count = (uint32_t)n;
+    index_view v;
+    index_bind(blob, &v);
+    memcpy((uint8_t *)v.rpis, rpis.buf, 16 * (size_t)n);
+    uint64_t *bitmap = (uint64_t *)v.bitmap, *prefixes = (uint64_t *)v.prefixes;
+    int32_t *slots = (int32_t *)v.slots;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const uint8_t *r = v.rpis + 16 * i;
+        if (index_find(&v, r) >= 0) continue; /* duplicate RPI: the first row answers for it */
+        uint64_t p = load_le64(r), bit = p & v.bitmap_mask, slot = (p >> 32) & v.table_mask;
+        bitmap[bit >> 6] |= (uint64_t)1 << (bit & 63);
+        while (slots[slot]) slot = (slot + 1) & v.table_mask;
+        prefixes[slot] = p;
+        slots[slot] = (int32_t)(i + 1);
+    }
+done:
+    PyBuffer_Release(&rpis);
+    return out;
+}
+
+static PyObject *py_match(PyObject *self, PyObject *args) {
+    Py_buffer teks, starts, periods, blob;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &teks, &starts, &periods, &blob)) return NULL;
+    PyObject *out = NULL;
+    triples found = {NULL, 0, 0};
+    int failed = 0;
+    if (check_blocks(&teks, "teks", &n) < 0 || check_int32(&starts, "starts", n) < 0 ||
+        check_int32(&periods, "periods", n) < 0) goto done;
+    if (blob.len < (Py_ssize_t)sizeof(index_header) || ((const index_header *)blob.buf)->magic != INDEX_MAGIC) {
+        PyErr_SetString(PyExc_ValueError, "not a sighting index");
+        goto done;
+    }
+    const index_header *h = blob.buf;
+    if ((size_t)blob.len != index_size(h->bitmap_bits, h->table_bits, h->count)) {
+        PyErr_SetString(PyExc_ValueError, "sighting index has the wrong size");
+        goto done;
+    }
+    const int32_t *st = starts.buf, *pe = periods.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (pe[i] < 1 || pe[i] > MAX_PERIOD) {
+            PyErr_Format(PyExc_ValueError, "rolling period %d out of 1..%d", pe[i], MAX_PERIOD);
+            goto done;
+        }
+    }
+    index_view v;
+    index_bind(blob.buf, &v);
+    Py_BEGIN_ALLOW_THREADS
+    uint8_t padded[16 * MAX_PERIOD], rpis[16 * MAX_PERIOD], rpik[16];
+    for (Py_ssize_t i = 0; i < n && !failed; i++) {
+        hkdf16((const uint8_t *)teks.buf + 16 * i, RPIK_INFO, 7, rpik);
+        padded_data((uint32_t)st[i], pe[i], padded);
+        aes_encrypt_many(rpik, padded, rpis, pe[i]);
+        for (int j = 0; j < pe[i]; j++) {
+            int32_t hit = index_find(&v, rpis + 16 * j);
+            if (hit >= 0 && triples_push(&found, (int32_t)i, hit, st[i] + j) < 0) { failed = 1; break; }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) { PyErr_NoMemory(); goto done; }
+    out = PyBytes_FromStringAndSize((const char *)found.data, (Py_ssize_t)(found.len * sizeof(int32_t)));
+done:
+    free(found.data);
+    PyBuffer_Release(&teks);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&periods);
+    PyBuffer_Release(&blob);
+    return out;
+}
+
+static void detect_cpu(void) {
+#ifdef BZ_X86
+    unsigned int a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) use_aes_ni = (c >> 25) & 1;
+    int sse41 = (c >> 19) & 1, ssse3 = (c >> 9) & 1;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) use_sha_ni = ((b >> 29) & 1) && sse41 && ssse3;
+#endif
+}
+
+static void init_constants(void) {
+    uint8_t zeros[32] = {0};
+    hmac_midstates(zeros, 32, zero_salt_inner, zero_salt_outer);
+}
+
+static PyObject *py_set_accelerated(PyObject *self, PyObject *arg) {
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+    use_aes_ni = use_sha_ni = 0;
+    if (on) detect_cpu();
+    init_constants();
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_accelerated(PyObject *self, PyObject *noargs) {
+    return Py_BuildValue("{s:O,s:O}", "aes", use_aes_ni ? Py_True : Py_False, "sha", use_sha_ni ? Py_True : Py_False);
+}
+
+static PyMethodDef methods[] = {
+    {"hkdf16", py_hkdf16, METH_VARARGS, "hkdf16(ikm, info) -> HKDF-SHA256 (no salt) of each 16-byte IKM, 16 bytes each"},
+    {"rpis", py_rpis, METH_VARARGS, "rpis(rpiks, starts, counts) -> RPIs of consecutive intervals per key"},
+    {"ecb_pairs", py_ecb_pairs, METH_VARARGS, "ecb_pairs(keys, blocks) -> AES-128 of block i under key i"},
+    {"build_index", py_build_index, METH_VARARGS, "build_index(rpis) -> sighting index blob"},
+    {"match", py_match, METH_VARARGS, "match(teks, starts, periods, index) -> int32 triples (key, rpi row, interval)"},
+    {"set_accelerated", py_set_accelerated, METH_O, "use SHA-NI/AES-NI when present (True) or portable C only (False)"},
+    {"accelerated", py_accelerated, METH_NOARGS, "which CPU instructions are in use"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fastcrypto", "Batch GAEN derivation and matching.", -1, methods};
+
+PyMODINIT_FUNC PyInit__fastcrypto(void) {
+    init_sbox();
+    detect_cpu();
+    init_constants();
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,1 @@
+"""Exposure risk, pure: sightings → attenuation → exposure windows → daily risk, with named presets."""
