@@ -90,5 +90,9 @@ def test_c_paths_equal_the_pure_backend(ikm: bytes, starts: list[int], counts: l
     s, c = np.array(starts, np.int32), np.array(counts, np.int32)
     expected = (pure.hkdf16(ikm, b"EN-AEMK"), pure.rpis(ikm, s, c), pure.ecb_pairs(ikm, ikm[::-1]))
     for _ in _fast_modes():
-        got = (fast_backend.hkdf16(ikm, b"EN-AEMK"), fast_backend.rpis(ikm, s, c), fast_backend.ecb_pairs(ikm, ikm[::-1]))
+        got = (
+            fast_backend.hkdf16(ikm, b"EN-AEMK"),
+            fast_backend.rpis(ikm, s, c),
+            fast_backend.ecb_pairs(ikm, ikm[::-1]),
+        )
         assert got == expected

@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from bluezone.cli import export, keys, proximity
+from bluezone.cli import demo, export, keys, proximity
 from bluezone.errors import BluezoneError, InvalidInput
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.add_typer(keys.app, name="keys")
 app.add_typer(export.app, name="export")
 app.add_typer(proximity.app, name="proximity")
+app.command(name="demo")(demo.demo)
 
 
 _stderr = Console(stderr=True, highlight=False)
@@ -30,5 +31,5 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv if argv is not None else sys.argv[1:], prog_name="bluezone")
     except BluezoneError as error:
-        _stderr.print(f"[red]error:[/red] {error.message} [dim]({error.code})[/dim]")
+        _stderr.print(f"[red]error:[/red] {error.message} [dim]({error.code})[/dim]", soft_wrap=True)
         raise SystemExit(2 if isinstance(error, InvalidInput) else 1) from None

@@ -1,1 +1,93 @@
-"""`bluezone demo`: placeholder replaced below."""
+"""`bluezone demo`: the system end to end on a small scenario."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from bluezone.cli.output import console, print_json
+from bluezone.errors import InvalidInput
+from bluezone.phone.messages import Language
+from bluezone.risk.scoring import Level
+from bluezone.sim.pair import PairResult, run_pair
+
+SCENARIOS = ("pair",)
+
+
+def demo(
+    scenario: Annotated[
+        str, typer.Option(help="Which scenario: pair (a few phones meet, one becomes F0).")
+    ] = "pair",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 2020,
+    language: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Phones meet, one becomes F0, its keys go into a signed export, the others verify, match and alert."""
+    if scenario not in SCENARIOS:
+        raise InvalidInput(
+            f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}", code="bad_scenario"
+        )
+    if language not in ("vi", "en"):
+        raise InvalidInput("--lang must be vi or en", code="bad_language")
+    with console.status("Phones meet, one becomes F0, the others match its keys…"):
+        result = run_pair(seed)
+    if as_json:
+        print_json(_as_json(result))
+        return
+    _show(result, language)  # type: ignore[arg-type]
+
+
+def _as_json(result: PairResult) -> dict[str, object]:
+    return {
+        "f0": result.f0,
+        "keys_published": result.keys_published,
+        "export_bytes": result.export_bytes,
+        "phones": [
+            {
+                "name": o.name,
+                "met_f0": None
+                if o.meeting is None
+                else {"minutes": o.meeting.minutes, "distance_m": o.meeting.distance_m},
+                "heard_packets": o.heard_packets,
+                "matched_sightings": o.check.matched_sightings,
+                "level": Level(int(o.check.risk.level.max())).name if len(o.check.risk) else "NONE",
+                "alerts": [
+                    {
+                        "level": a.level.name,
+                        "date": a.exposure_date.isoformat(),
+                        "close_minutes": a.close_minutes,
+                    }
+                    for a in o.check.new_alerts
+                ],
+            }
+            for o in result.outcomes
+        ],
+    }
+
+
+def _show(result: PairResult, language: Language) -> None:
+    console.print(
+        f"[bold]{result.f0}[/bold] tested positive (symptoms from {result.onset:%d/%m/%Y}) and shared "
+        f"{result.keys_published} daily keys; they went out in a signed export file of "
+        f"{result.export_bytes} bytes."
+    )
+    table = Table("phone", "met the F0", "packets heard", "matched", "close minutes", "result")
+    for o in result.outcomes:
+        met = "no" if o.meeting is None else f"{o.meeting.minutes:g} min at {o.meeting.distance_m:g} m"
+        risk = o.check.risk
+        close = f"{risk.close_seconds.max() / 60:.0f}" if len(risk) else "0"
+        level = Level(int(risk.level.max())) if len(risk) else Level.NONE
+        verdict = {
+            Level.F1: "[bold red]F1 alert[/bold red]",
+            Level.F2: "[yellow]F2 alert[/yellow]",
+            Level.LOW: "low risk: no alert",
+            Level.NONE: "no close contact",
+        }[level]
+        table.add_row(o.name, met, str(o.heard_packets), str(o.check.matched_sightings), close, verdict)
+    console.print(table)
+    for o in result.outcomes:
+        title = f"What {o.name}'s phone shows"
+        console.print(Panel(o.check.summary(language), title=title, expand=False))

@@ -1,0 +1,88 @@
+"""Alerts: what the phone tells its user after a day of close contact with a published key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bluezone.phone.facilities import Facility
+from bluezone.phone.messages import Language, text
+from bluezone.risk.closeness import distance_for_closeness
+from bluezone.risk.config import RiskConfig
+from bluezone.risk.scoring import DailyRisk, Level
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: Level  # F1 or F2
+    exposure_date: date  # UTC day of the contact
+    close_minutes: int  # minutes within the close-contact distance (scan-weighted)
+    closeness_db: float  # the closest scan's closeness (lower is closer)
+    estimated_distance_m: float
+    facilities: list[Facility] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "f1" if self.level is Level.F1 else "f2"
+
+    def title(self, language: Language = "vi") -> str:
+        return text(f"{self.kind}.title", language)
+
+    def body(self, language: Language = "vi") -> str:
+        return text(
+            f"{self.kind}.body",
+            language,
+            date=self.exposure_date.strftime("%d/%m/%Y"),
+            minutes=self.close_minutes,
+            distance=distance_label(self.estimated_distance_m, language),
+        )
+
+    def instructions(self, language: Language = "vi") -> str:
+        return text(f"{self.kind}.instructions", language)
+
+    def render(self, language: Language = "vi") -> str:
+        """The whole alert screen as text: title, what happened, what to do, where to go."""
+        lines = [self.title(language), self.body(language), self.instructions(language)]
+        if self.facilities:
+            lines += [f"• {f.name}, {f.address}, ☎ {f.phone}" for f in self.facilities]
+        else:
+            lines.append(text("no_facility", language))
+        lines.append(text("declare.offer", language))
+        return "\n".join(lines)
+
+
+def distance_label(metres: float, language: Language = "vi") -> str:
+    """A rough distance for people: half-metre steps between 1 and 10 m."""
+    if metres < 1:
+        return text("distance.under_1m", language)
+    if metres > 10:
+        return text("distance.far", language)
+    return text("distance.metres", language, metres=f"{round(metres * 2) / 2:g}")
+
+
+def alerts_from_risk(risk: DailyRisk, config: RiskConfig, facilities: list[Facility]) -> list[Alert]:
+    """One alert per day classified F1 or F2, newest first."""
+    alerts = []
+    for i in range(len(risk)):
+        level = Level(int(risk.level[i]))
+        if level not in (Level.F1, Level.F2):
+            continue
+        closeness = float(risk.min_closeness_db[i])
+        alerts.append(
+            Alert(
+                level=level,
+                exposure_date=datetime.fromtimestamp(int(risk.day[i]) * 86_400, tz=UTC).date(),
+                close_minutes=round(float(risk.close_seconds[i]) / 60),
+                closeness_db=round(closeness, 1),
+                estimated_distance_m=distance_for_closeness(
+                    closeness, config.close_db, config.close_distance_m
+                ),
+                facilities=facilities,
+            )
+        )
+    return sorted(alerts, key=lambda a: a.exposure_date, reverse=True)
+
+
+def no_exposure_text(keys_checked: int, checked_at: float, language: Language = "vi") -> str:
+    moment = datetime.fromtimestamp(checked_at, tz=UTC).strftime("%H:%M %d/%m/%Y UTC")
+    return text("no_exposure", language, keys=keys_checked, checked=moment)

@@ -1,0 +1,156 @@
+"""The `pair` scenario: a handful of phones meet, one becomes F0, the others download and match its keys.
+
+Everything real but the air: phones are `bluezone.phone.Phone`, the export is a signed GAEN file the
+phones verify before reading, and the radio is `Channel`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+from bluezone.clock import ManualClock
+from bluezone.phone.facilities import Facility, FacilityDirectory
+from bluezone.phone.phone import ExposureCheck, Phone
+from bluezone.protocol import export as ex
+from bluezone.protocol.ble import parse_advertisement
+from bluezone.protocol.exposure_key import ExposureKey, ReportType
+from bluezone.protocol.intervals import interval_to_date
+from bluezone.sim.radio import Channel
+
+SCAN_SECONDS = 4.0
+ADVERTISING_INTERVAL = 0.25
+SCAN_PERIOD = 300.0  # minus a random 0–90 s, as GAEN schedules its scans
+REGION = "452"  # Viet Nam's mobile country code
+
+HANOI_FACILITIES = FacilityDirectory(
+    [
+        Facility(
+            "Trung tâm Y tế quận Hoàn Kiếm", "26 Lương Ngọc Quyến, Hoàn Kiếm, Hà Nội", "024 3828 2183", "002"
+        ),
+        Facility(
+            "Trạm Y tế phường Hàng Bạc", "Số 4 Hàng Bạc, Hoàn Kiếm, Hà Nội", "024 3828 9393", "002", "00037"
+        ),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    who: str
+    start: timedelta  # after the scenario starts
+    minutes: float
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    name: str
+    meeting: Meeting | None
+    heard_packets: int
+    check: ExposureCheck
+
+
+@dataclass(frozen=True)
+class PairResult:
+    f0: str
+    onset: date
+    keys_published: int
+    export_bytes: int
+    outcomes: list[PairOutcome]
+
+
+PEOPLE = {"An": "SM-A515F", "Bình": "SM-G973F", "Chi": "Redmi Note 8", "Dũng": "iPhone 11"}
+F0 = "An"
+MEETINGS = [
+    Meeting("Bình", timedelta(hours=1), minutes=20, distance_m=1.0),
+    Meeting("Chi", timedelta(hours=3), minutes=5, distance_m=6.0),
+]
+
+
+def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
+    rng = np.random.default_rng(seed)
+    clock = ManualClock(start.timestamp())
+    phones = {
+        name: Phone(
+            clock, model=model, facilities=HANOI_FACILITIES, district_code="002", commune_code="00037"
+        )
+        for name, model in PEOPLE.items()
+    }
+    channel = Channel()
+    heard = dict.fromkeys(PEOPLE, 0)
+
+    # Both phones of a meeting scan on their own schedules and hear each other.
+    events: list[tuple[float, str, str, float]] = []  # (time, listener, speaker, distance)
+    for meeting in MEETINGS:
+        begin = start.timestamp() + meeting.start.total_seconds()
+        end = begin + meeting.minutes * 60
+        for listener, speaker in ((meeting.who, F0), (F0, meeting.who)):
+            t = begin - rng.uniform(0, SCAN_PERIOD)  # the scan cycle was already running
+            while t < end:
+                if t >= begin:
+                    events.append((t, listener, speaker, meeting.distance_m))
+                t += SCAN_PERIOD - rng.uniform(0, 90)
+    # Every phone runs every day, so each has a key for each day; meetings add scan events.
+    for day in range(4):
+        events += [(start.timestamp() + day * 86_400, name, "", 0.0) for name in PEOPLE]
+    slow: dict[tuple[str, str], tuple[float, float]] = {}
+    for t, listener, speaker, distance in sorted(events):
+        clock.set(t)
+        if not speaker:
+            phones[listener].current_key()
+            continue
+        payload = phones[speaker].advertisement()
+        previous = slow.get((listener, speaker))
+        shadow = channel.next_slow(previous[1] if previous else None, t - previous[0] if previous else 0, rng)
+        slow[(listener, speaker)] = (t, shadow)
+        rssi = channel.scan_rssi(
+            distance,
+            slow_db=shadow,
+            packets=int(SCAN_SECONDS / ADVERTISING_INTERVAL),
+            transmitter=phones[speaker].calibration,
+            receiver=phones[listener].calibration,
+            rng=rng,
+        )
+        rpi, aem = parse_advertisement(payload)
+        times = t + np.sort(rng.uniform(0, SCAN_SECONDS, len(rssi)))
+        phones[listener].hear_scan(
+            [rpi] * len(rssi), [aem] * len(rssi), times.tolist(), rssi.astype(int).tolist()
+        )
+        heard[listener] += len(rssi)
+
+    # Two days later An has symptoms, tests positive the day after, and shares with a health-authority code.
+    onset = (start + timedelta(days=2)).date()
+    clock.set((start + timedelta(days=3, hours=6)).timestamp())
+    upload = phones[F0].prepare_upload(onset)
+    published = [
+        ExposureKey(
+            key.key_data,
+            key.rolling_start_interval_number,
+            key.rolling_period,
+            report_type=ReportType.CONFIRMED_TEST,
+            days_since_onset_of_symptoms=(interval_to_date(key.rolling_start_interval_number) - onset).days,
+        )
+        for key in upload.keys
+    ]
+    signer = ex.Signer.generate(REGION)
+    window_end = int(clock.now()) // 3600 * 3600
+    batch = ex.ExportBatch(
+        start_timestamp=window_end - 86_400, end_timestamp=window_end, region=REGION, keys=published
+    )
+    export_file = ex.write_archive(batch, [signer])
+
+    # Every other phone downloads the file, verifies it, then matches.
+    public_key = signer.private_key.public_key()
+    clock.advance(3600)
+    outcomes = []
+    for name, phone in phones.items():
+        if name == F0:
+            continue
+        archive = ex.read_archive(export_file)
+        ex.verify_archive(archive, [public_key])
+        met = next((m for m in MEETINGS if m.who == name), None)
+        outcomes.append(PairOutcome(name, met, heard[name], phone.check(archive.batch.keys)))
+    return PairResult(F0, onset, len(published), len(export_file), outcomes)
