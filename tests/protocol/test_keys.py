@@ -78,6 +78,14 @@ def _fast_modes() -> Iterator[None]:
     fast.set_accelerated(True)
 
 
+def test_every_c_path_matches_the_vectors() -> None:
+    if len(available_backends()) < 2:
+        pytest.skip("the C accelerator did not build on this machine")
+    fast_backend = FastBackend()
+    for _ in _fast_modes():
+        test_backend_batch_derivation_matches_every_vector(fast_backend)
+
+
 @pytest.mark.skipif(len(available_backends()) < 2, reason="the C accelerator did not build on this machine")
 @settings(max_examples=50, deadline=None)
 @given(
@@ -96,3 +104,11 @@ def test_c_paths_equal_the_pure_backend(ikm: bytes, starts: list[int], counts: l
             fast_backend.ecb_pairs(ikm, ikm[::-1]),
         )
         assert got == expected
+
+
+def test_accelerator_is_built_in_ci() -> None:
+    """CI machines have a C compiler: a silently failed build must not pass as the pure fallback."""
+    import os
+
+    if os.environ.get("CI"):
+        assert any(isinstance(b, FastBackend) for b in available_backends())

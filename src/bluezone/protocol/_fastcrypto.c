@@ -39,8 +39,11 @@ static inline uint64_t load_le64(const uint8_t *p) {
     return v;
 }
 
+#define MAX_PERIOD 144
+
 static int use_sha_ni = 0;
 static int use_aes_ni = 0;
+static int use_vaes = 0; /* AES on four blocks per instruction (VAES with AVX-512) */
 
 /* ---------------------------------------------------------------- SHA-256 */
 
@@ -116,15 +119,72 @@ static inline void sha256_block(uint32_t st[8], const uint8_t blk[64]) {
     sha256_block_portable(st, blk);
 }
 
-/* Compress one final block holding `len` message bytes after `prefix_len`
- * bytes already absorbed (always 64 here: one HMAC pad block).  len <= 55. */
-static void sha256_final_block(uint32_t st[8], const uint8_t *msg, size_t len, size_t prefix_len) {
-    uint8_t blk[64];
-    memset(blk, 0, sizeof blk);
+#ifdef BZ_X86
+/* Two independent compressions with their instructions interleaved: SHA-NI rounds are bound by
+ * latency, so a second stream runs almost for free.  The message schedule rolls in four registers
+ * per stream to stay within the sixteen registers SHA instructions can use. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void sha256_block2_shani(uint32_t *st0, const uint8_t *b0, uint32_t *st1, const uint8_t *b1) {
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    uint32_t *st[2] = {st0, st1};
+    const uint8_t *blk[2] = {b0, b1};
+    __m128i abef[2], cdgh[2], abef0[2], cdgh0[2], m[2][4];
+#pragma GCC unroll 2
+    for (int s = 0; s < 2; s++) {
+        __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[s][0]), 0xB1);
+        __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[s][4]), 0x1B);
+        abef0[s] = abef[s] = _mm_alignr_epi8(cdab, efgh, 8);
+        cdgh0[s] = cdgh[s] = _mm_blend_epi16(efgh, cdab, 0xF0);
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++) {
+        const __m128i k = _mm_loadu_si128((const __m128i *)&K256[4 * i]);
+#pragma GCC unroll 2
+        for (int s = 0; s < 2; s++) {
+            __m128i *w = m[s];
+            if (i < 4) {
+                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk[s] + 16 * i)), bswap);
+            } else {
+                __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
+                                          _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
+                w[i % 4] = _mm_sha256msg2_epu32(t, w[(i + 3) % 4]);
+            }
+            __m128i msg = _mm_add_epi32(w[i % 4], k);
+            cdgh[s] = _mm_sha256rnds2_epu32(cdgh[s], abef[s], msg);
+            abef[s] = _mm_sha256rnds2_epu32(abef[s], cdgh[s], _mm_shuffle_epi32(msg, 0x0E));
+        }
+    }
+#pragma GCC unroll 2
+    for (int s = 0; s < 2; s++) {
+        __m128i feba = _mm_shuffle_epi32(_mm_add_epi32(abef[s], abef0[s]), 0x1B);
+        __m128i dchg = _mm_shuffle_epi32(_mm_add_epi32(cdgh[s], cdgh0[s]), 0xB1);
+        _mm_storeu_si128((__m128i *)&st[s][0], _mm_blend_epi16(feba, dchg, 0xF0));
+        _mm_storeu_si128((__m128i *)&st[s][4], _mm_alignr_epi8(dchg, feba, 8));
+    }
+}
+#endif
+
+static inline void sha256_block2(uint32_t *st0, const uint8_t *b0, uint32_t *st1, const uint8_t *b1) {
+#ifdef BZ_X86
+    if (use_sha_ni) { sha256_block2_shani(st0, b0, st1, b1); return; }
+#endif
+    sha256_block(st0, b0);
+    sha256_block(st1, b1);
+}
+
+/* The last block of a message of `len` bytes following `prefix_len` bytes already absorbed
+ * (always 64 here: one HMAC pad block).  len <= 55. */
+static void final_block(uint8_t blk[64], const uint8_t *msg, size_t len, size_t prefix_len) {
+    memset(blk, 0, 64);
     memcpy(blk, msg, len);
     blk[len] = 0x80;
     uint64_t bits = (uint64_t)(prefix_len + len) * 8;
     for (int i = 0; i < 8; i++) blk[63 - i] = (uint8_t)(bits >> (8 * i));
+}
+
+static void sha256_final_block(uint32_t st[8], const uint8_t *msg, size_t len, size_t prefix_len) {
+    uint8_t blk[64];
+    final_block(blk, msg, len, prefix_len);
     sha256_block(st, blk);
 }
 
@@ -169,6 +229,42 @@ static void hkdf16(const uint8_t ikm[16], const uint8_t *info, size_t info_len, 
     msg[info_len] = 0x01;
     hmac_finish(inner, outer, msg, info_len + 1, okm);
     memcpy(out, okm, 16);
+}
+
+/* The same for two keys at once, every compression paired (see sha256_block2). */
+static void hkdf16_x2(const uint8_t *ikm0, const uint8_t *ikm1, const uint8_t *info, size_t info_len,
+                      uint8_t *out0, uint8_t *out1) {
+    uint32_t a[8], b[8], inner[2][8], outer[2][8];
+    uint8_t blk0[64], blk1[64], d0[32], d1[32], msg[56];
+    /* Extract: PRK = HMAC(zero salt, IKM). */
+    memcpy(a, zero_salt_inner, 32); memcpy(b, zero_salt_inner, 32);
+    final_block(blk0, ikm0, 16, 64); final_block(blk1, ikm1, 16, 64);
+    sha256_block2(a, blk0, b, blk1);
+    state_to_bytes(a, d0); state_to_bytes(b, d1);
+    memcpy(a, zero_salt_outer, 32); memcpy(b, zero_salt_outer, 32);
+    final_block(blk0, d0, 32, 64); final_block(blk1, d1, 32, 64);
+    sha256_block2(a, blk0, b, blk1);
+    state_to_bytes(a, d0); state_to_bytes(b, d1); /* the two PRKs */
+    /* Expand: T(1) = HMAC(PRK, info || 0x01). */
+    uint8_t *prk[2] = {d0, d1};
+    uint8_t ipad[2][64], opad[2][64];
+    for (int s = 0; s < 2; s++) {
+        memset(ipad[s], 0x36, 64); memset(opad[s], 0x5c, 64);
+        for (int i = 0; i < 32; i++) { ipad[s][i] ^= prk[s][i]; opad[s][i] ^= prk[s][i]; }
+        memcpy(inner[s], SHA256_IV, 32); memcpy(outer[s], SHA256_IV, 32);
+    }
+    sha256_block2(inner[0], ipad[0], inner[1], ipad[1]);
+    sha256_block2(outer[0], opad[0], outer[1], opad[1]);
+    memcpy(msg, info, info_len);
+    msg[info_len] = 0x01;
+    final_block(blk0, msg, info_len + 1, 64);
+    sha256_block2(inner[0], blk0, inner[1], blk0);
+    state_to_bytes(inner[0], d0); state_to_bytes(inner[1], d1);
+    final_block(blk0, d0, 32, 64); final_block(blk1, d1, 32, 64);
+    sha256_block2(outer[0], blk0, outer[1], blk1);
+    state_to_bytes(outer[0], d0); state_to_bytes(outer[1], d1);
+    memcpy(out0, d0, 16);
+    memcpy(out1, d1, 16);
 }
 
 /* ---------------------------------------------------------------- AES-128 */
@@ -277,6 +373,44 @@ static void aes_encrypt_blocks_ni(const __m128i rk[11], const __m128i *in, __m12
 }
 #endif
 
+#ifdef BZ_X86
+/* RPIs of intervals start .. start+count-1: PaddedData is a constant 12 bytes then the interval as a
+ * little-endian uint32, i.e. the block's fourth 32-bit lane, so counters are made in registers. */
+__attribute__((target("aes,sse4.1")))
+static void rpis_ni(const __m128i rk[11], __m128i base, int count, uint8_t *out) {
+    __m128i *o = (__m128i *)out;
+    int i = 0;
+    for (; i < count; i += 8) {
+        __m128i b[8];
+        for (int j = 0; j < 8; j++) b[j] = _mm_xor_si128(_mm_add_epi32(base, _mm_set_epi32(i + j, 0, 0, 0)), rk[0]);
+        for (int r = 1; r < 10; r++)
+            for (int j = 0; j < 8; j++) b[j] = _mm_aesenc_si128(b[j], rk[r]);
+        for (int j = 0; j < 8; j++) _mm_storeu_si128(o + i + j, _mm_aesenclast_si128(b[j], rk[10]));
+    }
+}
+
+__attribute__((target("avx512f,vaes")))
+static void rpis_vaes(const __m128i rk[11], __m128i base, int count, uint8_t *out) {
+    __m512i k[11];
+    for (int r = 0; r < 11; r++) k[r] = _mm512_broadcast_i32x4(rk[r]);
+    const __m512i first = _mm512_add_epi32(_mm512_broadcast_i32x4(base), _mm512_set_epi32(3, 0, 0, 0, 2, 0, 0, 0,
+                                                                                            1, 0, 0, 0, 0, 0, 0, 0));
+    const __m512i step = _mm512_set_epi32(4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0);
+    __m512i *o = (__m512i *)out;
+    __m512i ctr = first;
+    for (int v = 0; 4 * v < count; v += 6) {
+        __m512i b[6];
+        for (int j = 0; j < 6; j++) { b[j] = _mm512_xor_si512(ctr, k[0]); ctr = _mm512_add_epi32(ctr, step); }
+        for (int r = 1; r < 10; r++)
+            for (int j = 0; j < 6; j++) b[j] = _mm512_aesenc_epi128(b[j], k[r]);
+        for (int j = 0; j < 6; j++) _mm512_storeu_si512(o + v + j, _mm512_aesenclast_epi128(b[j], k[10]));
+    }
+}
+#endif
+
+/* Room for the RPIs of one key: the vector paths round up to 24 blocks. */
+#define RPI_BUFFER (16 * (MAX_PERIOD + 24))
+
 /* ECB-encrypt n blocks (16 bytes each) under one key. */
 static void aes_encrypt_many(const uint8_t key[16], const uint8_t *in, uint8_t *out, int n) {
 #ifdef BZ_X86
@@ -294,7 +428,6 @@ static void aes_encrypt_many(const uint8_t key[16], const uint8_t *in, uint8_t *
 
 /* ---------------------------------------------------------------- RPI */
 
-#define MAX_PERIOD 144
 static const uint8_t RPIK_INFO[] = "EN-RPIK";
 
 /* PaddedData for intervals start .. start+count-1: "EN-RPI", six zero bytes, uint32 LE. */
@@ -305,6 +438,25 @@ static void padded_data(uint32_t start, int count, uint8_t *out) {
         memcpy(p, "EN-RPI\0\0\0\0\0\0", 12);
         p[12] = (uint8_t)en; p[13] = (uint8_t)(en >> 8); p[14] = (uint8_t)(en >> 16); p[15] = (uint8_t)(en >> 24);
     }
+}
+
+/* RPIs of `count` consecutive intervals under one RPIK, into `out` (RPI_BUFFER bytes). */
+static void key_rpis(const uint8_t rpik[16], uint32_t start, int count, uint8_t *out) {
+#ifdef BZ_X86
+    if (use_aes_ni) {
+        __m128i rk[11];
+        uint8_t first[16];
+        aes_expand_ni(rpik, rk);
+        padded_data(start, 1, first);
+        __m128i base = _mm_loadu_si128((const __m128i *)first);
+        if (use_vaes) rpis_vaes(rk, base, count, out);
+        else rpis_ni(rk, base, count, out);
+        return;
+    }
+#endif
+    uint8_t padded[16 * MAX_PERIOD];
+    padded_data(start, count, padded);
+    aes_encrypt_many(rpik, padded, out, count);
 }
 
 /* ---------------------------------------------------------------- index */
@@ -405,7 +557,11 @@ static PyObject *py_hkdf16(PyObject *self, PyObject *args) {
     if (!out) goto done;
     uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) hkdf16((const uint8_t *)ikm.buf + 16 * i, info.buf, (size_t)info.len, o + 16 * i);
+    const uint8_t *in = ikm.buf;
+    Py_ssize_t i = 0;
+    for (; i + 1 < n; i += 2)
+        hkdf16_x2(in + 16 * i, in + 16 * (i + 1), info.buf, (size_t)info.len, o + 16 * i, o + 16 * (i + 1));
+    if (i < n) hkdf16(in + 16 * i, info.buf, (size_t)info.len, o + 16 * i);
     Py_END_ALLOW_THREADS
 done:
     PyBuffer_Release(&ikm);
@@ -433,10 +589,10 @@ static PyObject *py_rpis(PyObject *self, PyObject *args) {
     uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
     const int32_t *st = starts.buf;
     Py_BEGIN_ALLOW_THREADS
-    uint8_t padded[16 * MAX_PERIOD];
+    uint8_t buffer[RPI_BUFFER];
     for (Py_ssize_t i = 0; i < n; i++) {
-        padded_data((uint32_t)st[i], cnt[i], padded);
-        aes_encrypt_many((const uint8_t *)rpiks.buf + 16 * i, padded, o, cnt[i]);
+        key_rpis((const uint8_t *)rpiks.buf + 16 * i, (uint32_t)st[i], cnt[i], buffer);
+        memcpy(o, buffer, 16 * (size_t)cnt[i]);
         o += 16 * cnt[i];
     }
     Py_END_ALLOW_THREADS
@@ -530,14 +686,20 @@ static PyObject *py_match(PyObject *self, PyObject *args) {
     index_view v;
     index_bind(blob.buf, &v);
     Py_BEGIN_ALLOW_THREADS
-    uint8_t padded[16 * MAX_PERIOD], rpis[16 * MAX_PERIOD], rpik[16];
-    for (Py_ssize_t i = 0; i < n && !failed; i++) {
-        hkdf16((const uint8_t *)teks.buf + 16 * i, RPIK_INFO, 7, rpik);
-        padded_data((uint32_t)st[i], pe[i], padded);
-        aes_encrypt_many(rpik, padded, rpis, pe[i]);
-        for (int j = 0; j < pe[i]; j++) {
-            int32_t hit = index_find(&v, rpis + 16 * j);
-            if (hit >= 0 && triples_push(&found, (int32_t)i, hit, st[i] + j) < 0) { failed = 1; break; }
+    _Alignas(64) uint8_t rpis[RPI_BUFFER];
+    uint8_t rpik[2][16];
+    const uint8_t *tek = teks.buf;
+    for (Py_ssize_t i = 0; i < n && !failed; i += 2) {
+        int pair = i + 1 < n;
+        if (pair) hkdf16_x2(tek + 16 * i, tek + 16 * (i + 1), RPIK_INFO, 7, rpik[0], rpik[1]);
+        else hkdf16(tek + 16 * i, RPIK_INFO, 7, rpik[0]);
+        for (int s = 0; s <= pair && !failed; s++) {
+            Py_ssize_t key = i + s;
+            key_rpis(rpik[s], (uint32_t)st[key], pe[key], rpis);
+            for (int j = 0; j < pe[key]; j++) {
+                int32_t hit = index_find(&v, rpis + 16 * j);
+                if (hit >= 0 && triples_push(&found, (int32_t)key, hit, st[key] + j) < 0) { failed = 1; break; }
+            }
         }
     }
     Py_END_ALLOW_THREADS
@@ -555,9 +717,17 @@ done:
 static void detect_cpu(void) {
 #ifdef BZ_X86
     unsigned int a, b, c, d;
-    if (__get_cpuid(1, &a, &b, &c, &d)) use_aes_ni = (c >> 25) & 1;
-    int sse41 = (c >> 19) & 1, ssse3 = (c >> 9) & 1;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) use_sha_ni = ((b >> 29) & 1) && sse41 && ssse3;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return;
+    int sse41 = (c >> 19) & 1, ssse3 = (c >> 9) & 1, osxsave = (c >> 27) & 1;
+    use_aes_ni = ((c >> 25) & 1) && sse41;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return;
+    use_sha_ni = ((b >> 29) & 1) && sse41 && ssse3;
+    int avx512f = (b >> 16) & 1, vaes = (c >> 9) & 1;
+    if (use_aes_ni && avx512f && vaes && osxsave) {
+        unsigned int lo, hi;
+        __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        use_vaes = (lo & 0xE6) == 0xE6; /* the OS saves SSE, AVX and all AVX-512 state */
+    }
 #endif
 }
 
@@ -569,14 +739,15 @@ static void init_constants(void) {
 static PyObject *py_set_accelerated(PyObject *self, PyObject *arg) {
     int on = PyObject_IsTrue(arg);
     if (on < 0) return NULL;
-    use_aes_ni = use_sha_ni = 0;
+    use_aes_ni = use_sha_ni = use_vaes = 0;
     if (on) detect_cpu();
     init_constants();
     Py_RETURN_NONE;
 }
 
 static PyObject *py_accelerated(PyObject *self, PyObject *noargs) {
-    return Py_BuildValue("{s:O,s:O}", "aes", use_aes_ni ? Py_True : Py_False, "sha", use_sha_ni ? Py_True : Py_False);
+    return Py_BuildValue("{s:O,s:O,s:O}", "aes", use_aes_ni ? Py_True : Py_False, "vaes",
+                         use_vaes ? Py_True : Py_False, "sha", use_sha_ni ? Py_True : Py_False);
 }
 
 static PyMethodDef methods[] = {
@@ -589,7 +760,8 @@ static PyMethodDef methods[] = {
     {"accelerated", py_accelerated, METH_NOARGS, "which CPU instructions are in use"},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fastcrypto", "Batch GAEN derivation and matching.", -1, methods};
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_fastcrypto", "Batch GAEN derivation and matching.", -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__fastcrypto(void) {
     init_sbox();
