@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,6 +25,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 2020,
     language: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    svg: Annotated[
+        Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture.")
+    ] = None,
 ) -> None:
     """Phones meet, one becomes F0, its keys go into a signed export, the others verify, match and alert."""
     if scenario not in SCENARIOS:
@@ -37,7 +41,12 @@ def demo(
     if as_json:
         print_json(_as_json(result))
         return
+    if svg is not None:
+        console.record = True
     _show(result, language)  # type: ignore[arg-type]
+    if svg is not None:
+        console.save_svg(str(svg), title="bluezone demo")
+        console.record = False
 
 
 def _as_json(result: PairResult) -> dict[str, object]:
