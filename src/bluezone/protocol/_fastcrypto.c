@@ -40,6 +40,7 @@ static inline uint64_t load_le64(const uint8_t *p) {
 }
 
 #define MAX_PERIOD 144
+#define HKDF_LANES 2 /* keys whose HKDFs run interleaved: SHA-NI gains nothing past two here */
 
 static int use_sha_ni = 0;
 static int use_aes_ni = 0;
@@ -119,59 +120,6 @@ static inline void sha256_block(uint32_t st[8], const uint8_t blk[64]) {
     sha256_block_portable(st, blk);
 }
 
-#ifdef BZ_X86
-/* Two independent compressions with their instructions interleaved: SHA-NI rounds are bound by
- * latency, so a second stream runs almost for free.  The message schedule rolls in four registers
- * per stream to stay within the sixteen registers SHA instructions can use. */
-__attribute__((target("sha,sse4.1,ssse3")))
-static void sha256_block2_shani(uint32_t *st0, const uint8_t *b0, uint32_t *st1, const uint8_t *b1) {
-    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    uint32_t *st[2] = {st0, st1};
-    const uint8_t *blk[2] = {b0, b1};
-    __m128i abef[2], cdgh[2], abef0[2], cdgh0[2], m[2][4];
-#pragma GCC unroll 2
-    for (int s = 0; s < 2; s++) {
-        __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[s][0]), 0xB1);
-        __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[s][4]), 0x1B);
-        abef0[s] = abef[s] = _mm_alignr_epi8(cdab, efgh, 8);
-        cdgh0[s] = cdgh[s] = _mm_blend_epi16(efgh, cdab, 0xF0);
-    }
-#pragma GCC unroll 16
-    for (int i = 0; i < 16; i++) {
-        const __m128i k = _mm_loadu_si128((const __m128i *)&K256[4 * i]);
-#pragma GCC unroll 2
-        for (int s = 0; s < 2; s++) {
-            __m128i *w = m[s];
-            if (i < 4) {
-                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk[s] + 16 * i)), bswap);
-            } else {
-                __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
-                                          _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
-                w[i % 4] = _mm_sha256msg2_epu32(t, w[(i + 3) % 4]);
-            }
-            __m128i msg = _mm_add_epi32(w[i % 4], k);
-            cdgh[s] = _mm_sha256rnds2_epu32(cdgh[s], abef[s], msg);
-            abef[s] = _mm_sha256rnds2_epu32(abef[s], cdgh[s], _mm_shuffle_epi32(msg, 0x0E));
-        }
-    }
-#pragma GCC unroll 2
-    for (int s = 0; s < 2; s++) {
-        __m128i feba = _mm_shuffle_epi32(_mm_add_epi32(abef[s], abef0[s]), 0x1B);
-        __m128i dchg = _mm_shuffle_epi32(_mm_add_epi32(cdgh[s], cdgh0[s]), 0xB1);
-        _mm_storeu_si128((__m128i *)&st[s][0], _mm_blend_epi16(feba, dchg, 0xF0));
-        _mm_storeu_si128((__m128i *)&st[s][4], _mm_alignr_epi8(dchg, feba, 8));
-    }
-}
-#endif
-
-static inline void sha256_block2(uint32_t *st0, const uint8_t *b0, uint32_t *st1, const uint8_t *b1) {
-#ifdef BZ_X86
-    if (use_sha_ni) { sha256_block2_shani(st0, b0, st1, b1); return; }
-#endif
-    sha256_block(st0, b0);
-    sha256_block(st1, b1);
-}
-
 /* The last block of a message of `len` bytes following `prefix_len` bytes already absorbed
  * (always 64 here: one HMAC pad block).  len <= 55. */
 static void final_block(uint8_t blk[64], const uint8_t *msg, size_t len, size_t prefix_len) {
@@ -231,40 +179,133 @@ static void hkdf16(const uint8_t ikm[16], const uint8_t *info, size_t info_len, 
     memcpy(out, okm, 16);
 }
 
-/* The same for two keys at once, every compression paired (see sha256_block2). */
-static void hkdf16_x2(const uint8_t *ikm0, const uint8_t *ikm1, const uint8_t *info, size_t info_len,
-                      uint8_t *out0, uint8_t *out1) {
-    uint32_t a[8], b[8], inner[2][8], outer[2][8];
-    uint8_t blk0[64], blk1[64], d0[32], d1[32], msg[56];
-    /* Extract: PRK = HMAC(zero salt, IKM). */
-    memcpy(a, zero_salt_inner, 32); memcpy(b, zero_salt_inner, 32);
-    final_block(blk0, ikm0, 16, 64); final_block(blk1, ikm1, 16, 64);
-    sha256_block2(a, blk0, b, blk1);
-    state_to_bytes(a, d0); state_to_bytes(b, d1);
-    memcpy(a, zero_salt_outer, 32); memcpy(b, zero_salt_outer, 32);
-    final_block(blk0, d0, 32, 64); final_block(blk1, d1, 32, 64);
-    sha256_block2(a, blk0, b, blk1);
-    state_to_bytes(a, d0); state_to_bytes(b, d1); /* the two PRKs */
-    /* Expand: T(1) = HMAC(PRK, info || 0x01). */
-    uint8_t *prk[2] = {d0, d1};
-    uint8_t ipad[2][64], opad[2][64];
-    for (int s = 0; s < 2; s++) {
-        memset(ipad[s], 0x36, 64); memset(opad[s], 0x5c, 64);
-        for (int i = 0; i < 32; i++) { ipad[s][i] ^= prk[s][i]; opad[s][i] ^= prk[s][i]; }
-        memcpy(inner[s], SHA256_IV, 32); memcpy(outer[s], SHA256_IV, 32);
+#ifdef BZ_X86
+/* HKDF for two keys with SHA-NI, entirely in registers.  A state is kept in the instructions' ABEF/CDGH
+ * layout, a 64-byte block as four vectors of message words (lane 0 = first word).  A digest becomes the
+ * next block's message words by shuffles alone, since SHA-256 words are big-endian values already. */
+typedef struct { __m128i abef, cdgh; } sha_ni_state;
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline sha_ni_state sha_ni_from_words(const uint32_t st[8]) {
+    __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[4]), 0x1B);
+    sha_ni_state r = {_mm_alignr_epi8(cdab, efgh, 8), _mm_blend_epi16(efgh, cdab, 0xF0)};
+    return r;
+}
+
+/* Digest → message words (a,b,c,d) and (e,f,g,h). */
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void sha_ni_digest_words(sha_ni_state s, __m128i *w0, __m128i *w1) {
+    *w0 = _mm_shuffle_epi32(_mm_unpackhi_epi64(s.abef, s.cdgh), 0xB1);
+    *w1 = _mm_shuffle_epi32(_mm_unpacklo_epi64(s.abef, s.cdgh), 0xB1);
+}
+
+/* Compress HKDF_LANES independent blocks with their rounds interleaved. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void sha_ni_compress_lanes(sha_ni_state st[HKDF_LANES], __m128i w[HKDF_LANES][4]) {
+    sha_ni_state start[HKDF_LANES];
+#pragma GCC unroll 4
+    for (int s = 0; s < HKDF_LANES; s++) start[s] = st[s];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++) {
+        const __m128i k = _mm_loadu_si128((const __m128i *)&K256[4 * i]);
+#pragma GCC unroll 4
+        for (int s = 0; s < HKDF_LANES; s++) {
+            if (i >= 4) {
+                __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[s][i % 4], w[s][(i + 1) % 4]),
+                                          _mm_alignr_epi8(w[s][(i + 3) % 4], w[s][(i + 2) % 4], 4));
+                w[s][i % 4] = _mm_sha256msg2_epu32(t, w[s][(i + 3) % 4]);
+            }
+            __m128i msg = _mm_add_epi32(w[s][i % 4], k);
+            st[s].cdgh = _mm_sha256rnds2_epu32(st[s].cdgh, st[s].abef, msg);
+            st[s].abef = _mm_sha256rnds2_epu32(st[s].abef, st[s].cdgh, _mm_shuffle_epi32(msg, 0x0E));
+        }
     }
-    sha256_block2(inner[0], ipad[0], inner[1], ipad[1]);
-    sha256_block2(outer[0], opad[0], outer[1], opad[1]);
-    memcpy(msg, info, info_len);
-    msg[info_len] = 0x01;
-    final_block(blk0, msg, info_len + 1, 64);
-    sha256_block2(inner[0], blk0, inner[1], blk0);
-    state_to_bytes(inner[0], d0); state_to_bytes(inner[1], d1);
-    final_block(blk0, d0, 32, 64); final_block(blk1, d1, 32, 64);
-    sha256_block2(outer[0], blk0, outer[1], blk1);
-    state_to_bytes(outer[0], d0); state_to_bytes(outer[1], d1);
-    memcpy(out0, d0, 16);
-    memcpy(out1, d1, 16);
+#pragma GCC unroll 4
+    for (int s = 0; s < HKDF_LANES; s++) {
+        st[s].abef = _mm_add_epi32(st[s].abef, start[s].abef);
+        st[s].cdgh = _mm_add_epi32(st[s].cdgh, start[s].cdgh);
+    }
+}
+
+/* HKDF-SHA256 (no salt, 16 bytes) of HKDF_LANES keys; `final_info_block` is info || 0x01, padded. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void hkdf16_lanes_shani(const uint8_t *ikm[HKDF_LANES], const uint8_t final_info_block[64],
+                               uint8_t *out[HKDF_LANES]) {
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    const __m128i pad_first = _mm_set_epi32(0, 0, 0, (int)0x80000000u), zero = _mm_setzero_si128();
+    const __m128i len_16 = _mm_set_epi32((64 + 16) * 8, 0, 0, 0), len_32 = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
+    const __m128i c36 = _mm_set1_epi32(0x36363636), c5c = _mm_set1_epi32(0x5c5c5c5c);
+    const sha_ni_state zi = sha_ni_from_words(zero_salt_inner), zo = sha_ni_from_words(zero_salt_outer);
+    const sha_ni_state iv = sha_ni_from_words(SHA256_IV);
+    __m128i info[4];
+    for (int i = 0; i < 4; i++) info[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(final_info_block + 16 * i)), bswap);
+    sha_ni_state st[HKDF_LANES], inner[HKDF_LANES], outer[HKDF_LANES];
+    __m128i m[HKDF_LANES][4], prk[HKDF_LANES][2];
+
+    /* Extract: PRK = HMAC(zero salt, IKM). */
+    for (int s = 0; s < HKDF_LANES; s++) {
+        st[s] = zi;
+        m[s][0] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)ikm[s]), bswap);
+        m[s][1] = pad_first; m[s][2] = zero; m[s][3] = len_16;
+    }
+    sha_ni_compress_lanes(st, m);
+    for (int s = 0; s < HKDF_LANES; s++) {
+        sha_ni_digest_words(st[s], &m[s][0], &m[s][1]);
+        m[s][2] = pad_first; m[s][3] = len_32;
+        st[s] = zo;
+    }
+    sha_ni_compress_lanes(st, m);
+    /* Expand: T(1) = HMAC(PRK, info || 0x01); the key blocks are PRK ⊕ pad, then pad. */
+    for (int s = 0; s < HKDF_LANES; s++) {
+        sha_ni_digest_words(st[s], &prk[s][0], &prk[s][1]);
+        inner[s] = iv;
+        m[s][0] = _mm_xor_si128(prk[s][0], c36); m[s][1] = _mm_xor_si128(prk[s][1], c36); m[s][2] = m[s][3] = c36;
+    }
+    sha_ni_compress_lanes(inner, m);
+    for (int s = 0; s < HKDF_LANES; s++) {
+        outer[s] = iv;
+        m[s][0] = _mm_xor_si128(prk[s][0], c5c); m[s][1] = _mm_xor_si128(prk[s][1], c5c); m[s][2] = m[s][3] = c5c;
+    }
+    sha_ni_compress_lanes(outer, m);
+    for (int s = 0; s < HKDF_LANES; s++)
+        for (int i = 0; i < 4; i++) m[s][i] = info[i];
+    sha_ni_compress_lanes(inner, m);
+    for (int s = 0; s < HKDF_LANES; s++) {
+        sha_ni_digest_words(inner[s], &m[s][0], &m[s][1]);
+        m[s][2] = pad_first; m[s][3] = len_32;
+    }
+    sha_ni_compress_lanes(outer, m);
+    for (int s = 0; s < HKDF_LANES; s++) {
+        __m128i first, second;
+        sha_ni_digest_words(outer[s], &first, &second);
+        _mm_storeu_si128((__m128i *)out[s], _mm_shuffle_epi8(first, bswap));
+    }
+}
+#endif
+
+/* HKDF of HKDF_LANES keys at once: interleaved SHA-NI where the CPU has it, one by one otherwise. */
+static void hkdf16_lanes(const uint8_t *ikm[HKDF_LANES], const uint8_t *info, size_t info_len,
+                         uint8_t *out[HKDF_LANES]) {
+#ifdef BZ_X86
+    if (use_sha_ni) {
+        uint8_t msg[56], block[64];
+        memcpy(msg, info, info_len);
+        msg[info_len] = 0x01;
+        final_block(block, msg, info_len + 1, 64);
+        hkdf16_lanes_shani(ikm, block, out);
+        return;
+    }
+#endif
+    for (int s = 0; s < HKDF_LANES; s++) hkdf16(ikm[s], info, info_len, out[s]);
+}
+
+/* Point the lanes at keys first .. first+HKDF_LANES-1, repeating the last real key past `n`. */
+static void fill_lanes(const uint8_t *keys, Py_ssize_t first, Py_ssize_t n, const uint8_t *lane[HKDF_LANES]) {
+    for (int s = 0; s < HKDF_LANES; s++) {
+        Py_ssize_t k = first + s < n ? first + s : n - 1;
+        lane[s] = keys + 16 * k;
+    }
 }
 
 /* ---------------------------------------------------------------- AES-128 */
@@ -336,22 +377,22 @@ static void aes_encrypt_portable(const aes_portable_key *k, const uint8_t in[16]
 }
 
 #ifdef BZ_X86
-__attribute__((target("aes,sse2")))
-static inline __m128i expand_step(__m128i key, __m128i assist) {
-    assist = _mm_shuffle_epi32(assist, 0xff);
-    key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
-    key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
-    key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
-    return _mm_xor_si128(key, assist);
-}
-
-#define EXPAND(i, rcon) rk[i] = expand_step(rk[i - 1], _mm_aeskeygenassist_si128(rk[i - 1], rcon))
-
-__attribute__((target("aes,sse2")))
+/* AES-128 key schedule without aeskeygenassist, which is slow on recent cores: the last word, rotated
+ * and copied to all four columns by a shuffle, goes through aesenclast with the round constant as its
+ * round key; with four equal columns ShiftRows changes nothing, so that is SubWord(RotWord(w)) ^ rcon. */
+__attribute__((target("aes,ssse3")))
 static void aes_expand_ni(const uint8_t key[16], __m128i rk[11]) {
-    rk[0] = _mm_loadu_si128((const __m128i *)key);
-    EXPAND(1, 0x01); EXPAND(2, 0x02); EXPAND(3, 0x04); EXPAND(4, 0x08); EXPAND(5, 0x10);
-    EXPAND(6, 0x20); EXPAND(7, 0x40); EXPAND(8, 0x80); EXPAND(9, 0x1b); EXPAND(10, 0x36);
+    const __m128i rotate_last_word = _mm_set1_epi32(0x0c0f0e0d);
+    __m128i k = _mm_loadu_si128((const __m128i *)key), rcon = _mm_set1_epi32(1);
+    rk[0] = k;
+    for (int i = 1; i <= 10; i++) {
+        __m128i sub = _mm_aesenclast_si128(_mm_shuffle_epi8(k, rotate_last_word), rcon);
+        k = _mm_xor_si128(k, _mm_slli_si128(k, 4));
+        k = _mm_xor_si128(k, _mm_slli_si128(k, 4));
+        k = _mm_xor_si128(k, _mm_slli_si128(k, 4));
+        rk[i] = k = _mm_xor_si128(k, sub);
+        rcon = i == 8 ? _mm_set1_epi32(0x1b) : _mm_slli_epi32(rcon, 1);
+    }
 }
 
 /* Encrypt n blocks, eight at a time so the AES units stay busy. */
@@ -557,11 +598,14 @@ static PyObject *py_hkdf16(PyObject *self, PyObject *args) {
     if (!out) goto done;
     uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
     Py_BEGIN_ALLOW_THREADS
-    const uint8_t *in = ikm.buf;
-    Py_ssize_t i = 0;
-    for (; i + 1 < n; i += 2)
-        hkdf16_x2(in + 16 * i, in + 16 * (i + 1), info.buf, (size_t)info.len, o + 16 * i, o + 16 * (i + 1));
-    if (i < n) hkdf16(in + 16 * i, info.buf, (size_t)info.len, o + 16 * i);
+    const uint8_t *lane[HKDF_LANES];
+    uint8_t result[HKDF_LANES][16], *lane_out[HKDF_LANES];
+    for (int s = 0; s < HKDF_LANES; s++) lane_out[s] = result[s];
+    for (Py_ssize_t i = 0; i < n; i += HKDF_LANES) {
+        fill_lanes(ikm.buf, i, n, lane);
+        hkdf16_lanes(lane, info.buf, (size_t)info.len, lane_out);
+        for (int s = 0; s < HKDF_LANES && i + s < n; s++) memcpy(o + 16 * (i + s), result[s], 16);
+    }
     Py_END_ALLOW_THREADS
 done:
     PyBuffer_Release(&ikm);
@@ -632,7 +676,7 @@ static PyObject *py_build_index(PyObject *self, PyObject *args) {
     if (n >= (Py_ssize_t)1 << 30) { PyErr_SetString(PyExc_ValueError, "too many sightings for one index"); goto done; }
     uint32_t table_bits = 4, bitmap_bits = 12;
     while (((Py_ssize_t)1 << table_bits) < 2 * n) table_bits++;
-    while (bitmap_bits < 34 && ((Py_ssize_t)1 << bitmap_bits) < 16 * n) bitmap_bits++;
+    while (bitmap_bits < 31 && ((Py_ssize_t)1 << bitmap_bits) < 64 * n) bitmap_bits++;
     out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)index_size(bitmap_bits, table_bits, (uint32_t)n));
     if (!out) goto done;
     uint8_t *blob = (uint8_t *)PyBytes_AS_STRING(out);
@@ -687,13 +731,13 @@ static PyObject *py_match(PyObject *self, PyObject *args) {
     index_bind(blob.buf, &v);
     Py_BEGIN_ALLOW_THREADS
     _Alignas(64) uint8_t rpis[RPI_BUFFER];
-    uint8_t rpik[2][16];
-    const uint8_t *tek = teks.buf;
-    for (Py_ssize_t i = 0; i < n && !failed; i += 2) {
-        int pair = i + 1 < n;
-        if (pair) hkdf16_x2(tek + 16 * i, tek + 16 * (i + 1), RPIK_INFO, 7, rpik[0], rpik[1]);
-        else hkdf16(tek + 16 * i, RPIK_INFO, 7, rpik[0]);
-        for (int s = 0; s <= pair && !failed; s++) {
+    uint8_t rpik[HKDF_LANES][16], *lane_out[HKDF_LANES];
+    const uint8_t *lane[HKDF_LANES];
+    for (int s = 0; s < HKDF_LANES; s++) lane_out[s] = rpik[s];
+    for (Py_ssize_t i = 0; i < n && !failed; i += HKDF_LANES) {
+        fill_lanes(teks.buf, i, n, lane);
+        hkdf16_lanes(lane, RPIK_INFO, 7, lane_out);
+        for (int s = 0; s < HKDF_LANES && i + s < n && !failed; s++) {
             Py_ssize_t key = i + s;
             key_rpis(rpik[s], (uint32_t)st[key], pe[key], rpis);
             for (int j = 0; j < pe[key]; j++) {
