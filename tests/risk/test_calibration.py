@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bluezone.errors import FormatError
 from bluezone.risk.calibration import CalibrationTable, DeviceCalibration, attenuation, bundled_table
@@ -40,3 +42,12 @@ def test_malformed_csv_is_named() -> None:
 def test_attenuation_formula_and_floor() -> None:
     assert attenuation(-24, -80, -3).tolist() == 59  # -24 - (-80 - 3)
     assert attenuation(np.array([-24, -24]), np.array([-10, -90]), np.array([0, 5])).tolist() == [0, 61]
+
+
+@given(st.text(max_size=300))
+def test_random_csv_text_never_crashes_the_parser(text: str) -> None:
+    try:
+        table = CalibrationTable.parse_csv("oem,model,rssi,tx\n" + text)
+    except FormatError:
+        return
+    assert len(table) >= 1

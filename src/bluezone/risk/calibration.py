@@ -10,7 +10,7 @@ import csv
 import io
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -57,7 +57,13 @@ class CalibrationTable:
 
     @classmethod
     def parse_csv(cls, text: str) -> CalibrationTable:
-        reader = csv.reader(io.StringIO(text))
+        try:
+            return cls._parse_rows(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            raise FormatError(f"calibration CSV is malformed: {error}", code="bad_row") from None
+
+    @classmethod
+    def _parse_rows(cls, reader: Iterator[list[str]]) -> CalibrationTable:
         header = next(reader, None)
         if header is None or len(header) < 4 or header[0].strip().lower() != "oem":
             raise FormatError(
