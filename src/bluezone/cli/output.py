@@ -7,6 +7,8 @@ from typing import Any
 
 from rich.console import Console
 
+from bluezone.errors import InvalidInput
+
 console = Console(highlight=False)
 
 
@@ -16,8 +18,6 @@ def print_json(value: Any) -> None:
 
 
 def parse_hex(value: str, what: str, length: int | None = None) -> bytes:
-    from bluezone.errors import InvalidInput  # noqa: PLC0415 (keep CLI start-up light)
-
     try:
         data = bytes.fromhex(value)
     except ValueError:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from google.protobuf.message import DecodeError
 
-from bluezone.errors import BluezoneError, FormatError, InvalidInput, SignatureError
+from bluezone.errors import FormatError, InvalidInput, SignatureError
 from bluezone.protocol import export_pb2 as pb
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
 from bluezone.protocol.intervals import ROLLING_PERIOD
@@ -272,8 +272,6 @@ def read_archive(data: bytes, *, now_interval: int | None = None) -> ExportArchi
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
         raise FormatError(f"not a readable zip archive: {error}", code="bad_zip") from None
     except (OSError, ValueError, RuntimeError) as error:  # zlib and zipfile report corrupt members this way
-        if isinstance(error, BluezoneError):
-            raise
         raise FormatError(f"corrupt zip member: {error}", code="bad_zip") from None
     return ExportArchive(
         export_bin, parse_export_bin(export_bin, now_interval=now_interval), parse_signature_list(export_sig)

@@ -24,6 +24,7 @@ SCAN_SECONDS = 4.0
 ADVERTISING_INTERVAL = 0.25
 SCAN_PERIOD = 300.0  # minus a random 0–90 s, as GAEN schedules its scans
 REGION = "452"  # Viet Nam's mobile country code
+HANG_BAC = "00037"  # the users' commune: phường Hàng Bạc, in Hoàn Kiếm district ("002")
 
 HANOI_FACILITIES = FacilityDirectory(
     [
@@ -70,20 +71,19 @@ MEETINGS = [
 ]
 
 
-def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
-    rng = np.random.default_rng(seed)
-    clock = ManualClock(start.timestamp())
-    phones = {
-        name: Phone(
-            clock, model=model, facilities=HANOI_FACILITIES, district_code="002", commune_code="00037"
-        )
-        for name, model in PEOPLE.items()
-    }
-    channel = Channel()
-    heard = dict.fromkeys(PEOPLE, 0)
+@dataclass(frozen=True, order=True)
+class Scan:
+    """One phone's scan while another phone is in range."""
 
-    # Both phones of a meeting scan on their own schedules and hear each other.
-    events: list[tuple[float, str, str, float]] = []  # (time, listener, speaker, distance)
+    time: float
+    listener: str
+    speaker: str
+    distance_m: float
+
+
+def scan_schedule(start: datetime, rng: np.random.Generator) -> list[Scan]:
+    """Both phones of each meeting scan on their own GAEN schedules and hear each other."""
+    scans = []
     for meeting in MEETINGS:
         begin = start.timestamp() + meeting.start.total_seconds()
         end = begin + meeting.minutes * 60
@@ -91,39 +91,65 @@ def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzi
             t = begin - rng.uniform(0, SCAN_PERIOD)  # the scan cycle was already running
             while t < end:
                 if t >= begin:
-                    events.append((t, listener, speaker, meeting.distance_m))
+                    scans.append(Scan(t, listener, speaker, meeting.distance_m))
                 t += SCAN_PERIOD - rng.uniform(0, 90)
-    # Every phone runs every day, so each has a key for each day; meetings add scan events.
-    for day in range(4):
-        events += [(start.timestamp() + day * 86_400, name, "", 0.0) for name in PEOPLE]
-    slow: dict[tuple[str, str], tuple[float, float]] = {}
-    for t, listener, speaker, distance in sorted(events):
-        clock.set(t)
-        if not speaker:
-            phones[listener].current_key()
-            continue
-        payload = phones[speaker].advertisement()
-        previous = slow.get((listener, speaker))
-        shadow = channel.next_slow(previous[1] if previous else None, t - previous[0] if previous else 0, rng)
-        slow[(listener, speaker)] = (t, shadow)
-        rssi = channel.scan_rssi(
-            distance,
+    return sorted(scans)
+
+
+class Air:
+    """What phones hear of each other, with each pair's shadowing carried from scan to scan."""
+
+    def __init__(self, phones: dict[str, Phone], rng: np.random.Generator) -> None:
+        self.phones, self.rng, self.channel = phones, rng, Channel()
+        self.shadowing: dict[tuple[str, str], tuple[float, float]] = {}  # pair → (time, dB)
+
+    def scan(self, scan: Scan) -> int:
+        """Deliver one scan's packets to the listener; return how many it caught."""
+        speaker, listener = self.phones[scan.speaker], self.phones[scan.listener]
+        rpi, aem = parse_advertisement(speaker.advertisement())
+        previous = self.shadowing.get((scan.listener, scan.speaker))
+        elapsed = scan.time - previous[0] if previous else 0.0
+        shadow = self.channel.next_slow(previous[1] if previous else None, elapsed, self.rng)
+        self.shadowing[(scan.listener, scan.speaker)] = (scan.time, shadow)
+        rssi = self.channel.scan_rssi(
+            scan.distance_m,
             slow_db=shadow,
             packets=int(SCAN_SECONDS / ADVERTISING_INTERVAL),
-            transmitter=phones[speaker].calibration,
-            receiver=phones[listener].calibration,
-            rng=rng,
+            transmitter=speaker.calibration,
+            receiver=listener.calibration,
+            rng=self.rng,
         )
-        rpi, aem = parse_advertisement(payload)
-        times = t + np.sort(rng.uniform(0, SCAN_SECONDS, len(rssi)))
-        phones[listener].hear_scan(
-            [rpi] * len(rssi), [aem] * len(rssi), times.tolist(), rssi.astype(int).tolist()
-        )
-        heard[listener] += len(rssi)
+        times = scan.time + np.sort(self.rng.uniform(0, SCAN_SECONDS, len(rssi)))
+        listener.hear_scan([rpi] * len(rssi), [aem] * len(rssi), times.tolist(), rssi.astype(int).tolist())
+        return len(rssi)
 
-    # Two days later An has symptoms, tests positive the day after, and shares with a health-authority code.
+
+def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
+    rng = np.random.default_rng(seed)
+    clock = ManualClock(start.timestamp())
+    phones = {
+        name: Phone(
+            clock, model=model, facilities=HANOI_FACILITIES, district_code="002", commune_code=HANG_BAC
+        )
+        for name, model in PEOPLE.items()
+    }
+    air = Air(phones, rng)
+    heard = dict.fromkeys(PEOPLE, 0)
+    scans = scan_schedule(start, rng)
+    # Two days after meeting, An has symptoms, and tests positive the day after.
     onset = (start + timedelta(days=2)).date()
-    clock.set((start + timedelta(days=3, hours=6)).timestamp())
+    tested = (start + timedelta(days=3, hours=6)).timestamp()
+    for day in range(4):  # every phone runs every day, so each has a key for each day
+        day_end = min(start.timestamp() + (day + 1) * 86_400, tested)
+        for phone in phones.values():
+            phone.current_key()
+        for scan in [s for s in scans if s.time < day_end]:
+            clock.set(scan.time)
+            heard[scan.listener] += air.scan(scan)
+        scans = [s for s in scans if s.time >= day_end]
+        clock.set(day_end)
+
+    # An shares with a health-authority code.
     upload = phones[F0].prepare_upload(onset)
     published = [
         ExposureKey(
