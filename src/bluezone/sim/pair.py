@@ -24,15 +24,22 @@ SCAN_SECONDS = 4.0
 ADVERTISING_INTERVAL = 0.25
 SCAN_PERIOD = 300.0  # minus a random 0–90 s, as GAEN schedules its scans
 REGION = "452"  # Viet Nam's mobile country code
-HANG_BAC = "00037"  # the users' commune: phường Hàng Bạc, in Hoàn Kiếm district ("002")
+HOAN_KIEM, HANG_BAC = "002", "00037"  # GSO codes of the users' district and commune
 
 HANOI_FACILITIES = FacilityDirectory(
     [
         Facility(
-            "Trung tâm Y tế quận Hoàn Kiếm", "26 Lương Ngọc Quyến, Hoàn Kiếm, Hà Nội", "024 3828 2183", "002"
+            "Trung tâm Y tế quận Hoàn Kiếm",
+            "26 Lương Ngọc Quyến, Hoàn Kiếm, Hà Nội",
+            "024 3828 2183",
+            HOAN_KIEM,
         ),
         Facility(
-            "Trạm Y tế phường Hàng Bạc", "Số 4 Hàng Bạc, Hoàn Kiếm, Hà Nội", "024 3828 9393", "002", "00037"
+            "Trạm Y tế phường Hàng Bạc",
+            "Số 4 Hàng Bạc, Hoàn Kiếm, Hà Nội",
+            "024 3828 9393",
+            HOAN_KIEM,
+            HANG_BAC,
         ),
     ]
 )
@@ -124,15 +131,17 @@ class Air:
         return len(rssi)
 
 
+def _resident(clock: ManualClock, model: str) -> Phone:
+    """A phone whose user chose phường Hàng Bạc as their commune."""
+    return Phone(
+        clock, model=model, facilities=HANOI_FACILITIES, district_code=HOAN_KIEM, commune_code=HANG_BAC
+    )
+
+
 def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
     rng = np.random.default_rng(seed)
     clock = ManualClock(start.timestamp())
-    phones = {
-        name: Phone(
-            clock, model=model, facilities=HANOI_FACILITIES, district_code="002", commune_code=HANG_BAC
-        )
-        for name, model in PEOPLE.items()
-    }
+    phones = {name: _resident(clock, model) for name, model in PEOPLE.items()}
     air = Air(phones, rng)
     heard = dict.fromkeys(PEOPLE, 0)
     scans = scan_schedule(start, rng)
