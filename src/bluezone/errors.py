@@ -34,3 +34,31 @@ class SignatureError(BluezoneError):
     """A signature is missing, unknown or does not verify."""
 
     code = "bad_signature"
+
+
+class Unauthorized(BluezoneError):
+    """No credentials, or credentials that are not valid (HTTP 401)."""
+
+    code = "unauthorized"
+
+
+class Forbidden(BluezoneError):
+    """Valid credentials without the right to do this (HTTP 403)."""
+
+    code = "forbidden"
+
+
+class NotFound(BluezoneError):
+    code = "not_found"
+
+
+class Conflict(BluezoneError):
+    """The request clashes with what is stored (HTTP 409)."""
+
+    code = "conflict"
+
+
+class RateLimited(BluezoneError):
+    """Too many attempts: try again later (HTTP 429)."""
+
+    code = "rate_limited"

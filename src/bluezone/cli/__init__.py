@@ -7,8 +7,8 @@ import sys
 import typer
 from rich.console import Console
 
-from bluezone.cli import demo, export, keys, proximity
-from bluezone.errors import BluezoneError, InvalidInput
+from bluezone.cli import demo, export, keys, proximity, server
+from bluezone.errors import BluezoneError, FormatError, SignatureError
 
 app = typer.Typer(
     name="bluezone",
@@ -21,15 +21,17 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(export.app, name="export")
 app.add_typer(proximity.app, name="proximity")
 app.command(name="demo")(demo.demo)
+app.command(name="serve")(server.serve)
+app.add_typer(server.admin, name="admin")
 
 
 _stderr = Console(stderr=True, highlight=False)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI. A BluezoneError prints one line: exit 2 for bad input, 1 for a bad file or signature."""
+    """Run the CLI. A BluezoneError prints one line, then exits 1 (bad file or signature) or 2 (other input)."""
     try:
         app(args=argv if argv is not None else sys.argv[1:], prog_name="bluezone")
     except BluezoneError as error:
         _stderr.print(f"[red]error:[/red] {error.message} [dim]({error.code})[/dim]", soft_wrap=True)
-        raise SystemExit(2 if isinstance(error, InvalidInput) else 1) from None
+        raise SystemExit(1 if isinstance(error, FormatError | SignatureError) else 2) from None

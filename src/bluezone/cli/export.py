@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ import typer
 from rich.table import Table
 
 from bluezone.cli.output import console, print_json
+from bluezone.clock import ManualClock
 from bluezone.errors import FormatError, InvalidInput, SignatureError
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey
@@ -111,3 +113,30 @@ def inspect(
     console.print(table)
     if len(result["keys"]) > 20:
         console.print(f"… and {len(result['keys']) - 20} more (use --json for all)")
+
+
+@app.command()
+def run(
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data directory (default: $BZ_DATA_DIR).")
+    ] = None,
+    now: Annotated[str | None, typer.Option(help="Act as if at this ISO-8601 time (default: now).")] = None,
+) -> None:
+    """Build every export batch that is due, then delete what is past retention (for cron)."""
+    from bluezone.cli.server import settings_for  # noqa: PLC0415 (the server stack loads only when needed)
+    from bluezone.web.app import export_and_clean, open_services  # noqa: PLC0415
+
+    clock = None
+    if now is not None:
+        try:
+            moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(f"--now must be an ISO-8601 time, got {now!r}", code="bad_time") from None
+        clock = ManualClock((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+    svc = open_services(settings_for(data_dir), clock)
+    report = export_and_clean(svc)
+    console.print(
+        f"{report.batches} batches, {len(report.files)} files, {report.keys} keys (+{report.padding} padding)"
+    )
+    for path in report.files:
+        console.print(f"  {path}")

@@ -1,0 +1,166 @@
+"""One-time codes: a case worker issues one to a confirmed case (F0) or to a close contact asked to upload
+(F1, `close-contact`); the phone trades it for a token, then the token and its keys' MAC for a certificate.
+
+Codes are stored only as keyed hashes and are single use. A used, expired and unknown code get the same
+answer, and a device key that keeps guessing is locked out for the hour.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bluezone.authority.secrets import ServerSecrets
+from bluezone.config import Settings
+from bluezone.errors import InvalidInput, RateLimited
+from bluezone.store.models import ApiKey, Realm, VerificationCode, VerifyFailures
+
+TEST_TYPES = ("confirmed", "likely", "negative", "close-contact")
+SHORT_CODE_DIGITS = 8
+LONG_CODE_LENGTH = 16
+LONG_CODE_ALPHABET = string.ascii_lowercase + string.digits
+MAX_DATE_AGE_DAYS = 28
+VN_PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    expires_at: int
+    long_code: str
+    long_expires_at: int
+
+
+@dataclass(frozen=True)
+class VerifiedCode:
+    """What the phone learns from a valid code."""
+
+    code_id: int
+    realm_code: str
+    test_type: str
+    symptom_date: str | None
+    test_date: str | None
+
+
+def _parse_date(value: str | None, what: str, today: date) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"{what} must be YYYY-MM-DD, got {value!r}", code="bad_date") from None
+    if day > today + timedelta(days=1):  # a day of slack for time zones east of UTC
+        raise InvalidInput(f"{what} {day} is in the future", code="date_in_future")
+    if day < today - timedelta(days=MAX_DATE_AGE_DAYS):
+        raise InvalidInput(f"{what} {day} is more than {MAX_DATE_AGE_DAYS} days ago", code="date_too_old")
+    return day.isoformat()
+
+
+def issue_code(
+    session: Session,
+    secrets_: ServerSecrets,
+    settings: Settings,
+    realm: Realm,
+    *,
+    test_type: str,
+    symptom_date: str | None,
+    test_date: str | None,
+    phone: str | None,
+    now: int,
+) -> IssuedCode:
+    """Make a short (8 digits) and a long (16 characters) code for one person. The phone number, if any,
+    is only checked for form: it is where the text goes, and it is not stored."""
+    if test_type not in TEST_TYPES:
+        raise InvalidInput(f"testType must be one of {', '.join(TEST_TYPES)}", code="bad_test_type")
+    today = datetime.fromtimestamp(now, tz=UTC).date()
+    symptom = _parse_date(symptom_date, "symptomDate", today)
+    test = _parse_date(test_date, "testDate", today)
+    if symptom is None and test is None:
+        raise InvalidInput("give a symptom date or a test date", code="missing_date")
+    if phone and not VN_PHONE.match(phone.replace(" ", "")):
+        raise InvalidInput("phone must be a Vietnamese number such as 0912345678", code="bad_phone")
+    short = "".join(secrets.choice(string.digits) for _ in range(SHORT_CODE_DIGITS))
+    long = "".join(secrets.choice(LONG_CODE_ALPHABET) for _ in range(LONG_CODE_LENGTH))
+    issued = IssuedCode(
+        code=short,
+        expires_at=now + settings.short_code_minutes * 60,
+        long_code=long,
+        long_expires_at=now + settings.long_code_hours * 3600,
+    )
+    session.add(
+        VerificationCode(
+            realm_id=realm.id,
+            short_hash=secrets_.keyed_hash("code", short),
+            long_hash=secrets_.keyed_hash("code", long),
+            test_type=test_type,
+            symptom_date=symptom,
+            test_date=test,
+            issued_at=now,
+            short_expires_at=issued.expires_at,
+            long_expires_at=issued.long_expires_at,
+            expired_by_hand=False,
+        )
+    )
+    return issued
+
+
+def _count_failure(session: Session, api_key: ApiKey, now: int) -> None:
+    hour = now // 3600
+    row = session.get(VerifyFailures, (api_key.id, hour))
+    if row is None:
+        session.add(VerifyFailures(api_key_id=api_key.id, hour=hour, failures=1))
+    else:
+        row.failures += 1
+
+
+def verify_code(
+    session: Session, secrets_: ServerSecrets, settings: Settings, api_key: ApiKey, *, code: str, now: int
+) -> VerifiedCode | None:
+    """Claim a code. None means "not a valid code" whatever the reason; the caller answers alike."""
+    failures = session.get(VerifyFailures, (api_key.id, now // 3600))
+    if failures is not None and failures.failures >= settings.verify_failures_per_hour:
+        raise RateLimited("too many wrong codes from this app key; try again in an hour")
+    code = code.strip().lower()
+    digest = secrets_.keyed_hash("code", code)
+    is_short = code.isdigit() and len(code) == SHORT_CODE_DIGITS
+    column = VerificationCode.short_hash if is_short else VerificationCode.long_hash
+    row = session.scalar(select(VerificationCode).where(column == digest).with_for_update())
+    expires = None if row is None else (row.short_expires_at if is_short else row.long_expires_at)
+    if row is None or row.claimed_at is not None or row.expired_by_hand or expires is None or now >= expires:
+        _count_failure(session, api_key, now)
+        return None
+    if row.realm_id != api_key.realm_id:
+        _count_failure(session, api_key, now)
+        return None
+    row.claimed_at = now
+    realm = session.get(Realm, row.realm_id)
+    assert realm is not None
+    return VerifiedCode(row.id, realm.code, row.test_type, row.symptom_date, row.test_date)
+
+
+def expire_code(session: Session, secrets_: ServerSecrets, realm_id: int, code: str) -> bool:
+    """A case worker withdraws a code (given wrongly, or to the wrong person)."""
+    digest = secrets_.keyed_hash("code", code.strip().lower())
+    row = session.scalar(
+        select(VerificationCode).where(
+            (VerificationCode.short_hash == digest) | (VerificationCode.long_hash == digest),
+            VerificationCode.realm_id == realm_id,
+        )
+    )
+    if row is None or row.claimed_at is not None:
+        return False
+    row.expired_by_hand = True
+    return True
+
+
+def purge_codes(session: Session, before: int) -> int:
+    """Delete codes issued, and guessing counts kept, before the retention cutoff."""
+    deleted = session.execute(delete(VerificationCode).where(VerificationCode.issued_at < before)).rowcount  # type: ignore[attr-defined]
+    deleted += session.execute(delete(VerifyFailures).where(VerifyFailures.hour < before // 3600)).rowcount  # type: ignore[attr-defined]
+    return int(deleted)

@@ -1,0 +1,108 @@
+"""Realms (one per province health department), their API keys and their certificate signing keys."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from enum import StrEnum
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bluezone.authority.secrets import ServerSecrets
+from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from bluezone.store.models import ApiKey, Realm, SigningKey
+
+REALM_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+API_KEY_PREFIX = "bz_"
+
+
+class KeyKind(StrEnum):
+    ADMIN = "admin"  # issues codes
+    DEVICE = "device"  # the app: verify and certificate
+    STATS = "stats"  # reads statistics
+
+
+def create_realm(session: Session, secrets_: ServerSecrets, code: str, name: str, now: int) -> Realm:
+    if not REALM_CODE.match(code):
+        raise InvalidInput("a realm code is 1-32 letters, digits, '-' or '_'", code="bad_realm_code")
+    if not name.strip() or len(name) > 200:
+        raise InvalidInput("a realm needs a name of at most 200 characters", code="bad_realm_name")
+    if session.scalar(select(Realm).where(Realm.code == code)) is not None:
+        raise Conflict(f"realm {code} exists already", code="realm_exists")
+    realm = Realm(code=code, name=name.strip(), created_at=now)
+    session.add(realm)
+    session.flush()
+    rotate_signing_key(session, secrets_, realm, now)
+    return realm
+
+
+def realm_by_code(session: Session, code: str) -> Realm:
+    realm = session.scalar(select(Realm).where(Realm.code == code))
+    if realm is None:
+        raise NotFound(f"no realm {code}", code="unknown_realm")
+    return realm
+
+
+def realm_of(session: Session, api_key: ApiKey) -> Realm:
+    realm = session.get(Realm, api_key.realm_id)
+    assert realm is not None, "API keys reference their realm"
+    return realm
+
+
+def rotate_signing_key(session: Session, secrets_: ServerSecrets, realm: Realm, now: int) -> SigningKey:
+    """A new ES256 key signs certificates from now on; older ones stay published to check what they signed."""
+    for old in session.scalars(select(SigningKey).where(SigningKey.realm_id == realm.id, SigningKey.active)):
+        old.active = False
+    private = ec.generate_private_key(ec.SECP256R1())
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    kid = f"{realm.code}-{now}-{secrets.token_hex(4)}"
+    key = SigningKey(
+        realm_id=realm.id,
+        kid=kid,
+        private_key=secrets_.encrypt(pem, kid.encode()),
+        public_pem=private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode(),
+        created_at=now,
+        active=True,
+    )
+    session.add(key)
+    session.flush()
+    return key
+
+
+def create_api_key(session: Session, secrets_: ServerSecrets, realm_code: str, kind: str, now: int) -> str:
+    """Make an API key and return it; only its keyed hash is stored, so it is shown this once."""
+    try:
+        key_kind = KeyKind(kind)
+    except ValueError:
+        raise InvalidInput(f"API key kind must be one of {', '.join(KeyKind)}", code="bad_key_kind") from None
+    realm = realm_by_code(session, realm_code)
+    plaintext = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiKey(
+            realm_id=realm.id,
+            kind=key_kind.value,
+            key_hash=secrets_.keyed_hash("api-key", plaintext),
+            label=plaintext[:10],
+            created_at=now,
+        )
+    )
+    return plaintext
+
+
+def authenticate(session: Session, secrets_: ServerSecrets, api_key: str | None, kind: KeyKind) -> ApiKey:
+    """The API key row for a request's `X-API-Key`, which must be of the given kind and not revoked."""
+    if not api_key:
+        raise Unauthorized("missing X-API-Key header")
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == secrets_.keyed_hash("api-key", api_key)))
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("unknown or revoked API key")
+    if row.kind != kind.value:
+        raise Forbidden(f"this endpoint needs a {kind.value} API key")
+    return row

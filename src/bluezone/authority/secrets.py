@@ -1,0 +1,77 @@
+"""Server secrets, created on first start in the data directory and shared by every app process there.
+
+`hmac_key` hashes codes and API keys (they are stored only as keyed hashes) and signs verify tokens;
+`wrap_key` encrypts realm signing keys and revision tokens; `export_key` signs export files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from bluezone.errors import InvalidInput
+
+NONCE_BYTES = 12
+
+
+def _create_once(path: Path, make: bytes) -> bytes:
+    """Write `make` to `path` unless another process got there first; return what the file holds."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(make)
+    return make
+
+
+@dataclass(frozen=True)
+class ServerSecrets:
+    hmac_key: bytes
+    wrap_key: bytes
+    export_key: ec.EllipticCurvePrivateKey
+
+    @classmethod
+    def load_or_create(cls, directory: Path) -> ServerSecrets:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        hmac_key = _create_once(directory / "hmac.key", secrets.token_bytes(32))
+        wrap_key = _create_once(directory / "wrap.key", secrets.token_bytes(32))
+        pem = _create_once(
+            directory / "export-signing-key.pem",
+            ec.generate_private_key(ec.SECP256R1()).private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
+        )
+        export_key = serialization.load_pem_private_key(pem, password=None)
+        if (
+            len(hmac_key) != 32
+            or len(wrap_key) != 32
+            or not isinstance(export_key, ec.EllipticCurvePrivateKey)
+        ):
+            raise InvalidInput(f"the secrets in {directory} are damaged", code="bad_secrets")
+        return cls(hmac_key, wrap_key, export_key)
+
+    def keyed_hash(self, purpose: str, value: str) -> bytes:
+        """What is stored instead of a code or an API key: HMAC-SHA256 under the server key."""
+        return hmac.digest(self.hmac_key, f"{purpose}\x00{value}".encode(), hashlib.sha256)
+
+    def encrypt(self, plaintext: bytes, context: bytes) -> bytes:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return nonce + AESGCM(self.wrap_key).encrypt(nonce, plaintext, context)
+
+    def decrypt(self, sealed: bytes, context: bytes) -> bytes:
+        """Raises cryptography's InvalidTag when the data was altered or sealed for another context."""
+        return AESGCM(self.wrap_key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], context)
+
+    def export_public_pem(self) -> bytes:
+        return self.export_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )

@@ -1,0 +1,69 @@
+"""`bluezone serve` and `bluezone admin`: run the health authority's server and set it up."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from bluezone.authority.realms import create_api_key as make_api_key
+from bluezone.authority.realms import create_realm as make_realm
+from bluezone.cli.output import console
+from bluezone.config import Settings, load_settings
+from bluezone.web.app import create_app, open_services
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default: $BZ_DATA_DIR).")]
+ConfigFile = Annotated[Path | None, typer.Option("--config", help="A TOML settings file.")]
+
+admin = typer.Typer(help="Set up realms (province health departments) and API keys.", no_args_is_help=True)
+
+
+def settings_for(data_dir: Path | None, config: Path | None = None) -> Settings:
+    return load_settings(config, data_dir=data_dir)
+
+
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8080,
+    config: ConfigFile = None,
+) -> None:
+    """Run the verification and key server, with the exporter on an in-process schedule."""
+    settings = settings_for(data_dir, config)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    app = create_app(settings, schedule_exports=True)
+    console.print(
+        f"Bluezone server on http://{host}:{port} — data in {settings.data_dir.resolve()}", highlight=False
+    )
+    # uvicorn's access log records client addresses; ours (bluezone.http) records none.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None)
+
+
+@admin.command("create-realm")
+def create_realm(
+    code: Annotated[str, typer.Argument(help="Short code, e.g. HN for Hà Nội.")],
+    name: Annotated[str, typer.Option(help="The health department's name.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Create a realm with its first certificate signing key."""
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        realm = make_realm(session, svc.secrets, code, name, svc.now())
+        console.print(f"realm {realm.code} ({realm.name}) created")
+
+
+@admin.command("create-api-key")
+def create_api_key(
+    realm: Annotated[str, typer.Option(help="Realm code.")],
+    kind: Annotated[str, typer.Option(help="admin (issue codes), device (the app) or stats.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Print a new API key, alone on stdout; programs send it as X-API-Key. It is shown only this once."""
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        key = make_api_key(session, svc.secrets, realm, kind, svc.now())
+    print(key)

@@ -1,0 +1,83 @@
+"""The one configuration object: `BZ_*` environment variables and an optional TOML file, checked at start."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bluezone.errors import InvalidInput
+
+
+class Settings(BaseSettings):
+    """Every setting, with its environment variable `BZ_<NAME>`; docs/operations.md has the table."""
+
+    model_config = SettingsConfigDict(env_prefix="BZ_", extra="forbid")
+
+    data_dir: Path = Field(Path("bluezone-data"), description="SQLite file, export files and secrets")
+    database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite in the data directory")
+    region: str = Field("452", description="Export region (Viet Nam's mobile country code)")
+    export_period_seconds: int = Field(3600, ge=600, description="Length of one export window")
+    export_schedule_seconds: int = Field(300, ge=10, description="How often `serve` runs the exporter")
+    export_min_records: int = Field(1000, ge=0, description="Pad smaller non-empty batches with fake keys")
+    export_padding_jitter: int = Field(100, ge=0, description="Plus a random 0..N more fake keys")
+    export_max_records: int = Field(500_000, ge=1, description="Split larger batches into several files")
+    retention_days: int = Field(
+        14, ge=10, le=30, description="Keys, codes and export files are deleted after"
+    )
+    short_code_minutes: int = Field(15, ge=5, le=60, description="Lifetime of an 8-digit code")
+    long_code_hours: int = Field(24, ge=1, le=72, description="Lifetime of a 16-character code")
+    certificate_minutes: int = Field(15, ge=1, le=60, description="Lifetime of a verification certificate")
+    verify_failures_per_hour: int = Field(20, ge=1, description="Wrong codes per device key before lockout")
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'bluezone.db').resolve()}"
+        return self
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.data_dir / "secrets"
+
+
+def load_settings(toml_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from a TOML file (if given), overridden by `BZ_*` variables, overridden by explicit values."""
+    if toml_file is not None and not toml_file.is_file():
+        raise InvalidInput(f"settings file {toml_file} does not exist", code="bad_config")
+
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(env_prefix="BZ_", extra="forbid", toml_file=toml_file)
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    try:
+        chosen = FileSettings if toml_file is not None else Settings
+        return chosen(**{k: v for k, v in overrides.items() if v is not None})
+    except (ValidationError, tomllib.TOMLDecodeError) as error:
+        if isinstance(error, tomllib.TOMLDecodeError):
+            raise InvalidInput(f"settings file {toml_file}: {error}", code="bad_config") from None
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise InvalidInput(f"setting {where}: {first['msg']}", code="bad_config") from None

@@ -1,0 +1,237 @@
+"""Signed export files for every phone to download, and the `index.txt` that lists them.
+
+Keys enter the window their `created_at` falls in. A window is exported once it has closed (plus a grace
+period for publishes still committing): its keys, padded with fake keys when there are few (so a file's
+size does not reveal how many people uploaded), sorted, split, signed and written atomically. A batch is
+claimed with a lease, so two exporters never build the same window and one that dies midway is taken over;
+only complete batches are listed in the index. Every key is thus exported exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bluezone.authority.secrets import ServerSecrets
+from bluezone.config import Settings
+from bluezone.protocol import export as ex
+from bluezone.protocol.exposure_key import ExposureKey, ReportType
+from bluezone.store.db import Database
+from bluezone.store.models import ExportBatch, ExportFile, Exposure
+
+GRACE_SECONDS = 120
+LEASE_SECONDS = 600
+INDEX = "index.txt"
+PUBLIC_KEY = "public-key.pem"
+
+
+@dataclass
+class ExportReport:
+    batches: int = 0
+    files: list[str] = field(default_factory=list)
+    keys: int = 0
+    padding: int = 0
+
+
+def signer(settings: Settings, secrets_: ServerSecrets) -> ex.Signer:
+    return ex.Signer(secrets_.export_key, ex.SignatureInfo("v1", settings.region))
+
+
+def due_windows(settings: Settings, now: int) -> list[tuple[int, int]]:
+    """Every closed window within the retention period, oldest first."""
+    period = settings.export_period_seconds
+    last_end = (now - GRACE_SECONDS) // period * period
+    first_start = max(0, last_end - settings.retention_days * 86_400)
+    return [(start, start + period) for start in range(first_start, last_end, period)]
+
+
+def _claim(db: Database, window: tuple[int, int], now: int) -> int | None:
+    """The batch id if this exporter may build the window, else None (done, or another holds it)."""
+    start, end = window
+    with db.session() as session:
+        batch = session.scalar(
+            select(ExportBatch).where(ExportBatch.start_ts == start, ExportBatch.end_ts == end)
+        )
+        if batch is not None:
+            if batch.status == "complete" or batch.lease_until > now:
+                return None
+            taken = session.execute(
+                update(ExportBatch)
+                .where(
+                    ExportBatch.id == batch.id, ExportBatch.status == "open", ExportBatch.lease_until <= now
+                )
+                .values(lease_until=now + LEASE_SECONDS)
+            )
+            return batch.id if taken.rowcount == 1 else None  # type: ignore[attr-defined]
+    try:
+        with db.session() as session:
+            batch = ExportBatch(
+                start_ts=start, end_ts=end, status="open", lease_until=now + LEASE_SECONDS, key_count=0
+            )
+            session.add(batch)
+            session.flush()
+            return batch.id
+    except IntegrityError:  # another exporter claimed it first
+        return None
+
+
+def _keys(session: Session, window: tuple[int, int]) -> list[ExposureKey]:
+    rows = session.scalars(
+        select(Exposure)
+        .where(Exposure.created_at >= window[0], Exposure.created_at < window[1])
+        .order_by(Exposure.key_data)
+    )
+    return [
+        ExposureKey(
+            row.key_data,
+            row.rolling_start,
+            row.rolling_period,
+            row.transmission_risk,
+            ReportType(row.report_type),
+            row.days_since_onset,
+        )
+        for row in rows
+    ]
+
+
+def padding_keys(real: list[ExposureKey], settings: Settings) -> list[ExposureKey]:
+    """Fake keys with random bytes and the metadata of random real keys, up to min_records + jitter."""
+    if not real:
+        return []
+    target = settings.export_min_records + secrets.randbelow(settings.export_padding_jitter + 1)
+    fakes = []
+    for _ in range(max(0, target - len(real))):
+        model = real[secrets.randbelow(len(real))]
+        fakes.append(
+            ExposureKey(
+                secrets.token_bytes(16),
+                model.rolling_start_interval_number,
+                model.rolling_period,
+                model.transmission_risk_level,
+                model.report_type,
+                model.days_since_onset_of_symptoms,
+            )
+        )
+    return fakes
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers see the old file or the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _build(
+    db: Database, settings: Settings, secrets_: ServerSecrets, batch_id: int, now: int
+) -> ExportReport:
+    report = ExportReport(batches=1)
+    with db.session() as session:
+        batch = session.get(ExportBatch, batch_id)
+        assert batch is not None
+        window = (batch.start_ts, batch.end_ts)
+        keys = _keys(session, window)
+    fakes = padding_keys(keys, settings)
+    written: list[ExportFile] = []
+    if keys:
+        batches = ex.split_batches(
+            keys + fakes,
+            start_timestamp=window[0],
+            end_timestamp=window[1],
+            region=settings.region,
+            max_records=settings.export_max_records,
+        )
+        for part in batches:
+            relative = f"{settings.region}/{window[0]}-{window[1]}-{part.batch_num:05d}.zip"
+            write_atomically(
+                settings.exports_dir / relative, ex.write_archive(part, [signer(settings, secrets_)])
+            )
+            written.append(
+                ExportFile(
+                    batch_id=batch_id,
+                    path=relative,
+                    batch_num=part.batch_num,
+                    batch_size=part.batch_size,
+                    records=len(part.keys),
+                )
+            )
+    with db.session() as session:
+        done = session.execute(
+            update(ExportBatch)
+            .where(ExportBatch.id == batch_id, ExportBatch.status == "open", ExportBatch.lease_until > now)
+            .values(status="complete", key_count=len(keys), completed_at=now)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return ExportReport()  # the lease ran out and another exporter took over: leave it to them
+        session.add_all(written)
+    report.files = [f.path for f in written]
+    report.keys, report.padding = len(keys), len(fakes)
+    return report
+
+
+def write_index(db: Database, settings: Settings) -> list[str]:
+    with db.session() as session:
+        paths = list(
+            session.scalars(
+                select(ExportFile.path)
+                .join(ExportBatch, ExportFile.batch_id == ExportBatch.id)
+                .where(ExportBatch.status == "complete")
+                .order_by(ExportBatch.end_ts, ExportFile.batch_num)
+            )
+        )
+    write_atomically(settings.exports_dir / INDEX, "".join(f"{p}\n" for p in paths).encode("ascii"))
+    return paths
+
+
+def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: int) -> ExportReport:
+    """Build every due window nobody else holds, then rewrite the index."""
+    write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
+    total = ExportReport()
+    for window in due_windows(settings, now):
+        batch_id = _claim(db, window, now)
+        if batch_id is None:
+            continue
+        done = _build(db, settings, secrets_, batch_id, now)
+        total.batches += done.batches
+        total.files += done.files
+        total.keys += done.keys
+        total.padding += done.padding
+    write_index(db, settings)
+    return total
+
+
+def cleanup(db: Database, settings: Settings, now: int) -> int:
+    """Delete keys and export files older than the retention period; return how many rows went."""
+    cutoff = now - settings.retention_days * 86_400
+    with db.session() as session:
+        old_files = list(
+            session.scalars(
+                select(ExportFile)
+                .join(ExportBatch, ExportFile.batch_id == ExportBatch.id)
+                .where(ExportBatch.end_ts < cutoff)
+            )
+        )
+        deleted = len(old_files)
+        for old in old_files:
+            session.delete(old)
+        deleted += session.execute(delete(ExportBatch).where(ExportBatch.end_ts < cutoff)).rowcount  # type: ignore[attr-defined]
+        deleted += session.execute(delete(Exposure).where(Exposure.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
+    write_index(db, settings)
+    for old in old_files:
+        (settings.exports_dir / old.path).unlink(missing_ok=True)
+    return int(deleted)

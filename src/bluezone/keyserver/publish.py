@@ -1,0 +1,91 @@
+"""Publishing keys: certificate → rules → transform → store, and the revision token handed back."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bluezone.authority.certificates import verify_certificate
+from bluezone.authority.realms import realm_by_code
+from bluezone.authority.secrets import ServerSecrets
+from bluezone.keyserver.rules import PublishRejected, Submission, SubmittedKey, validate
+from bluezone.protocol.exposure_key import ReportType
+from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD, day_start_interval
+from bluezone.store.inserts import insert_ignoring_duplicates
+from bluezone.store.models import Exposure
+
+HOUR = 3600
+REVISION_TOKEN_MIN_KEYS = 28  # padded, so its size does not tell how many keys were sent
+
+REPORT_TYPES = {
+    "confirmed": ReportType.CONFIRMED_TEST,
+    "likely": ReportType.CONFIRMED_CLINICAL_DIAGNOSIS,
+    "negative": ReportType.REVOKED,
+    "close-contact": ReportType.RECURSIVE,  # an F1 asked to upload: their contacts become F2
+}
+# Transmission risk for keys sent without one, by report type (as the GAEN key server fills it in).
+DEFAULT_TRANSMISSION_RISK = {"confirmed": 2, "likely": 4, "negative": 6, "close-contact": 0}
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    keys: list[SubmittedKey]
+    health_authority_id: str
+    certificate: str
+    hmac_key: bytes
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    inserted: int
+    revision_token: str
+
+
+def available_at(rolling_start: int, rolling_period: int, now: int) -> int:
+    """When a key may enter an export: the current hour, or after the key stops being valid (embargo)."""
+    hour = now - now % HOUR
+    valid_until = (rolling_start + rolling_period) * INTERVAL_SECONDS
+    if valid_until > now:
+        return -(-valid_until // HOUR) * HOUR  # the first hour boundary at or after expiry
+    return hour
+
+
+def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, now: int) -> PublishResult:
+    claims = verify_certificate(session, request.certificate, request.health_authority_id, now)
+    if claims.report_type not in REPORT_TYPES:
+        raise PublishRejected(f"unknown report type {claims.report_type!r}", code="bad_report_type")
+    validate(Submission(request.keys, request.hmac_key, claims, now // INTERVAL_SECONDS))
+    realm = realm_by_code(session, claims.realm_code)
+    onset_day = (
+        None if claims.symptom_onset_interval is None else day_start_interval(claims.symptom_onset_interval)
+    )
+    rows = [
+        {
+            "key_data": key.key_data,
+            "rolling_start": key.rolling_start,
+            "rolling_period": key.rolling_period,
+            "transmission_risk": key.transmission_risk or DEFAULT_TRANSMISSION_RISK[claims.report_type],
+            "report_type": int(REPORT_TYPES[claims.report_type]),
+            "days_since_onset": (
+                None
+                if onset_day is None
+                else (day_start_interval(key.rolling_start) - onset_day) // ROLLING_PERIOD
+            ),
+            "realm_id": realm.id,
+            "created_at": available_at(key.rolling_start, key.rolling_period, now),
+        }
+        for key in request.keys
+    ]
+    inserted = insert_ignoring_duplicates(session, Exposure, rows, ["key_data"])
+    return PublishResult(inserted, revision_token(secrets_, request.keys))
+
+
+def revision_token(secrets_: ServerSecrets, keys: list[SubmittedKey]) -> str:
+    """An encrypted, padded list of the keys just published, which a later revision must present."""
+    entries = [[base64.b64encode(k.key_data).decode(), k.rolling_start, k.rolling_period] for k in keys]
+    entries += [[base64.b64encode(bytes(16)).decode(), 0, 0]] * max(0, REVISION_TOKEN_MIN_KEYS - len(entries))
+    sealed = secrets_.encrypt(json.dumps(entries, separators=(",", ":")).encode(), b"revision-token")
+    return base64.b64encode(sealed).decode()

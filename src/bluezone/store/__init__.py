@@ -1,0 +1,1 @@
+"""Storage: the database engine, sessions, the schema and its migrations (SQLite or PostgreSQL)."""

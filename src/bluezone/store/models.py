@@ -1,0 +1,118 @@
+"""The schema. Times are integer Unix seconds; secrets are stored only as keyed hashes or encrypted."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Realm(Base):
+    """One province health department."""
+
+    __tablename__ = "realms"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # admin | device | stats
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    label: Mapped[str] = mapped_column(String(16))  # the key's first characters, to recognise it in lists
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class SigningKey(Base):
+    """A realm's ES256 key for verification certificates; the private half encrypted with a server secret."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_pem: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class VerificationCode(Base):
+    __tablename__ = "verification_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
+    short_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    long_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    test_type: Mapped[str] = mapped_column(String(16))
+    symptom_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    test_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    issued_at: Mapped[int] = mapped_column(BigInteger, index=True)
+    short_expires_at: Mapped[int] = mapped_column(BigInteger)
+    long_expires_at: Mapped[int] = mapped_column(BigInteger)
+    claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    token_used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    expired_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class VerifyFailures(Base):
+    """Wrong codes per device key per hour: guessing is throttled, then locked out."""
+
+    __tablename__ = "verify_failures"
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), primary_key=True)
+    hour: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+
+
+class Exposure(Base):
+    """A published Temporary Exposure Key. `created_at` is truncated to the hour, or embargoed."""
+
+    __tablename__ = "exposures"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key_data: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+    rolling_start: Mapped[int] = mapped_column(Integer)
+    rolling_period: Mapped[int] = mapped_column(SmallInteger)
+    transmission_risk: Mapped[int] = mapped_column(SmallInteger)
+    report_type: Mapped[int] = mapped_column(SmallInteger)
+    days_since_onset: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
+    created_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ExportBatch(Base):
+    """One export window. `lease_until` lets a second exporter take over one that died midway."""
+
+    __tablename__ = "export_batches"
+    __table_args__ = (UniqueConstraint("start_ts", "end_ts"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_ts: Mapped[int] = mapped_column(BigInteger)
+    end_ts: Mapped[int] = mapped_column(BigInteger, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # open | complete
+    lease_until: Mapped[int] = mapped_column(BigInteger)
+    key_count: Mapped[int] = mapped_column(Integer, default=0)
+    completed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class ExportFile(Base):
+    __tablename__ = "export_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("export_batches.id"))
+    path: Mapped[str] = mapped_column(String(200), unique=True)
+    batch_num: Mapped[int] = mapped_column(Integer)
+    batch_size: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)  # keys in the file, padding included

@@ -1,0 +1,1 @@
+"""The ASGI application: routes that translate HTTP to the domain services and back."""

@@ -1,0 +1,64 @@
+"""The key server's publish API (`POST /v1/publish`, the GAEN field names)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from bluezone.errors import InvalidInput
+from bluezone.keyserver.publish import PublishRequest as Publication
+from bluezone.keyserver.publish import publish as publish_keys
+from bluezone.keyserver.rules import SubmittedKey
+from bluezone.web.privacy import is_chaff, padded
+from bluezone.web.routes_verification import ERRORS
+from bluezone.web.schemas import PublishRequest, PublishResponse
+from bluezone.web.services import Services, services
+
+router = APIRouter(tags=["keys"])
+
+
+def _b64(value: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(f"{what} must be base64", code="bad_base64") from None
+
+
+@router.post("/v1/publish", response_model=PublishResponse, responses=ERRORS)
+async def publish(
+    body: PublishRequest, request: Request, svc: Annotated[Services, Depends(services)]
+) -> JSONResponse:
+    """Publish the keys of an infectious window, with the certificate that allows it. `X-Chaff: 1` marks a
+    fake request: it is answered with the same size, after about the same time, and stores nothing."""
+    if is_chaff(request):
+        await svc.publish_latency.imitate()
+        return padded(
+            {
+                "insertedExposures": len(body.temporaryExposureKeys),
+                "revisionToken": base64.b64encode(secrets.token_bytes(1012)).decode(),
+            }
+        )
+    started = time.perf_counter()
+    hmac_key = _b64(body.hmacKey, "hmacKey")
+    if len(hmac_key) < 16:
+        raise InvalidInput("hmacKey must be at least 16 bytes", code="bad_hmac_key")
+    publication = Publication(
+        keys=[
+            SubmittedKey(_b64(k.key, "key"), k.rollingStartNumber, k.rollingPeriod, k.transmissionRisk)
+            for k in body.temporaryExposureKeys
+        ],
+        health_authority_id=body.healthAuthorityID,
+        certificate=body.verificationPayload,
+        hmac_key=hmac_key,
+    )
+    with svc.db.session() as session:
+        result = publish_keys(session, svc.secrets, publication, svc.now())
+    svc.publish_latency.record(time.perf_counter() - started)
+    svc.metrics.keys_published.inc(result.inserted)
+    return padded({"insertedExposures": result.inserted, "revisionToken": result.revision_token})

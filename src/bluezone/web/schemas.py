@@ -1,0 +1,79 @@
+"""Request and response bodies, with the GAEN servers' field names so existing clients work unchanged."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+B64_KEY = r"^[A-Za-z0-9+/]{22}==$"
+
+
+class Body(BaseModel):
+    # Clients send fields we do not use (padding, accept, …): ignored, never stored.
+    model_config = ConfigDict(extra="ignore", str_max_length=4096)
+
+
+class IssueRequest(Body):
+    testType: str = Field(max_length=32)
+    symptomDate: str | None = Field(None, max_length=10)
+    testDate: str | None = Field(None, max_length=10)
+    tzOffset: int = Field(0, ge=-840, le=840, description="minutes east of UTC")
+    phone: str | None = Field(None, max_length=20)
+
+
+class IssueResponse(BaseModel):
+    code: str
+    expiresAt: str
+    expiresAtTimestamp: int
+    longCode: str
+    longExpiresAt: str
+    longExpiresAtTimestamp: int
+
+
+class VerifyRequest(Body):
+    code: str = Field(min_length=1, max_length=64)
+
+
+class VerifyResponse(BaseModel):
+    testtype: str
+    symptomDate: str | None
+    testDate: str | None
+    token: str
+    padding: str = ""
+
+
+class CertificateRequest(Body):
+    token: str = Field(min_length=1, max_length=2048)
+    ekeyhmac: str = Field(min_length=1, max_length=64)
+
+
+class CertificateResponse(BaseModel):
+    certificate: str
+    padding: str = ""
+
+
+class PublishedKey(Body):
+    key: str = Field(pattern=B64_KEY, description="16 bytes, base64")
+    rollingStartNumber: int = Field(ge=0, le=2**32 - 1)
+    rollingPeriod: int = Field(144, ge=1, le=144)
+    transmissionRisk: int = Field(0, ge=0, le=8)
+
+
+class PublishRequest(Body):
+    temporaryExposureKeys: list[PublishedKey] = Field(max_length=30)
+    healthAuthorityID: str = Field(min_length=1, max_length=32)
+    verificationPayload: str = Field(min_length=1, max_length=4096)
+    hmacKey: str = Field(min_length=1, max_length=128)
+    symptomOnsetInterval: int | None = Field(None, ge=0)
+    traveler: bool = False
+    revisionToken: str | None = Field(None, max_length=8192)
+
+
+class PublishResponse(BaseModel):
+    insertedExposures: int
+    revisionToken: str
+    padding: str = ""
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    code: str
