@@ -29,7 +29,7 @@ _stderr = Console(stderr=True, highlight=False)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI. A BluezoneError prints one line, then exits 1 (bad file or signature) or 2 (other input)."""
+    """Run the CLI. A BluezoneError prints one line and exits 1 (bad file, signature) or 2 (other input)."""
     try:
         app(args=argv if argv is not None else sys.argv[1:], prog_name="bluezone")
     except BluezoneError as error:
