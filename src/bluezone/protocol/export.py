@@ -252,8 +252,8 @@ def write_archive(batch: ExportBatch, signers: Sequence[Signer]) -> bytes:
     return buffer.getvalue()
 
 
-def read_archive(data: bytes, *, now_interval: int | None = None) -> ExportArchive:
-    """Open an export zip. Structure only: call `verify_archive` before acting on its keys."""
+def _unzip(data: bytes) -> tuple[bytes, bytes]:
+    """(export.bin, export.sig) from an export zip, with size limits checked before anything is unpacked."""
     if len(data) > MAX_ARCHIVE_BYTES:
         raise FormatError(
             f"export file is {len(data)} bytes, over the {MAX_ARCHIVE_BYTES} limit", code="oversize"
@@ -267,15 +267,30 @@ def read_archive(data: bytes, *, now_interval: int | None = None) -> ExportArchi
             for info in members.values():
                 if info.file_size > MAX_MEMBER_BYTES:
                     raise FormatError(f"{info.filename} unpacks to {info.file_size} bytes", code="oversize")
-            export_bin = archive.read(BIN_NAME)
-            export_sig = archive.read(SIG_NAME)
+            return archive.read(BIN_NAME), archive.read(SIG_NAME)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
         raise FormatError(f"not a readable zip archive: {error}", code="bad_zip") from None
     except (OSError, ValueError, RuntimeError) as error:  # zlib and zipfile report corrupt members this way
         raise FormatError(f"corrupt zip member: {error}", code="bad_zip") from None
+
+
+def read_archive(data: bytes, *, now_interval: int | None = None) -> ExportArchive:
+    """Open an export zip. Structure only: use `read_verified_archive` before acting on its keys."""
+    export_bin, export_sig = _unzip(data)
     return ExportArchive(
         export_bin, parse_export_bin(export_bin, now_interval=now_interval), parse_signature_list(export_sig)
     )
+
+
+def read_verified_archive(
+    data: bytes, public_keys: Sequence[ec.EllipticCurvePublicKey], *, now_interval: int | None = None
+) -> ExportArchive:
+    """Open an export zip whose signature verifies with one of the keys; its keys are parsed only then."""
+    export_bin, export_sig = _unzip(data)
+    signatures = parse_signature_list(export_sig)
+    unparsed = ExportArchive(export_bin, ExportBatch(0, 0, "", []), signatures)
+    verify_archive(unparsed, public_keys)
+    return ExportArchive(export_bin, parse_export_bin(export_bin, now_interval=now_interval), signatures)
 
 
 def load_public_key(pem: bytes) -> ec.EllipticCurvePublicKey:

@@ -1,0 +1,142 @@
+"""The phone's conversation with the health authority's server, over HTTPS in the app (httpx here).
+
+Downloads follow `index.txt` and fetch only files not seen before; each file's signature is verified before
+its keys are read. Uploads run verify → certificate → publish, and only when the user has entered a code.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from bluezone.errors import BluezoneError, FormatError, InvalidInput
+from bluezone.phone.phone import ExposureCheck, Phone, UploadBundle
+from bluezone.protocol import export as ex
+from bluezone.protocol.exposure_key import ExposureKey
+from bluezone.protocol.intervals import interval_number
+
+TIMEOUT = httpx.Timeout(30.0)
+
+
+class ServerError(BluezoneError):
+    """The server refused a request; `code` is the server's own error code."""
+
+    code = "server_error"
+
+
+@dataclass
+class DownloadState:
+    """Which export files this phone has processed (the app keeps it between runs)."""
+
+    seen: set[str] = field(default_factory=set)
+
+
+class ServerClient:
+    def __init__(
+        self,
+        base_url: str,
+        device_api_key: str,
+        export_public_keys: Sequence[ec.EllipticCurvePublicKey],
+        *,
+        http: httpx.Client | None = None,
+    ) -> None:
+        if not export_public_keys:
+            raise InvalidInput("the app needs the health authority's export public key", code="no_public_key")
+        self.http = http or httpx.Client(base_url=base_url, timeout=TIMEOUT)
+        self.api_key = device_api_key
+        self.public_keys = list(export_public_keys)
+
+    # ------------------------------------------------------------ downloads
+
+    def new_exports(self, state: DownloadState, now: float) -> list[list[ExposureKey]]:
+        """Keys of every export file listed since the last call, each file verified first."""
+        index = self._get("/exports/index.txt").text
+        batches = []
+        for path in (line.strip() for line in index.splitlines()):
+            if not path or path in state.seen:
+                continue
+            if ".." in path or path.startswith("/"):
+                raise FormatError(f"index.txt lists an unsafe path {path!r}", code="bad_index")
+            archive = ex.read_verified_archive(
+                self._get(f"/exports/{path}").content, self.public_keys, now_interval=interval_number(now)
+            )
+            batches.append(archive.batch.keys + archive.batch.revised_keys)
+            state.seen.add(path)
+        return batches
+
+    # ------------------------------------------------------------ uploads
+
+    def upload(self, code: str, bundle: UploadBundle, realm_code: str) -> int:
+        """verify → certificate → publish; return how many keys the server stored."""
+        verified = self._post("/api/verify", {"code": code}, api_key=True)
+        certificate = self._post(
+            "/api/certificate", {"token": verified["token"], "ekeyhmac": bundle.tekmac}, api_key=True
+        )["certificate"]
+        published = self._post(
+            "/v1/publish",
+            {
+                "temporaryExposureKeys": [
+                    {
+                        "key": base64.b64encode(k.key_data).decode(),
+                        "rollingStartNumber": k.rolling_start_interval_number,
+                        "rollingPeriod": k.rolling_period,
+                        "transmissionRisk": k.transmission_risk_level,
+                    }
+                    for k in bundle.keys
+                ],
+                "healthAuthorityID": realm_code,
+                "verificationPayload": certificate,
+                "hmacKey": base64.b64encode(bundle.hmac_key).decode(),
+            },
+        )
+        return int(published["insertedExposures"])
+
+    def chaff(self) -> None:
+        """A fake upload, indistinguishable on the wire from a real one; the server stores nothing."""
+        fake_keys = [
+            {"key": base64.b64encode(secrets.token_bytes(16)).decode(), "rollingStartNumber": 0}
+        ] * 14
+        body = {
+            "temporaryExposureKeys": fake_keys,
+            "healthAuthorityID": "chaff",
+            "verificationPayload": secrets.token_urlsafe(400),
+            "hmacKey": base64.b64encode(secrets.token_bytes(32)).decode(),
+        }
+        self._post("/v1/publish", body, chaff=True)
+
+    # ------------------------------------------------------------ plumbing
+
+    def _get(self, path: str) -> httpx.Response:
+        response = self.http.get(path)
+        if response.status_code != 200:
+            raise ServerError(f"GET {path} answered {response.status_code}", code="download_failed")
+        return response
+
+    def _post(
+        self, path: str, body: dict[str, Any], *, api_key: bool = False, chaff: bool = False
+    ) -> dict[str, Any]:
+        headers = {"X-API-Key": self.api_key} if api_key else {}
+        if chaff:
+            headers["X-Chaff"] = "1"
+        body = {
+            **body,
+            "padding": base64.b64encode(secrets.token_bytes(secrets.randbelow(512) + 512)).decode(),
+        }
+        response = self.http.post(path, json=body, headers=headers)
+        payload: dict[str, Any] = response.json()
+        if response.status_code != 200:
+            raise ServerError(
+                f"{path}: {payload.get('error', response.status_code)}", code=str(payload.get("code"))
+            )
+        return payload
+
+
+def sync_and_check(phone: Phone, client: ServerClient, state: DownloadState) -> list[ExposureCheck]:
+    """Download what is new and match each file against the phone's log."""
+    return [phone.check(keys) for keys in client.new_exports(state, phone.clock.now())]

@@ -1,0 +1,146 @@
+"""The whole chain through real HTTP: phones meet, an F0 uploads with a case worker's code, the exporter
+runs, phones download and verify, an F1 is alerted, uploads with a close-contact code, and F2 follows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from bluezone.keyserver.exporter import run_exports
+from bluezone.phone.client import DownloadState, ServerClient, ServerError, sync_and_check
+from bluezone.phone.phone import Phone
+from bluezone.protocol import export as ex
+from bluezone.sim.pair import Air, Scan
+from bluezone.store.models import Exposure
+from tests.e2e.conftest import REALM, START, RunningServer
+
+DAY = 86_400
+T0 = START.timestamp()
+
+
+def _issue(server: RunningServer, test_type: str, **dates: str) -> str:
+    with server.client() as http:
+        response = http.post(
+            "/api/issue", json={"testType": test_type, **dates}, headers={"X-API-Key": server.admin_key}
+        )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert len(body["code"]) == 8 and len(body["longCode"]) == 16
+    return str(body["code"])
+
+
+def _export(server: RunningServer) -> list[str]:
+    svc = server.services
+    return run_exports(svc.db, svc.settings, svc.secrets, server.services.now()).files
+
+
+def _levels(checks: list) -> set[str]:  # type: ignore[type-arg]
+    return {alert.level.name for check in checks for alert in check.new_alerts}
+
+
+def test_f0_to_f1_to_f2(server: RunningServer) -> None:
+    clock = server.clock
+    phones = {
+        name: Phone(clock, model=model)
+        for name, model in {
+            "An": "SM-A515F",
+            "Bình": "SM-G973F",
+            "Chi": "Redmi Note 8",
+            "Dũng": "iPhone 11",
+        }.items()
+    }
+    air = Air(phones, np.random.default_rng(5))
+    meetings = [("Bình", "An", T0 + 3600, 20), ("Chi", "Bình", T0 + DAY + 7200, 30)]
+    scans = sorted(
+        Scan(start + offset, listener, speaker, 1.0)
+        for a, b, start, minutes in meetings
+        for listener, speaker in ((a, b), (b, a))
+        for offset in range(0, minutes * 60 + 1, 270)
+    )
+    for day in range(4):
+        clock.set(max(clock.now(), T0 + day * DAY))
+        for phone in phones.values():
+            phone.current_key()
+        for scan in [s for s in scans if T0 + day * DAY <= s.time < T0 + (day + 1) * DAY]:
+            clock.set(scan.time)
+            air.scan(scan)
+
+    # Day 3, 07:00: An tested positive; symptoms began on day 2.
+    clock.set(T0 + 3 * DAY + 6 * 3600)
+    onset = (START + timedelta(days=2)).date()
+    code = _issue(server, "confirmed", symptomDate=onset.isoformat())
+    with server.client() as http:
+        public_key = ex.load_public_key(http.get("/exports/public-key.pem").content)
+    clients = {name: ServerClient(server.base_url, server.device_key, [public_key]) for name in phones}
+    states = {name: DownloadState() for name in phones}
+    inserted = clients["An"].upload(code, phones["An"].prepare_upload(onset), REALM)
+    assert inserted == 4  # days 0..3
+
+    # The same code cannot be used twice, and a wrong one gets the same answer.
+    for reused in (code, "12345678"):
+        with pytest.raises(ServerError) as error:
+            clients["An"].upload(reused, phones["An"].prepare_upload(onset), REALM)
+        assert error.value.code == "code_invalid"
+
+    clock.set(T0 + 3 * DAY + 8 * 3600)
+    files = _export(server)
+    assert len(files) == 1
+    clock.advance(600)
+    checks = {name: sync_and_check(phone, clients[name], states[name]) for name, phone in phones.items()}
+    assert _levels(checks["Bình"]) == {"F1"}
+    assert _levels(checks["Chi"]) == _levels(checks["Dũng"]) == set()
+    alert = checks["Bình"][0].new_alerts[0]
+    assert alert.exposure_date == START.date() and alert.close_minutes >= 15
+
+    # Bình (F1) is asked to upload: a close-contact code dated on the contact.
+    clock.set(T0 + 3 * DAY + 9 * 3600)
+    code = _issue(server, "close-contact", testDate=START.date().isoformat())
+    assert clients["Bình"].upload(code, phones["Bình"].prepare_upload(START.date()), REALM) == 4
+    clock.set(T0 + 3 * DAY + 11 * 3600)
+    assert len(_export(server)) == 1
+    clock.advance(600)
+    checks = {name: sync_and_check(phone, clients[name], states[name]) for name, phone in phones.items()}
+    assert _levels(checks["Chi"]) == {"F2"}
+    assert checks["Chi"][0].new_alerts[0].exposure_date == date(2026, 3, 3)
+    assert _levels(checks["Dũng"]) == set()
+    assert _levels(checks["Bình"]) == set()  # nothing new for Bình
+
+    # Next day the embargoed keys (valid on upload day) are exported too; every key exactly once.
+    clock.set(T0 + 4 * DAY + 3 * 3600)
+    _export(server)
+    with server.client() as http:
+        index = http.get("/exports/index.txt").text.split()
+        keys = [
+            k.key_data
+            for path in index
+            for k in ex.read_verified_archive(http.get(f"/exports/{path}").content, [public_key]).batch.keys
+        ]
+    with server.services.db.session() as session:
+        published = {row.key_data for row in session.query(Exposure)}
+    assert len(published) == 8
+    exported_real = [k for k in keys if k in published]
+    assert sorted(exported_real) == sorted(published)  # all there, none twice
+    assert len(keys) > len(published)  # padded with fake keys
+
+
+def test_chaff_is_indistinguishable_and_stores_nothing(server: RunningServer) -> None:
+    with server.client() as http:
+        body = {
+            "temporaryExposureKeys": [{"key": "AAAAAAAAAAAAAAAAAAAAAA==", "rollingStartNumber": 1}],
+            "healthAuthorityID": REALM,
+            "verificationPayload": "x.y.z",
+            "hmacKey": "AAAAAAAAAAAAAAAAAAAAAA==",
+        }
+        chaff = http.post("/v1/publish", json=body, headers={"X-Chaff": "1"})
+        verify_chaff = http.post("/api/verify", json={"code": "00000000"}, headers={"X-Chaff": "1"})
+        real_verify = http.post(
+            "/api/verify",
+            json={"code": _issue(server, "confirmed", testDate="2026-03-01")},
+            headers={"X-API-Key": server.device_key},
+        )
+    assert chaff.status_code == verify_chaff.status_code == real_verify.status_code == 200
+    assert len(chaff.content) == len(verify_chaff.content) == len(real_verify.content) == 2048
+    with server.services.db.session() as session:
+        assert session.query(Exposure).count() == 0
