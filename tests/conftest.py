@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bluezone.authority.realms import create_api_key, create_realm
+from bluezone.clock import ManualClock
+from bluezone.config import load_settings
 from bluezone.protocol.backend import CryptoBackend, available_backends
+from bluezone.web.app import open_services
+from bluezone.web.services import Services
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 if not TESTDATA.is_dir():  # a missing data set must fail the run, never skip it
@@ -23,3 +30,33 @@ def load_json(relative: str) -> Any:
 def backend(request: pytest.FixtureRequest) -> CryptoBackend:
     """Every backend available here: tests run once per implementation."""
     return next(b for b in available_backends() if b.name == request.param)
+
+
+@dataclass
+class Authority:
+    """A migrated server store in a temporary data directory, with realm HN and one key of each kind."""
+
+    services: Services
+    clock: ManualClock
+    keys: dict[str, str]
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+
+SERVER_START = datetime(2026, 3, 5, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def authority(tmp_path: Path) -> Authority:
+    clock = ManualClock(SERVER_START.timestamp())
+    settings = load_settings(data_dir=tmp_path / "data", export_min_records=100, export_padding_jitter=0)
+    svc = open_services(settings, clock)
+    keys = {}
+    with svc.db.session() as session:
+        create_realm(session, svc.secrets, "HN", "Sở Y tế Hà Nội", svc.now())
+        create_realm(session, svc.secrets, "HCM", "Sở Y tế TP Hồ Chí Minh", svc.now())
+        for kind in ("admin", "device", "stats"):
+            keys[kind] = create_api_key(session, svc.secrets, "HN", kind, svc.now())
+        keys["other-realm-device"] = create_api_key(session, svc.secrets, "HCM", "device", svc.now())
+    return Authority(svc, clock, keys)

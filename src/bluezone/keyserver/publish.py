@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import json
+import struct
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 from bluezone.authority.certificates import verify_certificate
 from bluezone.authority.realms import realm_by_code
 from bluezone.authority.secrets import ServerSecrets
-from bluezone.keyserver.rules import PublishRejected, Submission, SubmittedKey, validate
+from bluezone.keyserver.rules import MAX_KEYS, PublishRejected, Submission, SubmittedKey, validate
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD, day_start_interval
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import Exposure
 
 HOUR = 3600
-REVISION_TOKEN_MIN_KEYS = 28  # padded, so its size does not tell how many keys were sent
+REVISION_ENTRY = struct.Struct("<16sIB")  # key, rolling start, rolling period
 
 REPORT_TYPES = {
     "confirmed": ReportType.CONFIRMED_TEST,
@@ -84,8 +84,16 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
 
 
 def revision_token(secrets_: ServerSecrets, keys: list[SubmittedKey]) -> str:
-    """An encrypted, padded list of the keys just published, which a later revision must present."""
-    entries = [[base64.b64encode(k.key_data).decode(), k.rolling_start, k.rolling_period] for k in keys]
-    entries += [[base64.b64encode(bytes(16)).decode(), 0, 0]] * max(0, REVISION_TOKEN_MIN_KEYS - len(entries))
-    sealed = secrets_.encrypt(json.dumps(entries, separators=(",", ":")).encode(), b"revision-token")
+    """An encrypted list of the keys just published, which a later revision must present. Fixed-width
+    entries padded to the most keys a request may carry, so every token has the same size."""
+    entries = [REVISION_ENTRY.pack(k.key_data, k.rolling_start, k.rolling_period) for k in keys]
+    entries += [REVISION_ENTRY.pack(bytes(16), 0, 0)] * (MAX_KEYS - len(entries))
+    sealed = secrets_.encrypt(bytes([len(keys)]) + b"".join(entries), b"revision-token")
     return base64.b64encode(sealed).decode()
+
+
+def read_revision_token(secrets_: ServerSecrets, token: str) -> list[tuple[bytes, int, int]]:
+    """(key, rolling start, rolling period) of each key a token covers; raises InvalidTag when forged."""
+    plain = secrets_.decrypt(base64.b64decode(token), b"revision-token")
+    size = REVISION_ENTRY.size
+    return [REVISION_ENTRY.unpack_from(plain, 1 + i * size) for i in range(plain[0])]

@@ -1,0 +1,122 @@
+"""One-time codes: lifetimes, single use, realm boundaries, throttling, and what is stored."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bluezone.authority import codes
+from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
+from bluezone.store.models import ApiKey, VerificationCode
+from tests.conftest import Authority
+
+
+def _issue(a: Authority, test_type: str = "confirmed", **dates: str | None) -> codes.IssuedCode:
+    values = {"symptom_date": "2026-03-04", "test_date": None, **dates}
+    with a.services.db.session() as session:
+        return codes.issue_code(
+            session,
+            a.services.secrets,
+            a.services.settings,
+            realm_by_code(session, "HN"),
+            test_type=test_type,
+            phone=None,
+            now=a.now(),
+            **values,
+        )  # type: ignore[arg-type]
+
+
+def _verify(a: Authority, code: str, key: str = "device") -> codes.VerifiedCode | None:
+    with a.services.db.session() as session:
+        row = authenticate(session, a.services.secrets, a.keys[key], KeyKind.DEVICE)
+        return codes.verify_code(
+            session, a.services.secrets, a.services.settings, row, code=code, now=a.now()
+        )
+
+
+def test_short_code_lives_fifteen_minutes_long_code_a_day(authority: Authority) -> None:
+    first, second = _issue(authority), _issue(authority)
+    assert first.code.isdigit() and len(first.code) == 8 and len(first.long_code) == 16
+    authority.clock.advance(15 * 60)
+    assert _verify(authority, first.code) is None
+    verified = _verify(authority, second.long_code)
+    assert (
+        verified is not None and verified.test_type == "confirmed" and verified.symptom_date == "2026-03-04"
+    )
+    authority.clock.advance(24 * 3600)
+    assert _verify(authority, first.long_code) is None
+
+
+def test_a_code_works_once_and_only_in_its_realm(authority: Authority) -> None:
+    issued = _issue(authority)
+    assert _verify(authority, issued.code, "other-realm-device") is None
+    assert _verify(authority, issued.code) is not None
+    assert _verify(authority, issued.code) is None
+    assert _verify(authority, issued.long_code) is None  # one person, one claim
+
+
+def test_guessing_locks_the_app_key_out_for_the_hour(authority: Authority) -> None:
+    limit = authority.services.settings.verify_failures_per_hour
+    for guess in range(limit):
+        assert _verify(authority, f"{guess:08d}") is None
+    real = _issue(authority)
+    with pytest.raises(RateLimited):
+        _verify(authority, real.code)
+    authority.clock.advance(3600)
+    assert _verify(authority, real.long_code) is not None
+
+
+def test_an_expired_by_hand_code_is_refused(authority: Authority) -> None:
+    issued = _issue(authority)
+    with authority.services.db.session() as session:
+        assert codes.expire_code(
+            session, authority.services.secrets, realm_by_code(session, "HN").id, issued.code
+        )
+    assert _verify(authority, issued.code) is None
+
+
+@pytest.mark.parametrize(
+    ("test_type", "dates", "code"),
+    [
+        ("positive", {}, "bad_test_type"),
+        ("confirmed", {"symptom_date": None, "test_date": None}, "missing_date"),
+        ("confirmed", {"symptom_date": "04/03/2026"}, "bad_date"),
+        ("confirmed", {"symptom_date": "2026-03-09"}, "date_in_future"),
+        ("confirmed", {"symptom_date": "2026-01-01"}, "date_too_old"),
+    ],
+)
+def test_bad_issue_requests_are_named(
+    authority: Authority, test_type: str, dates: dict[str, str | None], code: str
+) -> None:
+    with pytest.raises(InvalidInput) as error:
+        _issue(authority, test_type, **dates)
+    assert error.value.code == code
+
+
+def test_only_keyed_hashes_are_stored(authority: Authority) -> None:
+    issued = _issue(authority)
+    with authority.services.db.session() as session:
+        row = session.scalar(select(VerificationCode))
+        keys = list(session.scalars(select(ApiKey)))
+    assert row is not None and issued.code.encode() not in row.short_hash
+    # The main file and its write-ahead log: fresh rows may be in either.
+    files = sorted(authority.services.settings.data_dir.glob("bluezone.db*"))
+    database = b"".join(f.read_bytes() for f in files)
+    assert any(f.name.endswith("-wal") for f in files) and row.test_type.encode() in database
+    for secret in (issued.code, issued.long_code, authority.keys["admin"]):
+        assert secret.encode() not in database
+    assert all(
+        k.label == next(v for v in authority.keys.values() if v.startswith(k.label))[:10] for k in keys
+    )
+
+
+def test_api_keys_are_checked_for_kind_and_existence(authority: Authority) -> None:
+    with authority.services.db.session() as session:
+        secrets_ = authority.services.secrets
+        with pytest.raises(Unauthorized):
+            authenticate(session, secrets_, None, KeyKind.ADMIN)
+        with pytest.raises(Unauthorized):
+            authenticate(session, secrets_, "bz_nope", KeyKind.ADMIN)
+        with pytest.raises(Forbidden):
+            authenticate(session, secrets_, authority.keys["device"], KeyKind.ADMIN)

@@ -1,0 +1,169 @@
+"""Publishing through the domain service: certificate, transform, storage, revision token."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from sqlalchemy import select
+
+from bluezone.authority import certificates, codes
+from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.errors import Unauthorized
+from bluezone.keyserver.publish import PublishRequest, available_at, publish
+from bluezone.keyserver.rules import PublishRejected, SubmittedKey
+from bluezone.protocol import tekmac
+from bluezone.protocol.exposure_key import ReportType
+from bluezone.store.models import Exposure
+from tests.conftest import Authority
+
+HMAC_KEY = bytes(range(32))
+
+
+def _keys(a: Authority, days: int = 3) -> list[SubmittedKey]:
+    today = a.now() // 600 - (a.now() // 600) % 144
+    return [SubmittedKey(bytes([d + 7]) * 16, today - 144 * d, 144, 0) for d in range(days)]
+
+
+def _certificate(a: Authority, keys: list[SubmittedKey], test_type: str = "confirmed") -> str:
+    svc = a.services
+    mac = tekmac.tekmac(HMAC_KEY, [k.as_exposure_key() for k in keys])
+    with svc.db.session() as session:
+        issued = codes.issue_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            realm_by_code(session, "HN"),
+            test_type=test_type,
+            symptom_date="2026-03-04",
+            test_date=None,
+            phone=None,
+            now=a.now(),
+        )
+    with svc.db.session() as session:
+        device = authenticate(session, svc.secrets, a.keys["device"], KeyKind.DEVICE)
+        verified = codes.verify_code(
+            session, svc.secrets, svc.settings, device, code=issued.code, now=a.now()
+        )
+        assert verified is not None
+        token = certificates.make_token(svc.secrets, verified, a.now())
+        return certificates.issue_certificate(
+            session, svc.secrets, svc.settings, device, token=token, ekeyhmac=mac, now=a.now()
+        )
+
+
+def _publish(a: Authority, keys: list[SubmittedKey], certificate: str, realm: str = "HN") -> int:
+    with a.services.db.session() as session:
+        return publish(
+            session, a.services.secrets, PublishRequest(keys, realm, certificate, HMAC_KEY), a.now()
+        ).inserted
+
+
+def test_keys_are_stored_with_report_type_onset_and_embargo(authority: Authority) -> None:
+    keys = _keys(authority)
+    assert _publish(authority, keys, _certificate(authority, keys)) == 3
+    with authority.services.db.session() as session:
+        rows = {r.key_data[0]: r for r in session.scalars(select(Exposure))}
+    hour = authority.now() - authority.now() % 3600
+    assert rows[7].created_at > authority.now()  # today's key is still valid: embargoed until it expires
+    assert rows[8].created_at == rows[9].created_at == hour  # truncated to the hour
+    assert {r.report_type for r in rows.values()} == {ReportType.CONFIRMED_TEST}
+    assert [rows[k].days_since_onset for k in (7, 8, 9)] == [1, 0, -1]  # symptoms from 4 March, today the 5th
+    assert {r.transmission_risk for r in rows.values()} == {2}  # filled in for confirmed cases
+
+
+def test_close_contact_codes_publish_recursive_keys(authority: Authority) -> None:
+    keys = _keys(authority, 2)
+    _publish(authority, keys, _certificate(authority, keys, "close-contact"))
+    with authority.services.db.session() as session:
+        assert {r.report_type for r in session.scalars(select(Exposure))} == {ReportType.RECURSIVE}
+
+
+def test_a_certificate_works_only_for_its_keys_realm_and_lifetime(authority: Authority) -> None:
+    keys = _keys(authority)
+    certificate = _certificate(authority, keys)
+    with pytest.raises(PublishRejected) as rejected:
+        _publish(authority, _keys(authority, 2), certificate)
+    assert rejected.value.code == "certificate_mismatch"
+    with pytest.raises(Unauthorized):
+        _publish(authority, keys, certificate, realm="HCM")
+    tampered = certificate[:-4] + ("AAAA" if not certificate.endswith("AAAA") else "BBBB")
+    with pytest.raises(Unauthorized):
+        _publish(authority, keys, tampered)
+    authority.clock.advance(15 * 60)
+    with pytest.raises(Unauthorized) as expired:
+        _publish(authority, keys, certificate)
+    assert expired.value.code == "certificate_expired"
+
+
+def test_a_token_buys_one_certificate(authority: Authority) -> None:
+    svc = authority.services
+    with svc.db.session() as session:
+        issued = codes.issue_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            realm_by_code(session, "HN"),
+            test_type="confirmed",
+            symptom_date=None,
+            test_date="2026-03-05",
+            phone=None,
+            now=authority.now(),
+        )
+    with svc.db.session() as session:
+        device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
+        verified = codes.verify_code(
+            session, svc.secrets, svc.settings, device, code=issued.code, now=authority.now()
+        )
+        assert verified is not None
+        token = certificates.make_token(svc.secrets, verified, authority.now())
+    mac = base64.b64encode(bytes(32)).decode()
+    for attempt in range(2):
+        with svc.db.session() as session:
+            device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
+            if attempt == 0:
+                certificates.issue_certificate(
+                    session, svc.secrets, svc.settings, device, token=token, ekeyhmac=mac, now=authority.now()
+                )
+            else:
+                with pytest.raises(Unauthorized):
+                    certificates.issue_certificate(
+                        session,
+                        svc.secrets,
+                        svc.settings,
+                        device,
+                        token=token,
+                        ekeyhmac=mac,
+                        now=authority.now(),
+                    )
+
+
+def test_republishing_a_key_inserts_nothing(authority: Authority) -> None:
+    keys = _keys(authority)
+    assert _publish(authority, keys, _certificate(authority, keys)) == 3
+    assert _publish(authority, keys, _certificate(authority, keys)) == 0
+
+
+def test_revision_tokens_have_one_size_and_are_sealed(authority: Authority) -> None:
+    from cryptography.exceptions import InvalidTag
+
+    from bluezone.keyserver.publish import read_revision_token, revision_token
+
+    secrets_ = authority.services.secrets
+    one, many = revision_token(secrets_, _keys(authority, 1)), revision_token(secrets_, _keys(authority, 14))
+    assert len(one) == len(many)
+    keys = _keys(authority, 14)
+    assert read_revision_token(secrets_, many) == [
+        (k.key_data, k.rolling_start, k.rolling_period) for k in keys
+    ]
+    forged = base64.b64decode(one)
+    with pytest.raises(InvalidTag):
+        read_revision_token(secrets_, base64.b64encode(forged[:-1] + bytes([forged[-1] ^ 1])).decode())
+
+
+def test_embargo_times() -> None:
+    day = 2_930_112  # a UTC day's first interval
+    now = day * 600 + 5 * 3600 + 17
+    assert available_at(day, 144, now) == (day + 144) * 600  # valid until midnight: exported after that
+    assert available_at(day - 144, 144, now) == now - 17  # expired: this hour
+    assert available_at(day, 31, now) == now - 17 + 3600  # expires at 05:10, next hour boundary 06:00
