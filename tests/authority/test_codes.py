@@ -24,7 +24,7 @@ def _issue(a: Authority, test_type: str = "confirmed", **dates: str | None) -> c
             phone=None,
             now=a.now(),
             **values,
-        )  # type: ignore[arg-type]
+        )
 
 
 def _verify(a: Authority, code: str, key: str = "device") -> codes.VerifiedCode | None:

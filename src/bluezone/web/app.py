@@ -15,7 +15,14 @@ from bluezone.authority.codes import purge_codes
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings
-from bluezone.keyserver.exporter import PUBLIC_KEY, ExportReport, cleanup, run_exports, write_atomically
+from bluezone.keyserver.exporter import (
+    PUBLIC_KEY,
+    ExportReport,
+    cleanup,
+    run_exports,
+    write_atomically,
+    write_index,
+)
 from bluezone.store.db import Database
 from bluezone.web import errors, routes_keys, routes_ops, routes_verification
 from bluezone.web.middleware import LimitAndLog
@@ -31,6 +38,7 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     db.migrate()
     secrets_ = ServerSecrets.load_or_create(settings.secrets_dir)
     write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
+    write_index(db, settings)  # phones always find an index, even before the first export
     return Services(settings, db, secrets_, clock or SystemClock())
 
 

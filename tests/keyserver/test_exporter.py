@@ -1,0 +1,136 @@
+"""The exporter: windows, padding, splitting, leases, a crash midway, two exporters at once, retention."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bluezone.keyserver import exporter
+from bluezone.protocol import export as ex
+from bluezone.protocol.exposure_key import ReportType
+from bluezone.store.models import ExportBatch, Exposure
+from tests.conftest import Authority
+
+HOUR = 3600
+
+
+def _add_keys(a: Authority, count: int, created_at: int, first: int = 0) -> list[bytes]:
+    interval = created_at // 600 - 144
+    keys = [(first + i).to_bytes(16, "big") for i in range(count)]
+    with a.services.db.session() as session:
+        realm_id = 1
+        session.add_all(
+            Exposure(
+                key_data=k,
+                rolling_start=interval - interval % 144,
+                rolling_period=144,
+                transmission_risk=2,
+                report_type=int(ReportType.CONFIRMED_TEST),
+                days_since_onset=0,
+                realm_id=realm_id,
+                created_at=created_at,
+            )
+            for k in keys
+        )
+    return keys
+
+
+def _run(a: Authority, at: int) -> exporter.ExportReport:
+    return exporter.run_exports(a.services.db, a.services.settings, a.services.secrets, at)
+
+
+def _listed_keys(a: Authority) -> list[bytes]:
+    root = a.services.settings.exports_dir
+    public = ex.load_public_key((root / exporter.PUBLIC_KEY).read_bytes())
+    keys = []
+    for line in (root / exporter.INDEX).read_text().split():
+        keys += [
+            k.key_data for k in ex.read_verified_archive((root / line).read_bytes(), [public]).batch.keys
+        ]
+    return keys
+
+
+def _hour(a: Authority) -> int:
+    return a.now() - a.now() % HOUR
+
+
+def test_a_closed_window_becomes_a_padded_signed_file(authority: Authority) -> None:
+    real = set(_add_keys(authority, 3, _hour(authority)))
+    assert _run(authority, _hour(authority) + HOUR).files == []  # not closed long enough
+    report = _run(authority, _hour(authority) + HOUR + 300)
+    assert len(report.files) == 1 and report.keys == 3 and report.padding == 97
+    listed = _listed_keys(authority)
+    assert len(listed) == 100 and real <= set(listed) and listed == sorted(listed)
+    assert _run(authority, _hour(authority) + 2 * HOUR + 300).files == []  # nothing twice
+
+
+def test_large_windows_are_split(authority: Authority) -> None:
+    authority.services.settings.export_max_records = 40
+    _add_keys(authority, 90, _hour(authority))
+    files = _run(authority, _hour(authority) + HOUR + 300).files
+    root = authority.services.settings.exports_dir
+    batches = [ex.read_archive((root / f).read_bytes()).batch for f in files]
+    assert [(b.batch_num, b.batch_size, len(b.keys)) for b in batches] == [(1, 3, 40), (2, 3, 40), (3, 3, 20)]
+    assert len(set(_listed_keys(authority))) == 100
+
+
+def test_a_crash_midway_lists_nothing_and_the_next_run_finishes(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority.services.settings.export_max_records = 40
+    real = _add_keys(authority, 90, _hour(authority))
+    when = _hour(authority) + HOUR + 300
+    written = []
+    original = ex.write_archive
+
+    def dies_after_one(batch: ex.ExportBatch, signers: list[ex.Signer]) -> bytes:
+        if written:
+            raise KeyboardInterrupt  # the process is killed while writing the second file
+        written.append(batch.batch_num)
+        return original(batch, signers)
+
+    monkeypatch.setattr(ex, "write_archive", dies_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        _run(authority, when)
+    monkeypatch.setattr(ex, "write_archive", original)
+    assert (authority.services.settings.exports_dir / exporter.INDEX).read_text() == ""
+    assert _run(authority, when + 60).files == []  # the dead run's lease still holds the window
+    report = _run(authority, when + exporter.LEASE_SECONDS + 1)
+    assert len(report.files) == 3
+    listed = _listed_keys(authority)
+    assert sorted(k for k in listed if k in set(real)) == sorted(real)  # every key exactly once
+
+
+def test_two_exporters_at_once_export_every_key_once(authority: Authority) -> None:
+    start = _hour(authority)
+    keys = []
+    for hour in range(6):
+        keys += _add_keys(authority, 5, start + hour * HOUR, first=100 * hour)
+    when = start + 7 * HOUR
+    reports: list[exporter.ExportReport] = []
+    threads = [threading.Thread(target=lambda: reports.append(_run(authority, when))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(len(r.files) for r in reports) == 6
+    listed = [k for k in _listed_keys(authority) if k in set(keys)]
+    assert sorted(listed) == sorted(keys)
+
+
+def test_retention_deletes_old_keys_and_files(authority: Authority) -> None:
+    hour = _hour(authority)
+    _add_keys(authority, 2, hour)
+    files = _run(authority, hour + HOUR + 300).files
+    root: Path = authority.services.settings.exports_dir
+    assert (root / files[0]).exists()
+    later = hour + 15 * 86_400
+    deleted = exporter.cleanup(authority.services.db, authority.services.settings, later)
+    assert deleted >= 2 + 1
+    assert not (root / files[0]).exists() and (root / exporter.INDEX).read_text() == ""
+    with authority.services.db.session() as session:
+        assert session.scalar(select(Exposure)) is None
+        assert session.scalar(select(ExportBatch).where(ExportBatch.end_ts < later - 14 * 86_400)) is None
