@@ -14,7 +14,8 @@ from bluezone.phone.phone import Phone
 from bluezone.protocol import export as ex
 from bluezone.sim.pair import Air, Scan
 from bluezone.store.models import Exposure
-from tests.e2e.conftest import REALM, START, RunningServer
+from tests.conftest import E2E_START as START
+from tests.conftest import REALM, RunningServer
 
 DAY = 86_400
 T0 = START.timestamp()

@@ -83,7 +83,7 @@ def test_a_crash_midway_lists_nothing_and_the_next_run_finishes(
     authority.services.settings.export_max_records = 40
     real = _add_keys(authority, 90, _hour(authority))
     when = _hour(authority) + HOUR + 300
-    written = []
+    written: list[int] = []
     original = ex.write_archive
 
     def dies_after_one(batch: ex.ExportBatch, signers: list[ex.Signer]) -> bytes:

@@ -14,11 +14,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # Transactions are begun by _begin_immediate below, not by the driver.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Take SQLite's write lock when a transaction starts. A transaction that read first and wrote later
+    would otherwise fail at once, without waiting, whenever another process committed in between."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -33,6 +41,7 @@ class Database:
         self.engine: Engine = create_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _begin_immediate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def migrate(self) -> None:

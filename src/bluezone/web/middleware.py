@@ -15,10 +15,6 @@ MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("bluezone.http")
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class LimitAndLog:
     def __init__(self, app: ASGIApp, metrics: Metrics, max_body: int = MAX_BODY_BYTES) -> None:
         self.app, self.metrics, self.max_body = app, metrics, max_body
@@ -27,20 +23,25 @@ class LimitAndLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started, status, received = time.perf_counter(), 500, 0
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+        started, status = time.perf_counter(), 500
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body:  # refused without reading a byte
             await _reject(send)
             self._log(scope, 413, started)
             return
+        body = await _read_limited(receive, self.max_body)
+        if body is None:
+            await _reject(send)
+            self._log(scope, 413, started)
+            return
+        replayed = False
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_body:
-                raise BodyTooLarge
-            return message
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: wait for the disconnect, as the server would say it
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
 
         async def recording_send(message: Message) -> None:
             nonlocal status
@@ -48,11 +49,7 @@ class LimitAndLog:
                 status = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, recording_send)
-        except BodyTooLarge:
-            status = 413
-            await _reject(send)
+        await self.app(scope, replay, recording_send)
         self._log(scope, status, started)
 
     def _log(self, scope: Scope, status: int, started: float) -> None:
@@ -70,6 +67,22 @@ class LimitAndLog:
             "ms": round(seconds * 1000, 1),
         }
         log.info(json.dumps(entry))
+
+
+async def _read_limited(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it passes `limit` bytes (declared or sent)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(parts)
+        size += len(message.get("body", b""))
+        if size > limit:
+            return None
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(parts)
 
 
 async def _reject(send: Send) -> None:

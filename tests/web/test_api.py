@@ -1,0 +1,122 @@
+"""The HTTP contract: error shapes, size limits, who may call what, and what the logs say."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from tests.conftest import RunningServer
+
+ENDPOINTS = {
+    "/api/issue": {"testType": "confirmed", "symptomDate": "2026-03-01"},
+    "/api/verify": {"code": "12345678"},
+    "/api/certificate": {"token": "x", "ekeyhmac": "AAAA"},
+}
+ALLOWED = {"/api/issue": "admin", "/api/verify": "device", "/api/certificate": "device"}
+
+
+@pytest.mark.parametrize("path", list(ENDPOINTS))
+@pytest.mark.parametrize("kind", ["admin", "device", "none", "unknown"])
+def test_authorization_matrix(server: RunningServer, path: str, kind: str) -> None:
+    key = {"admin": server.admin_key, "device": server.device_key, "unknown": "bz_not-a-key"}.get(kind)
+    headers = {"X-API-Key": key} if key else {}
+    with server.client() as http:
+        response = http.post(path, json=ENDPOINTS[path], headers=headers)
+    body = response.json()
+    assert set(body) >= {"error", "code"} or response.status_code == 200
+    if kind in ("none", "unknown"):
+        assert (response.status_code, body["code"]) == (401, "unauthorized")
+    elif kind != ALLOWED[path]:
+        assert (response.status_code, body["code"]) == (403, "forbidden")
+    else:
+        assert body.get("code") not in {"unauthorized", "forbidden"}
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "code"),
+    [
+        ("/api/verify", b"{not json", "bad_request"),
+        ("/api/verify", b'{"code": 12345678}', "bad_request"),
+        ("/api/verify", b'{"code": ""}', "bad_request"),
+        ("/v1/publish", b'{"temporaryExposureKeys": []}', "bad_request"),
+        (
+            "/v1/publish",
+            b'{"temporaryExposureKeys": [{"key": "short", "rollingStartNumber": 1}],'
+            b'"healthAuthorityID": "HN", "verificationPayload": "x", "hmacKey": "AAAA"}',
+            "bad_request",
+        ),
+        (
+            "/v1/publish",
+            b'{"temporaryExposureKeys": [{"key": "AAAAAAAAAAAAAAAAAAAAAA==", "rollingStartNumber": 1,'
+            b'"rollingPeriod": 145}], "healthAuthorityID": "HN", "verificationPayload": "x",'
+            b'"hmacKey": "AAAAAAAAAAAAAAAAAAAAAA=="}',
+            "bad_request",
+        ),
+        (
+            "/v1/publish",
+            b'{"temporaryExposureKeys": [{"key": "AAAAAAAAAAAAAAAAAAAAAA==", "rollingStartNumber": 1}],'
+            b'"healthAuthorityID": "HN", "verificationPayload": "x", "hmacKey": "AAAAAAAAAAAAAAAAAAAAAA=="}',
+            "certificate_invalid",
+        ),
+    ],
+)
+def test_malformed_requests_get_a_4xx_with_a_code(
+    server: RunningServer, path: str, content: bytes, code: str
+) -> None:
+    headers = {"Content-Type": "application/json", "X-API-Key": server.device_key}
+    with server.client() as http:
+        response = http.post(path, content=content, headers=headers)
+    assert 400 <= response.status_code < 500
+    assert response.json()["code"] == code
+
+
+def test_oversized_bodies_are_refused_before_reading(server: RunningServer) -> None:
+    with server.client() as http:
+        response = http.post(
+            "/v1/publish", content=b"x" * (65 * 1024), headers={"Content-Type": "application/json"}
+        )
+        chunked = http.post(
+            "/v1/publish",
+            content=iter([b"x" * 40_000, b"x" * 40_000]),
+            headers={"Content-Type": "application/json"},
+        )
+    assert (response.status_code, response.json()["code"]) == (413, "too_large")
+    assert chunked.status_code == 413
+
+
+def test_unknown_routes_and_realms_answer_json(server: RunningServer) -> None:
+    with server.client() as http:
+        missing = http.get("/nope")
+        realm = http.get("/.well-known/jwks/XX")
+        jwks = http.get("/.well-known/jwks/HN").json()
+        health = http.get("/healthz")
+        metrics = http.get("/metrics")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    assert (realm.status_code, realm.json()["code"]) == (404, "unknown_realm")
+    assert jwks["keys"][0]["kty"] == "EC" and jwks["keys"][0]["crv"] == "P-256"
+    assert health.json() == {"status": "ok"}
+    assert "bluezone_requests_total" in metrics.text
+
+
+def test_logs_carry_no_codes_keys_or_addresses(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bluezone")
+    with server.client() as http:
+        http.post("/api/verify", json={"code": "87654321"}, headers={"X-API-Key": server.device_key})
+        http.post(
+            "/api/issue",
+            json={"testType": "confirmed", "testDate": "2026-03-01", "phone": "0912345678"},
+            headers={"X-API-Key": server.admin_key},
+        )
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert '"route": "/api/verify"' in text and '"status": 400' in text
+    for secret in ("87654321", "0912345678", server.device_key, server.admin_key, "127.0.0.1"):
+        assert secret not in text
+
+
+def test_openapi_describes_the_endpoints(server: RunningServer) -> None:
+    spec = httpx.get(f"{server.base_url}/openapi.json").json()
+    assert {"/api/issue", "/api/verify", "/api/certificate", "/v1/publish"} <= set(spec["paths"])
