@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import create_engine, text
 
 from bluezone.authority.realms import create_api_key, create_realm
 from bluezone.clock import ManualClock
@@ -24,6 +27,7 @@ from bluezone.web.app import create_app, open_services
 from bluezone.web.services import Services
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+POSTGRES_URL = os.environ.get("BZ_TEST_DATABASE_URL", "")
 if not TESTDATA.is_dir():  # a missing data set must fail the run, never skip it
     raise RuntimeError(f"reference test data not found at {TESTDATA}")
 
@@ -36,6 +40,26 @@ def load_json(relative: str) -> Any:
 def backend(request: pytest.FixtureRequest) -> CryptoBackend:
     """Every backend available here: tests run once per implementation."""
     return next(b for b in available_backends() if b.name == request.param)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Server tests run on both databases; on PostgreSQL each test gets a schema of its own."""
+    if request.param == "sqlite":
+        yield ""  # the default: a SQLite file in the test's data directory
+        return
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: run under scripts/with-postgres (BZ_TEST_DATABASE_URL)")
+        pytest.skip("no PostgreSQL server: run under scripts/with-postgres")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @dataclass
@@ -54,9 +78,11 @@ SERVER_START = datetime(2026, 3, 5, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def authority(tmp_path: Path) -> Authority:
+def authority(tmp_path: Path, database_url: str) -> Iterator[Authority]:
     clock = ManualClock(SERVER_START.timestamp())
-    settings = load_settings(data_dir=tmp_path / "data", export_min_records=100, export_padding_jitter=0)
+    settings = load_settings(
+        data_dir=tmp_path / "data", database_url=database_url, export_min_records=100, export_padding_jitter=0
+    )
     svc = open_services(settings, clock)
     keys = {}
     with svc.db.session() as session:
@@ -65,7 +91,8 @@ def authority(tmp_path: Path) -> Authority:
         for kind in ("admin", "device", "stats"):
             keys[kind] = create_api_key(session, svc.secrets, "HN", kind, svc.now())
         keys["other-realm-device"] = create_api_key(session, svc.secrets, "HCM", "device", svc.now())
-    return Authority(svc, clock, keys)
+    yield Authority(svc, clock, keys)
+    svc.db.dispose()
 
 
 E2E_START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -91,9 +118,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
+def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
     clock = ManualClock(E2E_START.timestamp())
-    settings = load_settings(data_dir=tmp_path / "data", export_min_records=200, export_padding_jitter=20)
+    settings = load_settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        export_min_records=200,
+        export_padding_jitter=20,
+    )
     app = create_app(settings, clock)
     svc: Services = app.state.services
     with svc.db.session() as session:

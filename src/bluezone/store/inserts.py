@@ -19,5 +19,7 @@ def insert_ignoring_duplicates(
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=unique)
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    key = getattr(model, unique[0])
+    statement = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=unique).returning(key)
+    # RETURNING lists exactly the rows inserted; rowcount is not reliable here on every driver.
+    return len(session.execute(statement).all())

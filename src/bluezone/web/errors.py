@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -16,6 +19,7 @@ from bluezone.errors import (
     Unauthorized,
 )
 
+log = logging.getLogger("bluezone.server")
 STATUS = {Unauthorized: 401, Forbidden: 403, NotFound: 404, Conflict: 409, RateLimited: 429}
 
 
@@ -45,7 +49,10 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(error.status_code, str(error.detail), code)
 
 
-async def _unexpected(_request: Request, _error: Exception) -> JSONResponse:
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    # The message is left out on purpose: database errors quote the statement's parameters (keys, codes).
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, request.url.path, frames)
     return error_response(500, "internal error", "internal_error")
 
 
