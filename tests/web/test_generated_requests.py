@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
-from schemathesis.core.result import Ok
 from hypothesis import HealthCheck, given, settings
+from schemathesis.core.result import Ok
 
 from bluezone.authority.realms import create_api_key, create_realm
 from bluezone.clock import ManualClock
