@@ -29,6 +29,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_export.py
 
 # Regenerate the protobuf module from export.proto (needs grpcio-tools; the result is committed).
 proto: $(STAMP)
