@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +24,24 @@ NONCE_BYTES = 12
 
 
 def _create_once(path: Path, make: bytes) -> bytes:
-    """Write `make` to `path` unless another process got there first; return what the file holds."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    """Put `make` at `path` unless another process got there first; return what the file holds.
+
+    The content is written to a temporary file and hard-linked into place, so nobody ever reads a
+    half-written secret, and the link fails if the file exists already."""
+    if path.exists():
         return path.read_bytes()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(make)
-    return make
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temporary)
+    return path.read_bytes()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATION_LOCK = 0x427A6D69  # "Bzmi": any constant agreed by every process
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -49,6 +51,8 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(resources.files("bluezone.store") / "migrations"))
         with self.engine.begin() as connection:
+            if not self.is_sqlite:  # app processes starting together take turns (SQLite: BEGIN IMMEDIATE)
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -14,7 +14,7 @@ from bluezone import __version__
 from bluezone.authority.codes import purge_codes
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.clock import Clock, SystemClock
-from bluezone.config import Settings
+from bluezone.config import Settings, load_settings
 from bluezone.keyserver.exporter import (
     PUBLIC_KEY,
     ExportReport,
@@ -87,3 +87,9 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
     app.add_middleware(LimitAndLog, metrics=svc.metrics)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """For process managers: `uvicorn --factory bluezone.web.app:app_from_environment --workers N`, with
+    settings from `BZ_*` variables; exports then run from cron (`bluezone export run`), not in-process."""
+    return create_app(load_settings())
