@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+import string
+
 import pytest
 from sqlalchemy import select
 
@@ -125,3 +128,21 @@ def test_api_keys_are_checked_for_kind_and_existence(authority: Authority) -> No
             authenticate(session, secrets_, "bz_nope", KeyKind.ADMIN)
         with pytest.raises(Forbidden):
             authenticate(session, secrets_, authority.keys["device"], KeyKind.ADMIN)
+
+
+def test_short_codes_recur_only_when_the_first_is_no_longer_live(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draws = iter("12345678" * 2 + "12345678" + "87654321")
+    real_choice = secrets.choice  # only the digits of short codes are forced; long codes stay random
+    monkeypatch.setattr(
+        secrets, "choice", lambda pool: next(draws) if pool == string.digits else real_choice(pool)
+    )
+    first = _issue(authority)
+    assert _verify(authority, first.long_code) is not None  # claimed: no longer live
+    second = _issue(authority)
+    assert second.code == first.code == "12345678"  # the same digits may now be given out again
+    third = _issue(authority)
+    assert third.code == "87654321"  # while the second is live, a clash is drawn again
+    verified = _verify(authority, second.code)
+    assert verified is not None

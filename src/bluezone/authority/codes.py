@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from bluezone.authority.secrets import ServerSecrets
@@ -85,7 +85,7 @@ def issue_code(
         raise InvalidInput("give a symptom date or a test date", code="missing_date")
     if phone and not VN_PHONE.match(phone.replace(" ", "")):
         raise InvalidInput("phone must be a Vietnamese number such as 0912345678", code="bad_phone")
-    short = "".join(secrets.choice(string.digits) for _ in range(SHORT_CODE_DIGITS))
+    short = _unused_short_code(session, secrets_, now)
     long = "".join(secrets.choice(LONG_CODE_ALPHABET) for _ in range(LONG_CODE_LENGTH))
     issued = IssuedCode(
         code=short,
@@ -110,6 +110,26 @@ def issue_code(
     return issued
 
 
+def _active(now: int) -> ColumnElement[bool]:
+    return (
+        (VerificationCode.claimed_at.is_(None))
+        & (~VerificationCode.expired_by_hand)
+        & (VerificationCode.long_expires_at > now)
+    )
+
+
+def _unused_short_code(session: Session, secrets_: ServerSecrets, now: int) -> str:
+    """An 8-digit code no active code has: 10^8 codes recur over weeks, but never while both are live."""
+    for _ in range(20):
+        short = "".join(secrets.choice(string.digits) for _ in range(SHORT_CODE_DIGITS))
+        clash = select(VerificationCode.id).where(
+            VerificationCode.short_hash == secrets_.keyed_hash("code", short), _active(now)
+        )
+        if session.scalar(clash) is None:
+            return short
+    raise RuntimeError("no free short code after 20 draws")  # 10^8 codes, a few thousand live: unreachable
+
+
 def _count_failure(session: Session, api_key: ApiKey, now: int) -> None:
     hour = now // 3600
     row = session.get(VerifyFailures, (api_key.id, hour))
@@ -130,7 +150,12 @@ def verify_code(
     digest = secrets_.keyed_hash("code", code)
     is_short = code.isdigit() and len(code) == SHORT_CODE_DIGITS
     column = VerificationCode.short_hash if is_short else VerificationCode.long_hash
-    row = session.scalar(select(VerificationCode).where(column == digest).with_for_update())
+    row = session.scalar(
+        select(VerificationCode)
+        .where(column == digest, _active(now))
+        .order_by(VerificationCode.id.desc())
+        .with_for_update()
+    )
     expires = None if row is None else (row.short_expires_at if is_short else row.long_expires_at)
     if row is None or row.claimed_at is not None or row.expired_by_hand or expires is None or now >= expires:
         _count_failure(session, api_key, now)

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
+    MetaData,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -16,7 +17,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    pass
+    # Named constraints, the same on SQLite and PostgreSQL, so later migrations can refer to them.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
 
 
 class Realm(Base):
@@ -57,7 +66,8 @@ class VerificationCode(Base):
     __tablename__ = "verification_codes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
-    short_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    # 10^8 short codes recur over time: unique only among active codes (checked when issuing).
+    short_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
     long_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     test_type: Mapped[str] = mapped_column(String(16))
     symptom_date: Mapped[str | None] = mapped_column(String(10), nullable=True)

@@ -21,8 +21,8 @@ def upgrade() -> None:
         sa.Column("lease_until", sa.BigInteger(), nullable=False),
         sa.Column("key_count", sa.Integer(), nullable=False),
         sa.Column("completed_at", sa.BigInteger(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("start_ts", "end_ts"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_export_batches")),
+        sa.UniqueConstraint("start_ts", "end_ts", name=op.f("uq_export_batches_start_ts")),
     )
     with op.batch_alter_table("export_batches", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_export_batches_end_ts"), ["end_ts"], unique=False)
@@ -33,8 +33,8 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("code"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_realms")),
+        sa.UniqueConstraint("code", name=op.f("uq_realms_code")),
     )
     op.create_table(
         "api_keys",
@@ -45,12 +45,9 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("revoked_at", sa.BigInteger(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["realm_id"],
-            ["realms.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key_hash"),
+        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_api_keys_realm_id_realms")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
     op.create_table(
         "export_files",
@@ -61,11 +58,10 @@ def upgrade() -> None:
         sa.Column("batch_size", sa.Integer(), nullable=False),
         sa.Column("records", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["batch_id"],
-            ["export_batches.id"],
+            ["batch_id"], ["export_batches.id"], name=op.f("fk_export_files_batch_id_export_batches")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("path"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_export_files")),
+        sa.UniqueConstraint("path", name=op.f("uq_export_files_path")),
     )
     op.create_table(
         "exposures",
@@ -78,12 +74,9 @@ def upgrade() -> None:
         sa.Column("days_since_onset", sa.SmallInteger(), nullable=True),
         sa.Column("realm_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["realm_id"],
-            ["realms.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key_data"),
+        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_exposures_realm_id_realms")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exposures")),
+        sa.UniqueConstraint("key_data", name=op.f("uq_exposures_key_data")),
     )
     with op.batch_alter_table("exposures", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_exposures_created_at"), ["created_at"], unique=False)
@@ -97,12 +90,9 @@ def upgrade() -> None:
         sa.Column("public_pem", sa.String(length=400), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["realm_id"],
-            ["realms.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("kid"),
+        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_signing_keys_realm_id_realms")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_keys")),
+        sa.UniqueConstraint("kid", name=op.f("uq_signing_keys_kid")),
     )
     op.create_table(
         "verification_codes",
@@ -120,15 +110,14 @@ def upgrade() -> None:
         sa.Column("token_used_at", sa.BigInteger(), nullable=True),
         sa.Column("expired_by_hand", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["realm_id"],
-            ["realms.id"],
+            ["realm_id"], ["realms.id"], name=op.f("fk_verification_codes_realm_id_realms")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("long_hash"),
-        sa.UniqueConstraint("short_hash"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_codes")),
+        sa.UniqueConstraint("long_hash", name=op.f("uq_verification_codes_long_hash")),
     )
     with op.batch_alter_table("verification_codes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_verification_codes_issued_at"), ["issued_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_verification_codes_short_hash"), ["short_hash"], unique=False)
 
     op.create_table(
         "verify_failures",
@@ -136,16 +125,16 @@ def upgrade() -> None:
         sa.Column("hour", sa.BigInteger(), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["api_key_id"],
-            ["api_keys.id"],
+            ["api_key_id"], ["api_keys.id"], name=op.f("fk_verify_failures_api_key_id_api_keys")
         ),
-        sa.PrimaryKeyConstraint("api_key_id", "hour"),
+        sa.PrimaryKeyConstraint("api_key_id", "hour", name=op.f("pk_verify_failures")),
     )
 
 
 def downgrade() -> None:
     op.drop_table("verify_failures")
     with op.batch_alter_table("verification_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verification_codes_short_hash"))
         batch_op.drop_index(batch_op.f("ix_verification_codes_issued_at"))
 
     op.drop_table("verification_codes")
