@@ -37,7 +37,7 @@ def _submission(
         mac = tekmac.tekmac(HMAC_KEY, [k.as_exposure_key() for k in (mac_keys or keys)])
     except InvalidInput:  # keys the earlier rules refuse have no MAC; tekmac_matches never sees them
         mac = ""
-    return Submission(keys, HMAC_KEY, CertificateClaims("HN", mac, "confirmed", onset, None), NOW)
+    return Submission(keys, HMAC_KEY, CertificateClaims("HN", 1, mac, "confirmed", onset, None), NOW)
 
 
 def test_a_good_submission_passes_every_rule() -> None:

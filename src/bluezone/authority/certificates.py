@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.types import Options
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +42,7 @@ def _options(*required: str) -> Options:
 @dataclass(frozen=True)
 class CertificateClaims:
     realm_code: str
+    realm_id: int
     tekmac: str
     report_type: str  # confirmed | likely | negative | close-contact
     symptom_onset_interval: int | None
@@ -121,32 +123,43 @@ def issue_certificate(
     return jwt.encode(payload, private, algorithm="ES256", headers={"kid": signing.kid})  # type: ignore[arg-type]
 
 
+# (realm code, kid) → (realm id, public key). A signing key never changes under its kid (rotation makes a
+# new one), so parsing its PEM and reading the realm once per process is enough.
+_verifying_keys: dict[tuple[str, str], tuple[int, ec.EllipticCurvePublicKey]] = {}
+
+
+def _verifying_key(session: Session, realm_code: str, kid: str) -> tuple[int, ec.EllipticCurvePublicKey]:
+    found = _verifying_keys.get((realm_code, kid))
+    if found is None:
+        realm = realm_by_code(session, realm_code)
+        key = session.scalar(select(SigningKey).where(SigningKey.realm_id == realm.id, SigningKey.kid == kid))
+        if key is None:
+            raise Unauthorized(
+                "the certificate was not signed by this health authority", code="certificate_invalid"
+            )
+        found = _verifying_keys[(realm_code, kid)] = (realm.id, load_public_key(key.public_pem.encode()))
+    return found
+
+
 def verify_certificate(session: Session, certificate: str, realm_code: str, now: int) -> CertificateClaims:
     """Check a certificate's signature (any key the realm ever used), audience, issuer and lifetime."""
     try:
         header = jwt.get_unverified_header(certificate)
     except jwt.InvalidTokenError:
         raise Unauthorized("the verification certificate is malformed", code="certificate_invalid") from None
-    realm = realm_by_code(session, realm_code)
-    key = session.scalar(
-        select(SigningKey).where(SigningKey.realm_id == realm.id, SigningKey.kid == str(header.get("kid")))
-    )
-    if key is None or header.get("alg") != "ES256":
+    if header.get("alg") != "ES256":
         raise Unauthorized(
             "the certificate was not signed by this health authority", code="certificate_invalid"
         )
+    realm_id, public_key = _verifying_key(session, realm_code, str(header.get("kid")))
     try:
         claims = jwt.decode(
             certificate,
-            load_public_key(key.public_pem.encode()),
+            public_key,
             algorithms=["ES256"],
             audience=CERTIFICATE_AUDIENCE,
             issuer=realm_code,
-            options={
-                "require": ["exp", "iat", "tekmac", "reportType"],
-                "verify_exp": False,
-                "verify_nbf": False,
-            },
+            options=_options("exp", "iat", "tekmac", "reportType"),
         )
     except jwt.InvalidTokenError as error:
         raise Unauthorized(
@@ -156,6 +169,7 @@ def verify_certificate(session: Session, certificate: str, realm_code: str, now:
         raise Unauthorized("the verification certificate has expired", code="certificate_expired")
     return CertificateClaims(
         realm_code=realm_code,
+        realm_id=realm_id,
         tekmac=str(claims["tekmac"]),
         report_type=str(claims["reportType"]),
         symptom_onset_interval=claims.get("symptomOnsetInterval"),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bluezone.authority.certificates import verify_certificate
-from bluezone.authority.realms import realm_by_code
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.keyserver.rules import MAX_KEYS, PublishRejected, Submission, SubmittedKey, validate
 from bluezone.protocol.exposure_key import ReportType
@@ -58,7 +57,6 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
     if claims.report_type not in REPORT_TYPES:
         raise PublishRejected(f"unknown report type {claims.report_type!r}", code="bad_report_type")
     validate(Submission(request.keys, request.hmac_key, claims, now // INTERVAL_SECONDS))
-    realm = realm_by_code(session, claims.realm_code)
     onset_day = (
         None if claims.symptom_onset_interval is None else day_start_interval(claims.symptom_onset_interval)
     )
@@ -74,7 +72,7 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
                 if onset_day is None
                 else (day_start_interval(key.rolling_start) - onset_day) // ROLLING_PERIOD
             ),
-            "realm_id": realm.id,
+            "realm_id": claims.realm_id,
             "created_at": available_at(key.rolling_start, key.rolling_period, now),
         }
         for key in request.keys

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,9 @@ def insert_ignoring_duplicates(
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    key = getattr(model, unique[0])
-    statement = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=unique).returning(key)
-    # RETURNING lists exactly the rows inserted; rowcount is not reliable here on every driver.
-    return len(session.execute(statement).all())
+    table = model.__table__
+    assert isinstance(table, Table)
+    statement = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c[unique[0]])
+    # Rows as parameters: the statement is compiled once and cached, the driver batches the rows.
+    # RETURNING lists exactly the rows inserted (rowcount is not reliable here on every driver).
+    return len(session.connection().execute(statement, list(rows)).all())
