@@ -106,6 +106,7 @@ class RunningServer:
     services: Services
     admin_key: str
     device_key: str
+    stats_key: str
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30)
@@ -132,6 +133,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
         create_realm(session, svc.secrets, REALM, "Sở Y tế Hà Nội", svc.now())
         admin = create_api_key(session, svc.secrets, REALM, "admin", svc.now())
         device = create_api_key(session, svc.secrets, REALM, "device", svc.now())
+        stats = create_api_key(session, svc.secrets, REALM, "stats", svc.now())
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -141,6 +143,6 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
-    yield RunningServer(f"http://127.0.0.1:{port}", clock, svc, admin, device)
+    yield RunningServer(f"http://127.0.0.1:{port}", clock, svc, admin, device, stats)
     uv.should_exit = True
     thread.join(timeout=10)

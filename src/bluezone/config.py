@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     long_code_hours: int = Field(24, ge=1, le=72, description="Lifetime of a 16-character code")
     certificate_minutes: int = Field(15, ge=1, le=60, description="Lifetime of a verification certificate")
     verify_failures_per_hour: int = Field(20, ge=1, description="Wrong codes per device key before lockout")
+    declaration_retention_days: int = Field(
+        30, ge=1, le=90, description="F1 contact details are deleted after"
+    )
+    stats_minimum: int = Field(10, ge=1, description="A day's statistics are released from this many uploads")
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

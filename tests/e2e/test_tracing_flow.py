@@ -75,6 +75,20 @@ def test_f0_to_f1_to_f2(server: RunningServer) -> None:
     with server.client() as http:
         public_key = ex.load_public_key(http.get("/exports/public-key.pem").content)
     clients = {name: ServerClient(server.base_url, server.device_key, [public_key]) for name in phones}
+    with server.client() as http:  # the province lists a facility; phones show it beside an alert
+        http.post(
+            "/api/facilities",
+            headers={"X-API-Key": server.admin_key},
+            json={
+                "name": "Trạm Y tế phường Hàng Bạc",
+                "address": "4 Hàng Bạc",
+                "phone": "024 3828 9393",
+                "districtCode": "002",
+                "communeCode": "00037",
+            },
+        )
+    for phone in phones.values():
+        phone.facilities, phone.district_code = clients["An"].facilities(REALM), "002"
     states = {name: DownloadState() for name in phones}
     inserted = clients["An"].upload(code, phones["An"].prepare_upload(onset), REALM)
     assert inserted == 4  # days 0..3
@@ -94,10 +108,29 @@ def test_f0_to_f1_to_f2(server: RunningServer) -> None:
     assert _levels(checks["Chi"]) == _levels(checks["Dũng"]) == set()
     alert = checks["Bình"][0].new_alerts[0]
     assert alert.exposure_date == START.date() and alert.close_minutes >= 15
+    assert [f.name for f in alert.facilities] == ["Trạm Y tế phường Hàng Bạc"]
 
-    # Bình (F1) is asked to upload: a close-contact code dated on the contact.
+    # Bình (F1) sends contact details to the province; a case worker reads the queue and gives a code.
+    clients["Bình"].declare(
+        REALM,
+        {
+            "phone": "0912345678",
+            "name": "Trần Bình",
+            "address": "12 Hàng Bạc",
+            "communeCode": "00037",
+            "alertDate": alert.exposure_date.isoformat(),
+            "level": "F1",
+        },
+    )
     clock.set(T0 + 3 * DAY + 9 * 3600)
-    code = _issue(server, "close-contact", testDate=START.date().isoformat())
+    with server.client() as http:
+        queue = http.get("/api/declarations", headers={"X-API-Key": server.admin_key}).json()
+        assert [(d["name"], d["level"], d["status"]) for d in queue] == [("Trần Bình", "F1", "new")]
+        answer = http.post(
+            f"/api/declarations/{queue[0]['id']}/close-contact-code", headers={"X-API-Key": server.admin_key}
+        ).json()
+    assert answer["code"] in answer["smsText"]
+    code = answer["code"]
     assert clients["Bình"].upload(code, phones["Bình"].prepare_upload(START.date()), REALM) == 4
     clock.set(T0 + 3 * DAY + 11 * 3600)
     assert len(_export(server)) == 1

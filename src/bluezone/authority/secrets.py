@@ -14,9 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bluezone.errors import InvalidInput
 
@@ -81,6 +82,21 @@ class ServerSecrets:
     def decrypt(self, sealed: bytes, context: bytes) -> bytes:
         """Raises cryptography's InvalidTag when the data was altered or sealed for another context."""
         return AESGCM(self.wrap_key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], context)
+
+    def realm_key(self, realm_code: str, purpose: str) -> bytes:
+        """A key of one realm's own, so one province's sealed data is useless with another's context."""
+        return HKDF(hashes.SHA256(), 32, salt=None, info=f"{purpose}:{realm_code}".encode()).derive(
+            self.wrap_key
+        )
+
+    def seal_for_realm(self, realm_code: str, plaintext: bytes, context: bytes) -> bytes:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return nonce + AESGCM(self.realm_key(realm_code, "seal")).encrypt(nonce, plaintext, context)
+
+    def open_for_realm(self, realm_code: str, sealed: bytes, context: bytes) -> bytes:
+        return AESGCM(self.realm_key(realm_code, "seal")).decrypt(
+            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], context
+        )
 
     def export_public_pem(self) -> bytes:
         return self.export_key.public_key().public_bytes(

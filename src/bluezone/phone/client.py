@@ -16,6 +16,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from bluezone.errors import BluezoneError, FormatError, InvalidInput
+from bluezone.phone.facilities import Facility, FacilityDirectory
 from bluezone.phone.phone import ExposureCheck, Phone, UploadBundle
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey
@@ -97,6 +98,17 @@ class ServerClient:
         )
         return int(published["insertedExposures"])
 
+    def declare(self, realm_code: str, details: dict[str, str]) -> None:
+        """Send the user's contact details to their province's follow-up queue (only when they choose to)."""
+        self._post("/api/declarations", {"realm": realm_code, **details}, api_key=True, expect=202)
+
+    def facilities(self, realm_code: str) -> FacilityDirectory:
+        """The province's health facilities, for the alert screen."""
+        listed = self._get(f"/api/facilities/{realm_code}").json()
+        return FacilityDirectory(
+            Facility(f["name"], f["address"], f["phone"], f["districtCode"], f["communeCode"]) for f in listed
+        )
+
     def chaff(self) -> None:
         """A fake upload, indistinguishable on the wire from a real one; the server stores nothing."""
         fake_keys = [
@@ -119,7 +131,13 @@ class ServerClient:
         return response
 
     def _post(
-        self, path: str, body: dict[str, Any], *, api_key: bool = False, chaff: bool = False
+        self,
+        path: str,
+        body: dict[str, Any],
+        *,
+        api_key: bool = False,
+        chaff: bool = False,
+        expect: int = 200,
     ) -> dict[str, Any]:
         headers = {"X-API-Key": self.api_key} if api_key else {}
         if chaff:
@@ -130,7 +148,7 @@ class ServerClient:
         }
         response = self.http.post(path, json=body, headers=headers)
         payload: dict[str, Any] = response.json()
-        if response.status_code != 200:
+        if response.status_code != expect:
             raise ServerError(
                 f"{path}: {payload.get('error', response.status_code)}", code=str(payload.get("code"))
             )

@@ -59,6 +59,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "distance.under_1m": {"vi": "dưới 1 m", "en": "under 1 m"},
     "distance.metres": {"vi": "{metres} m", "en": "{metres} m"},
     "distance.far": {"vi": "hơn 10 m", "en": "over 10 m"},
+    # SMS text without diacritics, as Vietnamese texts usually are: plain GSM-7 fits 160 characters a
+    # message, while one accented letter switches the whole message to UCS-2 and 70 characters.
+    "sms.close_contact_code": {
+        "vi": "Bluezone: ma xac nhan cua ban la {code} (het han {expires}). Mo ung dung Bluezone, "
+        "chon 'Gui khoa' va nhap ma de canh bao nhung nguoi da o gan ban.",
+        "en": "Bluezone: your code is {code} (expires {expires}). Open Bluezone, choose 'Share keys' and "
+        "enter the code to warn the people who were near you.",
+    },
     "no_facility": {
         "vi": "Chưa có danh sách cơ sở y tế cho quận/huyện của bạn; hãy gọi đường dây nóng 1900 9095.",
         "en": "No health facility list for your district yet; call the hotline 1900 9095.",

@@ -126,3 +126,41 @@ class ExportFile(Base):
     batch_num: Mapped[int] = mapped_column(Integer)
     batch_size: Mapped[int] = mapped_column(Integer)
     records: Mapped[int] = mapped_column(Integer)  # keys in the file, padding included
+
+
+class Declaration(Base):
+    """An alerted user's contact details for their province's follow-up queue, sealed with the realm's key."""
+
+    __tablename__ = "declarations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16))  # new | code_issued | closed
+    delete_after: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class AuditEntry(Base):
+    """Who read or acted on personal data, and when; ids only, never the data itself."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    at: Mapped[int] = mapped_column(BigInteger)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    declaration_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Facility(Base):
+    """A health facility an alert points people to."""
+
+    __tablename__ = "facilities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    phone: Mapped[str] = mapped_column(String(20))
+    district_code: Mapped[str] = mapped_column(String(8))
+    commune_code: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[int] = mapped_column(BigInteger)

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bluezone import __version__
 from bluezone.authority.codes import purge_codes
+from bluezone.authority.followup import purge_declarations
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings, load_settings
@@ -24,7 +25,7 @@ from bluezone.keyserver.exporter import (
     write_index,
 )
 from bluezone.store.db import Database
-from bluezone.web import errors, routes_keys, routes_ops, routes_verification
+from bluezone.web import errors, routes_followup, routes_keys, routes_ops, routes_verification
 from bluezone.web.middleware import LimitAndLog
 from bluezone.web.services import Services
 
@@ -48,6 +49,7 @@ def export_and_clean(svc: Services) -> ExportReport:
     cleanup(svc.db, svc.settings, now)
     with svc.db.session() as session:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
+        purge_declarations(session, now)
     svc.metrics.export_files.inc(len(report.files))
     return report
 
@@ -83,6 +85,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     errors.install(app)
     app.include_router(routes_verification.router)
     app.include_router(routes_keys.router)
+    app.include_router(routes_followup.router)
     app.include_router(routes_ops.router)
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
     app.add_middleware(LimitAndLog, metrics=svc.metrics)

@@ -56,6 +56,10 @@ def issue(
             now=now,
         )
     svc.metrics.codes_issued.labels(body.testType).inc()
+    return issued_response(issued)
+
+
+def issued_response(issued: codes.IssuedCode) -> IssueResponse:
     return IssueResponse(
         code=issued.code,
         expiresAt=_iso(issued.expires_at),

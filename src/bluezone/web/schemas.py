@@ -77,3 +77,56 @@ class PublishResponse(BaseModel):
 class ErrorResponse(BaseModel):
     error: str
     code: str
+
+
+class DeclarationRequest(Body):
+    realm: str = Field(min_length=1, max_length=32, description="the province the user chose")
+    phone: str = Field(max_length=20)
+    name: str = Field(max_length=100)
+    address: str = Field(max_length=300)
+    communeCode: str = Field(max_length=5)
+    alertDate: str = Field(max_length=10)
+    level: str = Field(max_length=2)
+
+
+class QueuedDeclaration(BaseModel):
+    id: int
+    receivedAt: int
+    status: str
+    phone: str
+    name: str
+    address: str
+    communeCode: str
+    alertDate: str
+    level: str
+
+
+class CodeForDeclaration(IssueResponse):
+    smsText: str
+
+
+class FacilityRequest(Body):
+    name: str = Field(max_length=200)
+    address: str = Field(max_length=300)
+    phone: str = Field(max_length=20)
+    districtCode: str = Field(max_length=5)
+    communeCode: str = Field("", max_length=5)
+
+
+class FacilityResponse(BaseModel):
+    id: int
+    name: str
+    address: str
+    phone: str
+    districtCode: str
+    communeCode: str
+
+
+class DayFiguresResponse(BaseModel):
+    date: str
+    withheld: bool
+    codesIssued: int | None
+    codesClaimed: int | None
+    certificates: int | None
+    keysPublished: int | None
+    declarations: int | None

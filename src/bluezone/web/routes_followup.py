@@ -1,0 +1,176 @@
+"""F1 follow-up, health facilities and statistics: the province health department's side of the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
+
+from bluezone.authority import facilities, followup, stats
+from bluezone.authority.realms import KeyKind, authenticate, realm_by_code, realm_of
+from bluezone.phone.messages import text
+from bluezone.web.privacy import padded
+from bluezone.web.routes_verification import ERRORS, ApiKeyHeader, issued_response
+from bluezone.web.schemas import (
+    CodeForDeclaration,
+    DayFiguresResponse,
+    DeclarationRequest,
+    FacilityRequest,
+    FacilityResponse,
+    QueuedDeclaration,
+)
+from bluezone.web.services import Services, services
+
+router = APIRouter(tags=["follow-up"])
+
+
+@router.post("/api/declarations", status_code=202, responses=ERRORS)
+def declare(
+    body: DeclarationRequest, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
+) -> JSONResponse:
+    """An alerted user sends their contact details to their province's follow-up queue (voluntary)."""
+    details = followup.ContactDetails(
+        body.phone, body.name, body.address, body.communeCode, body.alertDate, body.level
+    )
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.DEVICE)
+        followup.declare(
+            session, svc.secrets, svc.settings, realm_code=body.realm, details=details, now=svc.now()
+        )
+    return padded({"status": "received"}, status=202)
+
+
+@router.get("/api/declarations", response_model=list[QueuedDeclaration], responses=ERRORS)
+def queue(
+    svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None, status: str | None = "new"
+) -> list[QueuedDeclaration]:
+    """The province's queue; every declaration shown is written to the audit log."""
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        shown = followup.queue(
+            session,
+            svc.secrets,
+            realm_of(session, key),
+            key,
+            now=svc.now(),
+            status=None if status == "all" else status,
+        )
+    return [
+        QueuedDeclaration(
+            id=d.id,
+            receivedAt=d.received_at,
+            status=d.status,
+            phone=d.details.phone,
+            name=d.details.name,
+            address=d.details.address,
+            communeCode=d.details.commune_code,
+            alertDate=d.details.alert_date,
+            level=d.details.level,
+        )
+        for d in shown
+    ]
+
+
+@router.post(
+    "/api/declarations/{declaration_id}/close-contact-code",
+    response_model=CodeForDeclaration,
+    responses=ERRORS,
+)
+def close_contact_code(
+    declaration_id: int, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
+) -> CodeForDeclaration:
+    """A `close-contact` code for the person, with the text to send them."""
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        issued = followup.issue_close_contact_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            realm_of(session, key),
+            key,
+            declaration_id=declaration_id,
+            now=svc.now(),
+        )
+    expires = datetime.fromtimestamp(issued.expires_at, tz=UTC).strftime("%H:%M UTC")
+    return CodeForDeclaration(
+        **issued_response(issued).model_dump(),
+        smsText=text("sms.close_contact_code", "vi", code=issued.code, expires=expires),
+    )
+
+
+@router.get("/api/facilities/{realm}", response_model=list[FacilityResponse], responses=ERRORS)
+def list_facilities(realm: str, svc: Annotated[Services, Depends(services)]) -> list[FacilityResponse]:
+    """The province's health facilities, for phones to show beside an alert."""
+    with svc.db.session() as session:
+        found = facilities.facilities(session, realm_by_code(session, realm))
+    return [
+        FacilityResponse(
+            id=f.id,
+            name=f.name,
+            address=f.address,
+            phone=f.phone,
+            districtCode=f.district_code,
+            communeCode=f.commune_code,
+        )
+        for f in found
+    ]
+
+
+@router.post("/api/facilities", status_code=201, response_model=FacilityResponse, responses=ERRORS)
+def add_facility(
+    body: FacilityRequest, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
+) -> FacilityResponse:
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        f = facilities.add_facility(
+            session,
+            realm_of(session, key),
+            name=body.name,
+            address=body.address,
+            phone=body.phone,
+            district_code=body.districtCode,
+            commune_code=body.communeCode,
+            now=svc.now(),
+        )
+        return FacilityResponse(
+            id=f.id,
+            name=f.name,
+            address=f.address,
+            phone=f.phone,
+            districtCode=f.district_code,
+            communeCode=f.commune_code,
+        )
+
+
+@router.delete("/api/facilities/{facility_id}", status_code=204, responses=ERRORS)
+def remove_facility(
+    facility_id: int, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
+) -> Response:
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        facilities.remove_facility(session, realm_of(session, key), facility_id)
+    return Response(status_code=204)
+
+
+@router.get("/api/stats", response_model=list[DayFiguresResponse], responses=ERRORS)
+def daily_stats(
+    svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
+) -> list[DayFiguresResponse]:
+    """The last 14 days of the realm's figures; small days are withheld."""
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.STATS)
+        figures = stats.daily_figures(session, svc.settings, realm_of(session, key), svc.now())
+    return [
+        DayFiguresResponse(
+            date=f.day.isoformat(),
+            withheld=f.withheld,
+            codesIssued=f.codes_issued,
+            codesClaimed=f.codes_claimed,
+            certificates=f.certificates,
+            keysPublished=f.keys_published,
+            declarations=f.declarations,
+        )
+        for f in figures
+    ]
