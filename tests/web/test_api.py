@@ -18,7 +18,12 @@ DECLARATION: dict[str, object] = {
     "alertDate": "2026-03-04",
     "level": "F1",
 }
-FACILITY: dict[str, object] = {"name": "Trạm Y tế", "address": "4 Hàng Bạc", "phone": "024 3828 9393", "districtCode": "002"}
+FACILITY: dict[str, object] = {
+    "name": "Trạm Y tế",
+    "address": "4 Hàng Bạc",
+    "phone": "024 3828 9393",
+    "districtCode": "002",
+}
 # (method, path, body) → the one key kind allowed
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, object] | None, str]] = {
     ("POST", "/api/issue"): ({"testType": "confirmed", "symptomDate": "2026-03-01"}, "admin"),
