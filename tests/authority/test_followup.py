@@ -25,7 +25,9 @@ def _declare(a: Authority, realm: str = "HN", details: followup.ContactDetails =
 def _queue(a: Authority, realm: str = "HN") -> list[followup.QueuedDeclaration]:
     with a.services.db.session() as session:
         actor = authenticate(session, a.services.secrets, a.keys["admin"], KeyKind.ADMIN)
-        return followup.queue(session, a.services.secrets, realm_by_code(session, realm), actor, now=a.now())
+        return followup.queue(
+            session, a.services.secrets, realm_by_code(session, realm), f"key:{actor.label}", now=a.now()
+        )
 
 
 def test_declarations_are_sealed_audited_and_deleted(authority: Authority) -> None:
@@ -37,7 +39,7 @@ def test_declarations_are_sealed_audited_and_deleted(authority: Authority) -> No
     assert _queue(authority, "HCM") == []  # another province sees nothing of it
     with authority.services.db.session() as session:
         audit = list(session.scalars(select(AuditEntry)))
-    assert [(e.action, e.actor) for e in audit] == [("read", authority.keys["admin"][:10])]
+    assert [(e.action, e.actor) for e in audit] == [("read", f"key:{authority.keys['admin'][:10]}")]
     authority.clock.advance(30 * 86_400)
     with authority.services.db.session() as session:
         assert followup.purge_declarations(session, authority.now()) == 1
@@ -69,7 +71,7 @@ def test_a_close_contact_code_comes_from_the_queue(authority: Authority) -> None
             svc.secrets,
             svc.settings,
             realm_by_code(session, "HN"),
-            actor,
+            f"key:{actor.label}",
             declaration_id=declaration.id,
             now=authority.now(),
         )
@@ -79,7 +81,7 @@ def test_a_close_contact_code_comes_from_the_queue(authority: Authority) -> None
                 svc.secrets,
                 svc.settings,
                 realm_by_code(session, "HCM"),
-                actor,
+                f"key:{actor.label}",
                 declaration_id=declaration.id,
                 now=authority.now(),
             )

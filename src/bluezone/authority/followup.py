@@ -20,7 +20,7 @@ from bluezone.authority.realms import realm_by_code
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, NotFound
-from bluezone.store.models import ApiKey, AuditEntry, Declaration, Realm
+from bluezone.store.models import AuditEntry, Declaration, Realm
 
 COMMUNE_CODE = re.compile(r"^\d{5}$")
 LEVELS = ("F1", "F2")
@@ -97,10 +97,10 @@ def _alert_date(value: str, now: int) -> date:
 
 
 def _audit(
-    session: Session, realm: Realm, actor: ApiKey, *, action: str, declaration_id: int | None, now: int
+    session: Session, realm: Realm, actor: str, *, action: str, declaration_id: int | None, now: int
 ) -> None:
     session.add(
-        AuditEntry(realm_id=realm.id, at=now, actor=actor.label, action=action, declaration_id=declaration_id)
+        AuditEntry(realm_id=realm.id, at=now, actor=actor[:64], action=action, declaration_id=declaration_id)
     )
 
 
@@ -108,12 +108,13 @@ def queue(
     session: Session,
     secrets_: ServerSecrets,
     realm: Realm,
-    actor: ApiKey,
+    actor: str,
     *,
     now: int,
     status: str | None = "new",
 ) -> list[QueuedDeclaration]:
-    """The province's declarations (newest first); each one shown is written to the audit log."""
+    """The province's declarations (newest first); each one shown is written to the audit log under `actor`
+    (an API key's label, or `user:<name>`)."""
     query = select(Declaration).where(Declaration.realm_id == realm.id).order_by(Declaration.id.desc())
     if status is not None:
         query = query.where(Declaration.status == status)
@@ -132,7 +133,7 @@ def issue_close_contact_code(
     secrets_: ServerSecrets,
     settings: Settings,
     realm: Realm,
-    actor: ApiKey,
+    actor: str,
     *,
     declaration_id: int,
     now: int,

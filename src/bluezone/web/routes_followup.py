@@ -53,7 +53,7 @@ def queue(
             session,
             svc.secrets,
             realm_of(session, key),
-            key,
+            f"key:{key.label}",
             now=svc.now(),
             status=None if status == "all" else status,
         )
@@ -89,7 +89,7 @@ def close_contact_code(
             svc.secrets,
             svc.settings,
             realm_of(session, key),
-            key,
+            f"key:{key.label}",
             declaration_id=declaration_id,
             now=svc.now(),
         )
