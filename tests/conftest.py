@@ -146,3 +146,20 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
     yield RunningServer(f"http://127.0.0.1:{port}", clock, svc, admin, device, stats)
     uv.should_exit = True
     thread.join(timeout=10)
+
+
+CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"
+
+
+def add_console_user(server: RunningServer, username: str, role: str) -> None:
+    from bluezone.authority.users import create_user
+
+    with server.services.db.session() as session:
+        create_user(
+            session,
+            realm_code=REALM,
+            username=username,
+            password=CONSOLE_PASSWORD,
+            role=role,
+            now=server.services.now(),
+        )

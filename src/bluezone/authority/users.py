@@ -115,8 +115,9 @@ def create_user(
     return user
 
 
-def sign_in(session: Session, secrets_: ServerSecrets, username: str, password: str, now: int) -> str:
-    """A new session token for the browser; wrong passwords count towards an hour's lockout."""
+def sign_in(session: Session, secrets_: ServerSecrets, username: str, password: str, now: int) -> str | None:
+    """A new session token for the browser, or None for a wrong name or password. Wrong passwords count
+    towards an hour's lockout; returning (not raising) lets the transaction keep that count."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
     if user is not None and user.locked_until > now:
         raise RateLimited("too many wrong passwords; try again in an hour", code="locked")
@@ -125,7 +126,7 @@ def sign_in(session: Session, secrets_: ServerSecrets, username: str, password: 
             user.failed_logins += 1
             if user.failed_logins >= LOCK_AFTER:
                 user.locked_until, user.failed_logins = now + LOCK_SECONDS, 0
-        raise Unauthorized("wrong username or password", code="bad_credentials")
+        return None
     user.failed_logins = 0
     token = secrets.token_urlsafe(32)
     session.add(

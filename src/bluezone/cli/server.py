@@ -12,6 +12,7 @@ import uvicorn
 
 from bluezone.authority.realms import create_api_key as make_api_key
 from bluezone.authority.realms import create_realm as make_realm
+from bluezone.authority.users import create_user as make_user
 from bluezone.cli.output import console
 from bluezone.config import Settings, load_settings
 from bluezone.web.app import create_app, open_services
@@ -67,3 +68,22 @@ def create_api_key(
     with svc.db.session() as session:
         key = make_api_key(session, svc.secrets, realm, kind, svc.now())
     print(key)
+
+
+@admin.command("create-user")
+def create_user(
+    username: Annotated[str, typer.Argument(help="Lower-case letters, digits, '.', '_' or '-'.")],
+    role: Annotated[str, typer.Option(help="case_worker, realm_admin, viewer or system_admin.")],
+    realm: Annotated[str | None, typer.Option(help="Realm code (none for a system admin).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Create a console user; the password is read from standard input (never from the command line)."""
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else typer.prompt("Password", hide_input=True)
+    )
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        make_user(session, realm_code=realm, username=username, password=password, role=role, now=svc.now())
+    console.print(f"user {username} created")

@@ -14,6 +14,7 @@ from bluezone import __version__
 from bluezone.authority.codes import purge_codes
 from bluezone.authority.followup import purge_declarations
 from bluezone.authority.secrets import ServerSecrets
+from bluezone.authority.users import purge_sessions
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings, load_settings
 from bluezone.keyserver.exporter import (
@@ -25,7 +26,7 @@ from bluezone.keyserver.exporter import (
     write_index,
 )
 from bluezone.store.db import Database
-from bluezone.web import errors, routes_followup, routes_keys, routes_ops, routes_verification
+from bluezone.web import console, errors, routes_followup, routes_keys, routes_ops, routes_verification
 from bluezone.web.middleware import LimitAndLog
 from bluezone.web.services import Services
 
@@ -50,6 +51,7 @@ def export_and_clean(svc: Services) -> ExportReport:
     with svc.db.session() as session:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
         purge_declarations(session, now)
+        purge_sessions(session, now)
     svc.metrics.export_files.inc(len(report.files))
     return report
 
@@ -86,6 +88,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.include_router(routes_verification.router)
     app.include_router(routes_keys.router)
     app.include_router(routes_followup.router)
+    app.include_router(console.router)
     app.include_router(routes_ops.router)
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
     app.add_middleware(LimitAndLog, metrics=svc.metrics)

@@ -1,0 +1,308 @@
+"""The console for health department staff: rendered on the server, Vietnamese first, no outside assets."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from bluezone.authority import codes, facilities, followup, stats, users
+from bluezone.errors import BluezoneError, Forbidden, Unauthorized
+from bluezone.phone.messages import text
+from bluezone.web.charts import daily_bars
+from bluezone.web.i18n import Lang, t
+from bluezone.web.services import Services, services
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+templates = Jinja2Templates(directory=str(resources.files("bluezone.web") / "templates"))
+VIETNAM = timezone(timedelta(hours=7))
+SESSION_COOKIE, LANG_COOKIE, REALM_COOKIE = "bz_session", "bz_lang", "bz_realm"
+NAV = [
+    ("nav.codes", "/console/codes"),
+    ("nav.queue", "/console/queue"),
+    ("nav.facilities", "/console/facilities"),
+    ("nav.stats", "/console/stats"),
+]
+Svc = Annotated[Services, Depends(services)]
+Token = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
+
+
+def language(request: Request) -> Lang:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE, "vi")
+    return "en" if chosen == "en" else "vi"
+
+
+def local_time(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def page(
+    request: Request, template: str, who: users.SignedIn | None, status: int = 200, **context: Any
+) -> Response:
+    lang = language(request)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": lang,
+            "t": lambda key, **v: t(key, lang, **v),
+            "who": who,
+            "nav": NAV,
+            "here": request.url.path,
+            **context,
+        },
+        status_code=status,
+    )
+    if "lang" in request.query_params:
+        response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86_400)
+    return response
+
+
+def error_text(error: BluezoneError, lang: Lang) -> str:
+    known = t(f"error.{error.code}", lang)
+    return known if known != f"error.{error.code}" else f"{t('error.generic', lang)}: {error.message}"
+
+
+def who_is(request: Request, svc: Services, token: str | None) -> users.SignedIn:
+    with svc.db.session() as session:
+        return users.signed_in(session, svc.secrets, token, svc.now(), request.cookies.get(REALM_COOKIE))
+
+
+def check_csrf(who: users.SignedIn, csrf: str) -> None:
+    if csrf != who.csrf:
+        raise Forbidden("the form expired", code="csrf")
+
+
+def to_login() -> RedirectResponse:
+    return RedirectResponse("/console/login", status_code=303)
+
+
+@router.get("")
+def home() -> RedirectResponse:
+    return RedirectResponse("/console/codes", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    return page(request, "login.html", None)
+
+
+@router.post("/login")
+def login(
+    request: Request, svc: Svc, username: Annotated[str, Form()], password: Annotated[str, Form()]
+) -> Response:
+    try:
+        with svc.db.session() as session:
+            token = users.sign_in(session, svc.secrets, username, password, svc.now())
+        if token is None:
+            raise Unauthorized("wrong username or password", code="bad_credentials")
+    except BluezoneError as error:
+        return page(request, "login.html", None, status=401, error=error_text(error, language(request)))
+    response = RedirectResponse("/console/codes", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=users.SESSION_SECONDS,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(svc: Svc, token: Token = None, csrf: Annotated[str, Form()] = "") -> Response:
+    if token:
+        with svc.db.session() as session:
+            users.sign_out(session, svc.secrets, token)
+    response = to_login()
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _guarded(
+    request: Request, svc: Services, token: str | None, permission: str, template: str, **extra: Any
+) -> tuple[users.SignedIn | None, Response | None]:
+    """The signed-in person if they may do this; otherwise the response to send instead."""
+    try:
+        who = who_is(request, svc, token)
+        who.require(permission)
+        return who, None
+    except Unauthorized:
+        return None, to_login()
+    except Forbidden as error:
+        who = who_is(request, svc, token)
+        return None, page(
+            request, template, who, status=403, error=error_text(error, language(request)), **extra
+        )
+
+
+@router.get("/codes", response_class=HTMLResponse)
+def codes_form(request: Request, svc: Svc, token: Token = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "issue_code", "codes.html")
+    return refusal or page(request, "codes.html", who)
+
+
+@router.post("/codes", response_class=HTMLResponse)
+def issue(
+    request: Request,
+    svc: Svc,
+    *,
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+    test_type: Annotated[str, Form()] = "confirmed",
+    symptom_date: Annotated[str, Form()] = "",
+    test_date: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "issue_code", "codes.html")
+    if refusal or who is None:
+        return refusal or to_login()
+    lang = language(request)
+    try:
+        check_csrf(who, csrf)
+        with svc.db.session() as session:
+            issued = codes.issue_code(
+                session,
+                svc.secrets,
+                svc.settings,
+                who.require("issue_code"),
+                test_type=test_type,
+                symptom_date=symptom_date or None,
+                test_date=test_date or None,
+                phone=phone or None,
+                now=svc.now(),
+            )
+    except BluezoneError as error:
+        return page(request, "codes.html", who, status=400, error=error_text(error, lang))
+    shown = {
+        "code": issued.code,
+        "long_code": issued.long_code,
+        "expires": local_time(issued.expires_at),
+        "long_expires": local_time(issued.long_expires_at),
+        "sms": text("sms.close_contact_code", lang, code=issued.code, expires=local_time(issued.expires_at))
+        if phone
+        else "",
+    }
+    return page(request, "codes.html", who, issued=shown)
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue(request: Request, svc: Svc, token: Token = None, issued: dict[str, str] | None = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "read_queue", "queue.html", declarations=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    with svc.db.session() as session:
+        shown = followup.queue(session, svc.secrets, who.require("read_queue"), who.actor, now=svc.now())
+    rows = [{"id": d.id, "received": local_time(d.received_at), "details": d.details} for d in shown]
+    return page(request, "queue.html", who, declarations=rows, issued=issued)
+
+
+@router.post("/queue/{declaration_id}/code", response_class=HTMLResponse)
+def queue_code(
+    request: Request, svc: Svc, declaration_id: int, token: Token = None, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "read_queue", "queue.html", declarations=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    try:
+        check_csrf(who, csrf)
+        with svc.db.session() as session:
+            issued = followup.issue_close_contact_code(
+                session,
+                svc.secrets,
+                svc.settings,
+                who.require("issue_code"),
+                who.actor,
+                declaration_id=declaration_id,
+                now=svc.now(),
+            )
+    except BluezoneError as error:
+        return page(
+            request,
+            "queue.html",
+            who,
+            status=400,
+            declarations=[],
+            error=error_text(error, language(request)),
+        )
+    sms = text(
+        "sms.close_contact_code", language(request), code=issued.code, expires=local_time(issued.expires_at)
+    )
+    return queue(request, svc, token, issued={"code": issued.code, "sms": sms})
+
+
+@router.get("/facilities", response_class=HTMLResponse)
+def facility_list(request: Request, svc: Svc, token: Token = None, error: str | None = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_facilities", "facilities.html", facilities=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    with svc.db.session() as session:
+        found = facilities.facilities(session, who.require("manage_facilities"))
+    return page(request, "facilities.html", who, facilities=found, error=error, status=400 if error else 200)
+
+
+@router.post("/facilities", response_class=HTMLResponse)
+def facility_add(
+    request: Request,
+    svc: Svc,
+    *,
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    district_code: Annotated[str, Form()] = "",
+    commune_code: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_facilities", "facilities.html", facilities=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    try:
+        check_csrf(who, csrf)
+        with svc.db.session() as session:
+            facilities.add_facility(
+                session,
+                who.require("manage_facilities"),
+                name=name,
+                address=address,
+                phone=phone,
+                district_code=district_code,
+                commune_code=commune_code,
+                now=svc.now(),
+            )
+    except BluezoneError as error:
+        return facility_list(request, svc, token, error=error_text(error, language(request)))
+    return RedirectResponse("/console/facilities", status_code=303)
+
+
+@router.post("/facilities/{facility_id}/delete", response_class=HTMLResponse)
+def facility_remove(
+    request: Request, svc: Svc, facility_id: int, token: Token = None, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_facilities", "facilities.html", facilities=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    try:
+        check_csrf(who, csrf)
+        with svc.db.session() as session:
+            facilities.remove_facility(session, who.require("manage_facilities"), facility_id)
+    except BluezoneError as error:
+        return facility_list(request, svc, token, error=error_text(error, language(request)))
+    return RedirectResponse("/console/facilities", status_code=303)
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def statistics(request: Request, svc: Svc, token: Token = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "read_stats", "stats.html", days=[], chart="")
+    if refusal or who is None:
+        return refusal or to_login()
+    with svc.db.session() as session:
+        days = stats.daily_figures(session, svc.settings, who.require("read_stats"), svc.now())
+    lang = language(request)
+    chart = daily_bars(days, t("stats.issued", lang), t("stats.claimed", lang), t("stats.withheld", lang))
+    return page(request, "stats.html", who, days=days, chart=chart)

@@ -1,0 +1,76 @@
+"""The console in a real browser (headless Chromium, Playwright): sign in, issue a code, add a facility."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONSOLE_PASSWORD, RunningServer, add_console_user
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: install Debian's chromium")
+        pytest.skip("no Chromium here (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="vi-VN")
+        yield page
+        browser.close()
+
+
+def test_sign_in_and_issue_a_code(server: RunningServer, browser_page: object, tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect
+
+    page = browser_page
+    assert isinstance(page, Page)
+    add_console_user(server, "cw.hoa", "realm_admin")
+    page.goto(f"{server.base_url}/console")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill("cw.hoa")
+    page.get_by_label("Mật khẩu").fill(CONSOLE_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    expect(
+        page.get_by_role("heading", name="Cấp mã xác nhận cho người dương tính (F0) hoặc F1")
+    ).to_be_visible()
+    page.get_by_label("Loại").select_option("confirmed")
+    page.get_by_label("Ngày khởi phát triệu chứng").fill("2026-03-01")
+    page.get_by_role("button", name="Cấp mã").last.click()
+    code = page.locator("#short-code")
+    expect(code).to_have_text(re.compile(r"^\d{8}$"))
+    expect(page.locator("blockquote").first).to_contain_text(code.inner_text())
+    shots = Path(os.environ.get("BZ_SCREENSHOTS", str(tmp_path)))
+    page.screenshot(path=str(shots / "console-code.png"), full_page=True)
+
+    page.get_by_role("link", name="Cơ sở y tế").click()
+    page.get_by_label("Tên").fill("Trạm Y tế phường Hàng Bạc")
+    page.get_by_label("Địa chỉ").fill("4 Hàng Bạc")
+    page.get_by_label("Điện thoại").fill("024 3828 9393")
+    page.get_by_label("Mã quận/huyện").fill("002")
+    page.get_by_role("button", name="Thêm").click()
+    expect(page.locator("#facilities")).to_contain_text("Trạm Y tế phường Hàng Bạc")
+
+    page.locator("#lang").click()
+    expect(page.get_by_role("heading", name="Facilities shown in alerts")).to_be_visible()
+    page.screenshot(path=str(shots / "console-facilities.png"), full_page=True)

@@ -1,0 +1,89 @@
+"""The console over HTTP: sign-in, issuing a code, forms protected by CSRF, roles, language."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.conftest import CONSOLE_PASSWORD, RunningServer, add_console_user
+
+
+def _sign_in(http: httpx.Client, username: str) -> None:
+    response = http.post("/console/login", data={"username": username, "password": CONSOLE_PASSWORD})
+    assert response.status_code == 303 and "bz_session" in response.cookies
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_wrong_password_shows_the_login_again(server: RunningServer) -> None:
+    add_console_user(server, "cw.hoa", "case_worker")
+    with server.client() as http:
+        response = http.post("/console/login", data={"username": "cw.hoa", "password": "sai-mat-khau-roi"})
+        redirected = http.get("/console/codes")
+    assert response.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in response.text
+    assert (redirected.status_code, redirected.headers["location"]) == (303, "/console/login")
+
+
+def test_a_case_worker_issues_a_code_with_the_text_to_read(server: RunningServer) -> None:
+    add_console_user(server, "cw.hoa", "case_worker")
+    with server.client() as http:
+        _sign_in(http, "cw.hoa")
+        form = http.get("/console/codes")
+        assert form.status_code == 200 and "Cấp mã xác nhận" in form.text
+        issued = http.post(
+            "/console/codes",
+            data={
+                "csrf": _csrf(form.text),
+                "test_type": "confirmed",
+                "symptom_date": "2026-03-01",
+                "phone": "0912345678",
+            },
+        )
+        code = re.search(r'id="short-code">(\d{8})<', issued.text)
+        assert issued.status_code == 200 and code is not None
+        assert f"Mã xác nhận của anh/chị là {code.group(1)}" in issued.text
+        assert "ma xac nhan cua ban la" in issued.text  # the text message, GSM-7 friendly
+        forged = http.post(
+            "/console/codes", data={"csrf": "forged", "test_type": "confirmed", "symptom_date": "2026-03-01"}
+        )
+        assert forged.status_code == 400 and "Biểu mẫu đã hết hạn" in forged.text
+        missing = http.post("/console/codes", data={"csrf": _csrf(form.text), "test_type": "confirmed"})
+        assert missing.status_code == 400 and "Cần ngày khởi phát" in missing.text
+
+
+def test_roles_limit_the_pages(server: RunningServer) -> None:
+    add_console_user(server, "viewer.lan", "viewer")
+    with server.client() as http:
+        _sign_in(http, "viewer.lan")
+        assert http.get("/console/codes").status_code == 403
+        stats = http.get("/console/stats")
+    assert stats.status_code == 200 and "<svg" in stats.text and "Thống kê 14 ngày qua" in stats.text
+
+
+def test_english_on_request(server: RunningServer) -> None:
+    add_console_user(server, "admin.an", "realm_admin")
+    with server.client() as http:
+        _sign_in(http, "admin.an")
+        english = http.get("/console/facilities?lang=en")
+        again = http.get("/console/facilities")
+    assert "Facilities shown in alerts" in english.text and "bz_lang=en" in english.headers["set-cookie"]
+    assert "Facilities shown in alerts" in again.text  # the choice is remembered
+
+
+def test_signing_out_ends_the_session(server: RunningServer) -> None:
+    add_console_user(server, "cw.hoa", "case_worker")
+    with server.client() as http:
+        _sign_in(http, "cw.hoa")
+        page = http.get("/console/codes")
+        session_cookie = http.cookies["bz_session"]
+        assert http.post("/console/logout", data={"csrf": _csrf(page.text)}).status_code == 303
+    with server.client() as other:
+        other.cookies.set("bz_session", session_cookie)
+        assert other.get("/console/codes").headers["location"] == "/console/login"
