@@ -134,3 +134,19 @@ def test_retention_deletes_old_keys_and_files(authority: Authority) -> None:
     with authority.services.db.session() as session:
         assert session.scalar(select(Exposure)) is None
         assert session.scalar(select(ExportBatch).where(ExportBatch.end_ts < later - 14 * 86_400)) is None
+
+
+def test_revised_keys_are_exported_as_revisions(authority: Authority) -> None:
+    hour = _hour(authority)
+    keys = _add_keys(authority, 3, hour)
+    _run(authority, hour + HOUR + 300)
+    with authority.services.db.session() as session:
+        for row in session.scalars(select(Exposure)):
+            row.revised_report_type, row.revised_at = int(ReportType.REVOKED), hour + HOUR
+    report = _run(authority, hour + 2 * HOUR + 300)
+    assert (report.keys, report.revised) == (0, 3)
+    root = authority.services.settings.exports_dir
+    batch = ex.read_archive((root / report.files[0]).read_bytes()).batch
+    assert sorted(k.key_data for k in batch.revised_keys) == sorted(keys)
+    assert {k.report_type for k in batch.revised_keys} == {ReportType.REVOKED}
+    assert len(batch.keys) + len(batch.revised_keys) == 100  # fake keys keep the size from telling

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bluezone.authority import certificates, codes
 from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
 from bluezone.errors import Unauthorized
-from bluezone.keyserver.publish import PublishRequest, available_at, publish
+from bluezone.keyserver.publish import PublishRequest, PublishResult, available_at, publish
 from bluezone.keyserver.rules import PublishRejected, SubmittedKey
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ReportType
@@ -138,10 +138,51 @@ def test_a_token_buys_one_certificate(authority: Authority) -> None:
                     )
 
 
-def test_republishing_a_key_inserts_nothing(authority: Authority) -> None:
+def _publish_with(a: Authority, keys: list[SubmittedKey], test_type: str, token: str | None) -> PublishResult:
+    with a.services.db.session() as session:
+        request = PublishRequest(keys, "HN", _certificate(a, keys, test_type), HMAC_KEY, token)
+        return publish(session, a.services.secrets, request, a.now())
+
+
+def test_an_f1_found_positive_revises_their_keys_once(authority: Authority) -> None:
     keys = _keys(authority)
-    assert _publish(authority, keys, _certificate(authority, keys)) == 3
-    assert _publish(authority, keys, _certificate(authority, keys)) == 0
+    first = _publish_with(authority, keys, "close-contact", None)
+    with pytest.raises(PublishRejected) as refused:
+        _publish_with(authority, keys, "confirmed", None)
+    assert refused.value.code == "missing_revision_token"
+    other = _publish_with(
+        authority,
+        _keys(authority, 1)[:0] or [SubmittedKey(b"z" * 16, keys[0].rolling_start, 144, 0)],
+        "confirmed",
+        None,
+    )
+    with pytest.raises(PublishRejected) as refused:
+        _publish_with(authority, keys, "confirmed", other.revision_token)  # a token for other keys
+    assert refused.value.code == "invalid_revision_token"
+    with pytest.raises(PublishRejected) as refused:
+        _publish_with(authority, keys, "confirmed", "bm90IGEgdG9rZW4=")
+    assert refused.value.code == "invalid_revision_token"
+
+    revised = _publish_with(authority, keys, "confirmed", first.revision_token)
+    assert revised.inserted == 3
+    with authority.services.db.session() as session:
+        rows = list(
+            session.scalars(select(Exposure).where(Exposure.key_data.in_([k.key_data for k in keys])))
+        )
+    assert {(r.report_type, r.revised_report_type) for r in rows} == {
+        (ReportType.RECURSIVE, ReportType.CONFIRMED_TEST)
+    }
+    with pytest.raises(PublishRejected) as refused:
+        _publish_with(authority, keys, "negative", revised.revision_token)
+    assert refused.value.code == "key_already_revised"
+
+
+def test_a_confirmed_key_cannot_be_revised(authority: Authority) -> None:
+    keys = _keys(authority)
+    first = _publish_with(authority, keys, "confirmed", None)
+    with pytest.raises(PublishRejected) as refused:
+        _publish_with(authority, keys, "negative", first.revision_token)
+    assert refused.value.code == "invalid_report_type_transition"
 
 
 def test_revision_tokens_have_one_size_and_are_sealed(authority: Authority) -> None:

@@ -37,6 +37,7 @@ class ExportReport:
     batches: int = 0
     files: list[str] = field(default_factory=list)
     keys: int = 0
+    revised: int = 0
     padding: int = 0
 
 
@@ -82,26 +83,28 @@ def _claim(db: Database, window: tuple[int, int], now: int) -> int | None:
         return None
 
 
-def _keys(session: Session, window: tuple[int, int]) -> list[ExposureKey]:
-    """The window's keys, sorted by key bytes (plain rows: ORM objects would cost more than the export)."""
-    table = Exposure.__table__.c  # Core columns: the rows skip the ORM's result machinery
-    rows = session.connection().execute(
-        select(
-            table.key_data,
-            table.rolling_start,
-            table.rolling_period,
-            table.transmission_risk,
-            table.report_type,
-            table.days_since_onset,
-        )
+def _keys(session: Session, window: tuple[int, int]) -> tuple[list[ExposureKey], list[ExposureKey]]:
+    """The window's new keys and its revised keys, each sorted by key bytes (plain rows, not ORM objects)."""
+    table = Exposure.__table__.c
+    columns = (table.key_data, table.rolling_start, table.rolling_period, table.transmission_risk)
+    new = session.connection().execute(
+        select(*columns, table.report_type, table.days_since_onset)
         .where(table.created_at >= window[0], table.created_at < window[1])
         .order_by(table.key_data)
     )
+    revised = session.connection().execute(
+        select(*columns, table.revised_report_type, table.revised_days_since_onset)
+        .where(table.revised_at >= window[0], table.revised_at < window[1])
+        .order_by(table.key_data)
+    )
     report_types = {int(t): t for t in ReportType}
-    return [
-        ExposureKey(bytes(key), start, period, risk, report_types[report], onset)
-        for key, start, period, risk, report, onset in rows
-    ]
+    return tuple(  # type: ignore[return-value]
+        [
+            ExposureKey(bytes(key), start, period, risk, report_types[report], onset)
+            for key, start, period, risk, report, onset in rows
+        ]
+        for rows in (new, revised)
+    )
 
 
 def padding_keys(real: list[ExposureKey], settings: Settings) -> list[ExposureKey]:
@@ -148,16 +151,17 @@ def _build(
         batch = session.get(ExportBatch, batch_id)
         assert batch is not None
         window = (batch.start_ts, batch.end_ts)
-        keys = _keys(session, window)
-    fakes = padding_keys(keys, settings)
+        keys, revised = _keys(session, window)
+    fakes = padding_keys(keys or revised, settings)
     written: list[ExportFile] = []
-    if keys:
+    if keys or revised:
         batches = ex.split_batches(
             keys + fakes,
             start_timestamp=window[0],
             end_timestamp=window[1],
             region=settings.region,
             max_records=settings.export_max_records,
+            revised_keys=revised,
         )
         for part in batches:
             relative = f"{settings.region}/{window[0]}-{window[1]}-{part.batch_num:05d}.zip"
@@ -170,7 +174,7 @@ def _build(
                     path=relative,
                     batch_num=part.batch_num,
                     batch_size=part.batch_size,
-                    records=len(part.keys),
+                    records=len(part.keys) + len(part.revised_keys),
                 )
             )
     with db.session() as session:
@@ -183,7 +187,7 @@ def _build(
             return ExportReport()  # the lease ran out and another exporter took over: leave it to them
         session.add_all(written)
     report.files = [f.path for f in written]
-    report.keys, report.padding = len(keys), len(fakes)
+    report.keys, report.revised, report.padding = len(keys), len(revised), len(fakes)
     return report
 
 
@@ -213,6 +217,7 @@ def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: 
         total.batches += done.batches
         total.files += done.files
         total.keys += done.keys
+        total.revised += done.revised
         total.padding += done.padding
     write_index(db, settings)
     return total

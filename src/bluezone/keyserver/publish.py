@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bluezone.authority.certificates import verify_certificate
@@ -29,12 +33,29 @@ REPORT_TYPES = {
 DEFAULT_TRANSMISSION_RISK = {"confirmed": 2, "likely": 4, "negative": 6, "close-contact": 0}
 
 
+# Which report types a later test may turn a published key into (each key changes at most once).
+ALLOWED_REVISIONS = {
+    ReportType.CONFIRMED_CLINICAL_DIAGNOSIS: {ReportType.CONFIRMED_TEST, ReportType.REVOKED},
+    ReportType.RECURSIVE: {
+        ReportType.CONFIRMED_TEST,
+        ReportType.CONFIRMED_CLINICAL_DIAGNOSIS,
+        ReportType.REVOKED,
+    },
+    ReportType.SELF_REPORT: {
+        ReportType.CONFIRMED_TEST,
+        ReportType.CONFIRMED_CLINICAL_DIAGNOSIS,
+        ReportType.REVOKED,
+    },
+}
+
+
 @dataclass(frozen=True)
 class PublishRequest:
     keys: list[SubmittedKey]
     health_authority_id: str
     certificate: str
     hmac_key: bytes
+    revision_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,25 +81,77 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
     onset_day = (
         None if claims.symptom_onset_interval is None else day_start_interval(claims.symptom_onset_interval)
     )
+    report_type = REPORT_TYPES[claims.report_type]
+
+    def days_since_onset(key: SubmittedKey) -> int | None:
+        return (
+            None
+            if onset_day is None
+            else (day_start_interval(key.rolling_start) - onset_day) // ROLLING_PERIOD
+        )
+
+    submitted = [k.key_data for k in request.keys]
+    known = {r.key_data: r for r in session.scalars(select(Exposure).where(Exposure.key_data.in_(submitted)))}
+    revised = _revise(
+        secrets_, request, known, report_type=report_type, days_since_onset=days_since_onset, now=now
+    )
     rows = [
         {
             "key_data": key.key_data,
             "rolling_start": key.rolling_start,
             "rolling_period": key.rolling_period,
             "transmission_risk": key.transmission_risk or DEFAULT_TRANSMISSION_RISK[claims.report_type],
-            "report_type": int(REPORT_TYPES[claims.report_type]),
-            "days_since_onset": (
-                None
-                if onset_day is None
-                else (day_start_interval(key.rolling_start) - onset_day) // ROLLING_PERIOD
-            ),
+            "report_type": int(report_type),
+            "days_since_onset": days_since_onset(key),
             "realm_id": claims.realm_id,
             "created_at": available_at(key.rolling_start, key.rolling_period, now),
         }
         for key in request.keys
+        if key.key_data not in known
     ]
     inserted = insert_ignoring_duplicates(session, Exposure, rows, ["key_data"])
-    return PublishResult(inserted, revision_token(secrets_, request.keys))
+    return PublishResult(inserted + revised, revision_token(secrets_, request.keys))
+
+
+def _revise(
+    secrets_: ServerSecrets,
+    request: PublishRequest,
+    known: dict[bytes, Exposure],
+    *,
+    report_type: ReportType,
+    days_since_onset: Callable[[SubmittedKey], int | None],
+    now: int,
+) -> int:
+    """Apply a later test to keys published before; the revision token must cover every one of them."""
+    if not known:
+        return 0
+    if not request.revision_token:
+        raise PublishRejected(
+            "some keys were published before: send the revision token", code="missing_revision_token"
+        )
+    try:
+        covered = {key for key, _, _ in read_revision_token(secrets_, request.revision_token)}
+    except (InvalidTag, ValueError, IndexError, struct.error, binascii.Error):
+        raise PublishRejected("the revision token is not valid", code="invalid_revision_token") from None
+    for key in request.keys:
+        row = known.get(key.key_data)
+        if row is None:
+            continue
+        if key.key_data not in covered:
+            raise PublishRejected(
+                "the revision token does not cover these keys", code="invalid_revision_token"
+            )
+        if row.revised_at is not None:
+            raise PublishRejected("a key can be revised only once", code="key_already_revised")
+        if report_type not in ALLOWED_REVISIONS.get(ReportType(row.report_type), set()):
+            raise PublishRejected(
+                f"a {ReportType(row.report_type).name} key cannot become {report_type.name}",
+                code="invalid_report_type_transition",
+            )
+        row.revised_report_type = int(report_type)
+        row.revised_days_since_onset = days_since_onset(key)
+        row.revised_at = available_at(row.rolling_start, row.rolling_period, now)
+    return len(known)
 
 
 def revision_token(secrets_: ServerSecrets, keys: list[SubmittedKey]) -> str:

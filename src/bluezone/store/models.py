@@ -102,6 +102,11 @@ class Exposure(Base):
     days_since_onset: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
     created_at: Mapped[int] = mapped_column(BigInteger, index=True)
+    # A later test can change the report type once (an F1 found positive, a likely case confirmed or
+    # cleared); the revision is exported, in `revised_keys`, in the window `revised_at` falls in.
+    revised_report_type: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    revised_days_since_onset: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    revised_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
 class ExportBatch(Base):

@@ -56,6 +56,7 @@ async def publish(
         health_authority_id=body.healthAuthorityID,
         certificate=body.verificationPayload,
         hmac_key=hmac_key,
+        revision_token=body.revisionToken,
     )
     with svc.db.session() as session:
         result = publish_keys(session, svc.secrets, publication, svc.now())
