@@ -208,3 +208,24 @@ def test_embargo_times() -> None:
     assert available_at(day, 144, now) == (day + 144) * 600  # valid until midnight: exported after that
     assert available_at(day - 144, 144, now) == now - 17  # expired: this hour
     assert available_at(day, 31, now) == now - 17 + 3600  # expires at 05:10, next hour boundary 06:00
+
+
+def test_uploads_feed_the_statistics(authority: Authority) -> None:
+    from bluezone.authority import stats
+    from bluezone.authority.realms import realm_by_code
+
+    authority.services.settings.stats_minimum = 1
+    _publish(authority, _keys(authority), _certificate(authority, _keys(authority)))
+    with authority.services.db.session() as session:
+        figures = stats.realm_figures(
+            session, authority.services.settings, realm_by_code(session, "HN"), authority.now()
+        )
+    today = figures.days[-1]
+    assert (today.withheld, today.publish_requests, today.codes_claimed, today.certificates) == (
+        False,
+        1,
+        1,
+        1,
+    )
+    assert figures.key_age_days[:4] == [1, 1, 1, 0]  # keys of today, yesterday and the day before
+    assert figures.onset_to_upload_days[1] == 1  # symptoms from 4 March, upload on the 5th

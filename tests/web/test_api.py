@@ -28,6 +28,7 @@ FACILITY: dict[str, object] = {
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, object] | None, str]] = {
     ("POST", "/api/issue"): ({"testType": "confirmed", "symptomDate": "2026-03-01"}, "admin"),
     ("POST", "/api/verify"): ({"code": "12345678"}, "device"),
+    ("POST", "/api/expirecode"): ({"code": "12345678"}, "admin"),
     ("POST", "/api/certificate"): ({"token": "x", "ekeyhmac": "AAAA"}, "device"),
     ("POST", "/api/declarations"): (DECLARATION, "device"),
     ("GET", "/api/declarations"): (None, "admin"),
@@ -147,3 +148,19 @@ def test_logs_carry_no_codes_keys_or_addresses(
 def test_openapi_describes_the_endpoints(server: RunningServer) -> None:
     spec = httpx.get(f"{server.base_url}/openapi.json").json()
     assert {"/api/issue", "/api/verify", "/api/certificate", "/v1/publish"} <= set(spec["paths"])
+
+
+def test_a_withdrawn_code_no_longer_works(server: RunningServer) -> None:
+    admin, device = {"X-API-Key": server.admin_key}, {"X-API-Key": server.device_key}
+    with server.client() as http:
+        code = http.post(
+            "/api/issue", json={"testType": "confirmed", "testDate": "2026-03-01"}, headers=admin
+        ).json()
+        assert http.post("/api/expirecode", json={"code": code["code"]}, headers=admin).json() == {
+            "expired": True
+        }
+        assert http.post("/api/expirecode", json={"code": "00000000"}, headers=admin).json() == {
+            "expired": False
+        }
+        refused = http.post("/api/verify", json={"code": code["longCode"]}, headers=device)
+    assert (refused.status_code, refused.json()["code"]) == (400, "code_invalid")

@@ -1,7 +1,8 @@
-"""Daily figures per realm: the verification funnel, keys published, follow-up declarations.
+"""Daily figures per realm: the verification funnel, uploads, keys published, follow-up declarations, and
+histograms of key age and onset-to-upload delay.
 
 A day's figures are released only once it saw at least `stats_minimum` claimed codes; below that, small
-numbers could point at individuals.
+numbers could point at individuals, so withheld days stay out of the histograms too.
 """
 
 from __future__ import annotations
@@ -13,20 +14,30 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bluezone.config import Settings
-from bluezone.store.models import Declaration, Exposure, Realm, VerificationCode
+from bluezone.store.models import Declaration, Exposure, PublishEvent, Realm, VerificationCode
 
 DAY = 86_400
+KEY_AGE_BINS = 16  # 0..15 days, then "older"
+ONSET_BINS = 30  # 0..29 days, then "later"
 
 
 @dataclass(frozen=True)
 class DayFigures:
     day: date
     withheld: bool
+    publish_requests: int | None
     codes_issued: int | None
     codes_claimed: int | None
     certificates: int | None
     keys_published: int | None
     declarations: int | None
+
+
+@dataclass(frozen=True)
+class RealmFigures:
+    days: list[DayFigures]
+    key_age_days: list[int]  # keys uploaded 0, 1, … 15 days after they were used, then older
+    onset_to_upload_days: list[int]  # uploads 0, 1, … 29 days after symptom onset, then later
 
 
 def _per_day(
@@ -54,18 +65,49 @@ def daily_figures(
     certified = _per_day(session, VerificationCode.token_used_at, VerificationCode.realm_id, realm, since)
     keys = _per_day(session, Exposure.created_at, Exposure.realm_id, realm, since)
     declared = _per_day(session, Declaration.created_at, Declaration.realm_id, realm, since)
+    uploads_query = (
+        select(PublishEvent.day, func.count())
+        .where(PublishEvent.realm_id == realm.id, PublishEvent.day >= since // DAY)
+        .group_by(PublishEvent.day)
+    )
+    uploads = {int(day): int(n) for day, n in session.execute(uploads_query)}
     figures = []
     for number in range(since // DAY, now // DAY + 1):
         withheld = claimed.get(number, 0) < settings.stats_minimum
+
+        def shown(counts: dict[int, int], number: int = number, withheld: bool = withheld) -> int | None:
+            return None if withheld else counts.get(number, 0)
+
         figures.append(
             DayFigures(
                 day=datetime.fromtimestamp(number * DAY, tz=UTC).date(),
                 withheld=withheld,
-                codes_issued=None if withheld else issued.get(number, 0),
-                codes_claimed=None if withheld else claimed.get(number, 0),
-                certificates=None if withheld else certified.get(number, 0),
-                keys_published=None if withheld else keys.get(number, 0),
-                declarations=None if withheld else declared.get(number, 0),
+                publish_requests=shown(uploads),
+                codes_issued=shown(issued),
+                codes_claimed=shown(claimed),
+                certificates=shown(certified),
+                keys_published=shown(keys),
+                declarations=shown(declared),
             )
         )
     return figures
+
+
+def realm_figures(
+    session: Session, settings: Settings, realm: Realm, now: int, days: int = 14
+) -> RealmFigures:
+    """The days, and the histograms over the released days only."""
+    figures = daily_figures(session, settings, realm, now, days)
+    released = {(f.day - date(1970, 1, 1)).days for f in figures if not f.withheld}
+    ages, onsets = [0] * (KEY_AGE_BINS + 1), [0] * (ONSET_BINS + 1)
+    events = select(PublishEvent.day, PublishEvent.key_ages, PublishEvent.onset_to_upload).where(
+        PublishEvent.realm_id == realm.id, PublishEvent.day >= min(released, default=now // DAY + 1)
+    )
+    for day, key_ages, onset in session.execute(events):
+        if day not in released:
+            continue
+        for age in map(int, key_ages.split()):
+            ages[min(max(age, 0), KEY_AGE_BINS)] += 1
+        if onset is not None:
+            onsets[min(max(onset, 0), ONSET_BINS)] += 1
+    return RealmFigures(figures, ages, onsets)

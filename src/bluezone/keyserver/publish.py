@@ -18,7 +18,7 @@ from bluezone.keyserver.rules import MAX_KEYS, PublishRejected, Submission, Subm
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD, day_start_interval
 from bluezone.store.inserts import insert_ignoring_duplicates
-from bluezone.store.models import Exposure
+from bluezone.store.models import Exposure, PublishEvent
 
 HOUR = 3600
 REVISION_ENTRY = struct.Struct("<16sIB")  # key, rolling start, rolling period
@@ -110,6 +110,16 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
         if key.key_data not in known
     ]
     inserted = insert_ignoring_duplicates(session, Exposure, rows, ["key_data"])
+    today = now // 86_400
+    session.add(
+        PublishEvent(
+            realm_id=claims.realm_id,
+            day=today,
+            keys=len(request.keys),
+            key_ages=" ".join(str(today - k.rolling_start // ROLLING_PERIOD) for k in request.keys),
+            onset_to_upload=None if onset_day is None else today - onset_day // ROLLING_PERIOD,
+        )
+    )
     return PublishResult(inserted + revised, revision_token(secrets_, request.keys))
 
 

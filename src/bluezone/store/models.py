@@ -192,3 +192,17 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class PublishEvent(Base):
+    """One successful upload, for statistics only: no identifier, no key, no address."""
+
+    __tablename__ = "publish_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer, index=True)  # UTC day number
+    keys: Mapped[int] = mapped_column(SmallInteger)
+    key_ages: Mapped[str] = mapped_column(
+        String(120)
+    )  # days between each key and the upload, space-separated
+    onset_to_upload: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)

@@ -20,6 +20,7 @@ from bluezone.web.schemas import (
     FacilityRequest,
     FacilityResponse,
     QueuedDeclaration,
+    StatsResponse,
 )
 from bluezone.web.services import Services, services
 
@@ -154,23 +155,30 @@ def remove_facility(
     return Response(status_code=204)
 
 
-@router.get("/api/stats", response_model=list[DayFiguresResponse], responses=ERRORS)
-def daily_stats(
-    svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
-) -> list[DayFiguresResponse]:
-    """The last 14 days of the realm's figures; small days are withheld."""
+@router.get("/api/stats", response_model=StatsResponse, responses=ERRORS)
+def daily_stats(svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None) -> StatsResponse:
+    """The last 14 days of the realm's figures and histograms; small days are withheld."""
     with svc.db.session() as session:
         key = authenticate(session, svc.secrets, x_api_key, KeyKind.STATS)
-        figures = stats.daily_figures(session, svc.settings, realm_of(session, key), svc.now())
-    return [
+        realm = realm_of(session, key)
+        figures = stats.realm_figures(session, svc.settings, realm, svc.now())
+        realm_code = realm.code
+    days = [
         DayFiguresResponse(
             date=f.day.isoformat(),
             withheld=f.withheld,
+            publishRequests=f.publish_requests,
             codesIssued=f.codes_issued,
             codesClaimed=f.codes_claimed,
             certificates=f.certificates,
             keysPublished=f.keys_published,
             declarations=f.declarations,
         )
-        for f in figures
+        for f in figures.days
     ]
+    return StatsResponse(
+        realm=realm_code,
+        days=days,
+        keyAgeDays=figures.key_age_days,
+        onsetToUploadDays=figures.onset_to_upload_days,
+    )

@@ -18,6 +18,8 @@ from bluezone.web.schemas import (
     CertificateRequest,
     CertificateResponse,
     ErrorResponse,
+    ExpireRequest,
+    ExpireResponse,
     IssueRequest,
     IssueResponse,
     VerifyRequest,
@@ -68,6 +70,16 @@ def issued_response(issued: codes.IssuedCode) -> IssueResponse:
         longExpiresAt=_iso(issued.long_expires_at),
         longExpiresAtTimestamp=issued.long_expires_at,
     )
+
+
+@router.post("/api/expirecode", response_model=ExpireResponse, responses=ERRORS)
+def expire(
+    body: ExpireRequest, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
+) -> ExpireResponse:
+    """Withdraw a code given by mistake; false when it was unknown or already used."""
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        return ExpireResponse(expired=codes.expire_code(session, svc.secrets, key.realm_id, body.code))
 
 
 @router.post("/api/verify", response_model=VerifyResponse, responses=ERRORS)

@@ -29,6 +29,14 @@ class IssueResponse(BaseModel):
     longExpiresAtTimestamp: int
 
 
+class ExpireRequest(Body):
+    code: str = Field(min_length=1, max_length=64)
+
+
+class ExpireResponse(BaseModel):
+    expired: bool
+
+
 class VerifyRequest(Body):
     code: str = Field(min_length=1, max_length=64)
 
@@ -125,8 +133,16 @@ class FacilityResponse(BaseModel):
 class DayFiguresResponse(BaseModel):
     date: str
     withheld: bool
+    publishRequests: int | None
     codesIssued: int | None
     codesClaimed: int | None
     certificates: int | None
     keysPublished: int | None
     declarations: int | None
+
+
+class StatsResponse(BaseModel):
+    realm: str
+    days: list[DayFiguresResponse]
+    keyAgeDays: list[int] = Field(description="keys 0..15 days old when uploaded, then older")
+    onsetToUploadDays: list[int] = Field(description="uploads 0..29 days after onset, then later")
