@@ -87,3 +87,55 @@ def test_signing_out_ends_the_session(server: RunningServer) -> None:
     with server.client() as other:
         other.cookies.set("bz_session", session_cookie)
         assert other.get("/console/codes").headers["location"] == "/console/login"
+
+
+def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
+    add_console_user(server, "admin.an", "realm_admin")
+    add_console_user(server, "cw.hoa", "case_worker")
+    with server.client() as http:
+        _sign_in(http, "admin.an")
+        page = http.get("/console/people")
+        assert page.status_code == 200 and "cw.hoa" in page.text
+        added = http.post(
+            "/console/people/users",
+            data={
+                "csrf": _csrf(page.text),
+                "username": "new.viewer",
+                "role": "viewer",
+                "password": "mot-mat-khau-dai",
+            },
+        )
+        assert added.status_code == 303
+        grab = http.post(
+            "/console/people/users",
+            data={
+                "csrf": _csrf(page.text),
+                "username": "sneaky",
+                "role": "system_admin",
+                "password": "mot-mat-khau-dai",
+            },
+        )
+        assert grab.status_code == 400
+        created = http.post("/console/people/keys", data={"csrf": _csrf(page.text), "kind": "admin"})
+        new_key = re.search(r'<p class="long">(bz_[^<]+)</p>', created.text)
+        assert new_key is not None
+        issued = http.post(
+            "/api/issue",
+            json={"testType": "confirmed", "testDate": "2026-03-01"},
+            headers={"X-API-Key": new_key.group(1)},
+        )
+        assert issued.status_code == 200
+        key_id = re.findall(r"/console/people/keys/(\d+)/revoke", created.text)[-1]
+        assert (
+            http.post(f"/console/people/keys/{key_id}/revoke", data={"csrf": _csrf(page.text)}).status_code
+            == 303
+        )
+        refused = http.post(
+            "/api/issue",
+            json={"testType": "confirmed", "testDate": "2026-03-01"},
+            headers={"X-API-Key": new_key.group(1)},
+        )
+        assert refused.status_code == 401
+    with server.client() as http:
+        _sign_in(http, "cw.hoa")
+        assert http.get("/console/people").status_code == 403

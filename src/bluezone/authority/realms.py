@@ -106,3 +106,15 @@ def authenticate(session: Session, secrets_: ServerSecrets, api_key: str | None,
     if row.kind != kind.value:
         raise Forbidden(f"this endpoint needs a {kind.value} API key")
     return row
+
+
+def api_keys(session: Session, realm: Realm) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).where(ApiKey.realm_id == realm.id).order_by(ApiKey.id)))
+
+
+def revoke_api_key(session: Session, realm: Realm, key_id: int, now: int) -> None:
+    key = session.get(ApiKey, key_id)
+    if key is None or key.realm_id != realm.id:
+        raise NotFound("no such API key in this realm", code="unknown_key")
+    if key.revoked_at is None:
+        key.revoked_at = now

@@ -166,3 +166,10 @@ def sign_out(session: Session, secrets_: ServerSecrets, token: str) -> None:
 
 def purge_sessions(session: Session, now: int) -> int:
     return int(session.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount)  # type: ignore[attr-defined]
+
+
+def realm_users(session: Session, realm: Realm) -> list[User]:
+    return list(session.scalars(select(User).where(User.realm_id == realm.id).order_by(User.username)))
+
+
+GRANTABLE = (Role.CASE_WORKER, Role.REALM_ADMIN, Role.VIEWER)  # what a realm admin may give in their realm

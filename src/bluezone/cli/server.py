@@ -12,6 +12,8 @@ import uvicorn
 
 from bluezone.authority.realms import create_api_key as make_api_key
 from bluezone.authority.realms import create_realm as make_realm
+from bluezone.authority.realms import realm_by_code
+from bluezone.authority.realms import rotate_signing_key as rotate_key
 from bluezone.authority.users import create_user as make_user
 from bluezone.cli.output import console
 from bluezone.config import Settings, load_settings
@@ -55,6 +57,18 @@ def create_realm(
     with svc.db.session() as session:
         realm = make_realm(session, svc.secrets, code, name, svc.now())
         console.print(f"realm {realm.code} ({realm.name}) created")
+
+
+@admin.command("rotate-signing-key")
+def rotate_signing_key(
+    realm: Annotated[str, typer.Option(help="Realm code.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Sign certificates with a new key from now on; the old ones stay published to check what they signed."""
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        key = rotate_key(session, svc.secrets, realm_by_code(session, realm), svc.now())
+        console.print(f"realm {realm} now signs with {key.kid}")
 
 
 @admin.command("create-api-key")

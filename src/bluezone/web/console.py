@@ -10,7 +10,7 @@ from fastapi import APIRouter, Cookie, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from bluezone.authority import codes, facilities, followup, stats, users
+from bluezone.authority import codes, facilities, followup, realms, stats, users
 from bluezone.errors import BluezoneError, Forbidden, Unauthorized
 from bluezone.phone.messages import text
 from bluezone.web.charts import daily_bars
@@ -26,6 +26,7 @@ NAV = [
     ("nav.queue", "/console/queue"),
     ("nav.facilities", "/console/facilities"),
     ("nav.stats", "/console/stats"),
+    ("nav.people", "/console/people"),
 ]
 Svc = Annotated[Services, Depends(services)]
 Token = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
@@ -306,3 +307,109 @@ def statistics(request: Request, svc: Svc, token: Token = None) -> Response:
     lang = language(request)
     chart = daily_bars(days, t("stats.issued", lang), t("stats.claimed", lang), t("stats.withheld", lang))
     return page(request, "stats.html", who, days=days, chart=chart)
+
+
+def _people_page(
+    request: Request, svc: Services, who: users.SignedIn, status: int = 200, **extra: Any
+) -> Response:
+    realm = who.require("manage_users")
+    with svc.db.session() as session:
+        people = [{"username": u.username, "role": u.role} for u in users.realm_users(session, realm)]
+        keys = [
+            {
+                "id": k.id,
+                "label": k.label,
+                "kind": k.kind,
+                "created": local_time(k.created_at),
+                "revoked": k.revoked_at is not None,
+            }
+            for k in realms.api_keys(session, realm)
+        ]
+    return page(
+        request,
+        "people.html",
+        who,
+        status=status,
+        users=people,
+        keys=keys,
+        roles=[r.value for r in users.GRANTABLE],
+        **extra,
+    )
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people(request: Request, svc: Svc, token: Token = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    return _people_page(request, svc, who)
+
+
+@router.post("/people/users", response_class=HTMLResponse)
+def add_person(
+    request: Request,
+    svc: Svc,
+    *,
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+    username: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    try:
+        check_csrf(who, csrf)
+        if role not in users.GRANTABLE:
+            raise Forbidden("a realm admin cannot give that role", code="forbidden")
+        with svc.db.session() as session:
+            users.create_user(
+                session,
+                realm_code=who.require("manage_users").code,
+                username=username,
+                password=password,
+                role=role,
+                now=svc.now(),
+            )
+    except BluezoneError as error:
+        return _people_page(request, svc, who, status=400, error=error_text(error, language(request)))
+    return RedirectResponse("/console/people", status_code=303)
+
+
+@router.post("/people/keys", response_class=HTMLResponse)
+def add_key(
+    request: Request,
+    svc: Svc,
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    try:
+        check_csrf(who, csrf)
+        with svc.db.session() as session:
+            key = realms.create_api_key(
+                session, svc.secrets, who.require("manage_users").code, kind, svc.now()
+            )
+    except BluezoneError as error:
+        return _people_page(request, svc, who, status=400, error=error_text(error, language(request)))
+    return _people_page(request, svc, who, new_key=key)
+
+
+@router.post("/people/keys/{key_id}/revoke", response_class=HTMLResponse)
+def revoke_key(
+    request: Request, svc: Svc, key_id: int, token: Token = None, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    try:
+        check_csrf(who, csrf)
+        with svc.db.session() as session:
+            realms.revoke_api_key(session, who.require("manage_users"), key_id, svc.now())
+    except BluezoneError as error:
+        return _people_page(request, svc, who, status=400, error=error_text(error, language(request)))
+    return RedirectResponse("/console/people", status_code=303)

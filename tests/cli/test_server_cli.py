@@ -1,0 +1,91 @@
+"""`bluezone admin` and `bluezone export run`: set up a server from the command line."""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+
+from bluezone.authority import certificates, codes
+from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.config import load_settings
+from bluezone.web.app import open_services
+from tests.cli.test_cli import run
+
+
+def test_setting_up_a_realm_and_rotating_its_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = str(tmp_path / "data")
+    assert run(capsys, "admin", "create-realm", "HN", "--name", "Sở Y tế Hà Nội", "--data-dir", data)[0] == 0
+    code, out, _ = run(
+        capsys, "admin", "create-api-key", "--realm", "HN", "--kind", "device", "--data-dir", data
+    )
+    device_key = out.strip()
+    assert code == 0 and device_key.startswith("bz_") and "\n" not in device_key  # the key alone on stdout
+    monkeypatch.setattr(sys, "stdin", io.StringIO("mat-khau-du-dai-123\n"))
+    assert (
+        run(
+            capsys,
+            "admin",
+            "create-user",
+            "cw.hoa",
+            "--role",
+            "case_worker",
+            "--realm",
+            "HN",
+            "--data-dir",
+            data,
+        )[0]
+        == 0
+    )
+    assert run(capsys, "admin", "create-realm", "HN", "--name", "again", "--data-dir", data)[0] == 2
+    assert (
+        run(capsys, "admin", "create-api-key", "--realm", "HN", "--kind", "root", "--data-dir", data)[0] == 2
+    )
+
+    svc = open_services(load_settings(data_dir=Path(data)))
+
+    def certificate() -> str:
+        with svc.db.session() as session:
+            issued = codes.issue_code(
+                session,
+                svc.secrets,
+                svc.settings,
+                realm_by_code(session, "HN"),
+                test_type="confirmed",
+                symptom_date=None,
+                test_date=time.strftime("%Y-%m-%d", time.gmtime(svc.now())),
+                phone=None,
+                now=svc.now(),
+            )
+            device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
+            verified = codes.verify_code(
+                session, svc.secrets, svc.settings, device, code=issued.code, now=svc.now()
+            )
+            assert verified is not None
+            token = certificates.make_token(svc.secrets, verified, svc.now())
+            return certificates.issue_certificate(
+                session,
+                svc.secrets,
+                svc.settings,
+                device,
+                token=token,
+                ekeyhmac="A" * 43 + "=",
+                now=svc.now(),
+            )
+
+    before = certificate()
+    assert run(capsys, "admin", "rotate-signing-key", "--realm", "HN", "--data-dir", data)[0] == 0
+    after = certificate()
+    assert jwt.get_unverified_header(before)["kid"] != jwt.get_unverified_header(after)["kid"]
+    with svc.db.session() as session:  # what the old key signed still verifies
+        for signed in (before, after):
+            certificates.verify_certificate(session, signed, "HN", svc.now())
+    assert run(capsys, "export", "run", "--data-dir", data, "--now", "not-a-time")[0] == 2
+    code, out, _ = run(capsys, "export", "run", "--data-dir", data, "--now", "2026-11-20T10:00:00Z")
+    assert code == 0 and "batches" in out
