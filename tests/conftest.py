@@ -163,3 +163,41 @@ def add_console_user(server: RunningServer, username: str, role: str) -> None:
             role=role,
             now=server.services.now(),
         )
+
+
+def certificate_for(
+    svc: Services,
+    device_key: str,
+    ekeyhmac: str,
+    *,
+    test_type: str = "confirmed",
+    symptom_date: str | None = None,
+    test_date: str | None = None,
+    realm: str = "HN",
+) -> str:
+    """What a phone gets after a case worker's code: issue → verify → token → certificate, for these keys."""
+    from bluezone.authority import certificates, codes
+    from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+
+    with svc.db.session() as session:
+        issued = codes.issue_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            realm_by_code(session, realm),
+            test_type=test_type,
+            symptom_date=symptom_date,
+            test_date=test_date,
+            phone=None,
+            now=svc.now(),
+        )
+    with svc.db.session() as session:
+        device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
+        verified = codes.verify_code(
+            session, svc.secrets, svc.settings, device, code=issued.code, now=svc.now()
+        )
+        assert verified is not None
+        token = certificates.make_token(svc.secrets, verified, svc.now())
+        return certificates.issue_certificate(
+            session, svc.secrets, svc.settings, device, token=token, ekeyhmac=ekeyhmac, now=svc.now()
+        )

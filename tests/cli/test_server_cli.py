@@ -10,11 +10,11 @@ from pathlib import Path
 import jwt
 import pytest
 
-from bluezone.authority import certificates, codes
-from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.authority import certificates
 from bluezone.config import load_settings
 from bluezone.web.app import open_services
 from tests.cli.test_cli import run
+from tests.conftest import certificate_for
 
 
 def test_setting_up_a_realm_and_rotating_its_key(
@@ -51,33 +51,8 @@ def test_setting_up_a_realm_and_rotating_its_key(
     svc = open_services(load_settings(data_dir=Path(data)))
 
     def certificate() -> str:
-        with svc.db.session() as session:
-            issued = codes.issue_code(
-                session,
-                svc.secrets,
-                svc.settings,
-                realm_by_code(session, "HN"),
-                test_type="confirmed",
-                symptom_date=None,
-                test_date=time.strftime("%Y-%m-%d", time.gmtime(svc.now())),
-                phone=None,
-                now=svc.now(),
-            )
-            device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
-            verified = codes.verify_code(
-                session, svc.secrets, svc.settings, device, code=issued.code, now=svc.now()
-            )
-            assert verified is not None
-            token = certificates.make_token(svc.secrets, verified, svc.now())
-            return certificates.issue_certificate(
-                session,
-                svc.secrets,
-                svc.settings,
-                device,
-                token=token,
-                ekeyhmac="A" * 43 + "=",
-                now=svc.now(),
-            )
+        today = time.strftime("%Y-%m-%d", time.gmtime(svc.now()))
+        return certificate_for(svc, device_key, "A" * 43 + "=", test_date=today)
 
     before = certificate()
     assert run(capsys, "admin", "rotate-signing-key", "--realm", "HN", "--data-dir", data)[0] == 0

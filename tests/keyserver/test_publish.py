@@ -15,7 +15,7 @@ from bluezone.keyserver.rules import PublishRejected, SubmittedKey
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.store.models import Exposure
-from tests.conftest import Authority
+from tests.conftest import Authority, certificate_for
 
 HMAC_KEY = bytes(range(32))
 
@@ -26,30 +26,8 @@ def _keys(a: Authority, days: int = 3) -> list[SubmittedKey]:
 
 
 def _certificate(a: Authority, keys: list[SubmittedKey], test_type: str = "confirmed") -> str:
-    svc = a.services
     mac = tekmac.tekmac(HMAC_KEY, [k.as_exposure_key() for k in keys])
-    with svc.db.session() as session:
-        issued = codes.issue_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            realm_by_code(session, "HN"),
-            test_type=test_type,
-            symptom_date="2026-03-04",
-            test_date=None,
-            phone=None,
-            now=a.now(),
-        )
-    with svc.db.session() as session:
-        device = authenticate(session, svc.secrets, a.keys["device"], KeyKind.DEVICE)
-        verified = codes.verify_code(
-            session, svc.secrets, svc.settings, device, code=issued.code, now=a.now()
-        )
-        assert verified is not None
-        token = certificates.make_token(svc.secrets, verified, a.now())
-        return certificates.issue_certificate(
-            session, svc.secrets, svc.settings, device, token=token, ekeyhmac=mac, now=a.now()
-        )
+    return certificate_for(a.services, a.keys["device"], mac, test_type=test_type, symptom_date="2026-03-04")
 
 
 def _publish(a: Authority, keys: list[SubmittedKey], certificate: str, realm: str = "HN") -> int:

@@ -53,7 +53,7 @@ def test_a_case_worker_issues_a_code_with_the_text_to_read(server: RunningServer
         forged = http.post(
             "/console/codes", data={"csrf": "forged", "test_type": "confirmed", "symptom_date": "2026-03-01"}
         )
-        assert forged.status_code == 400 and "Biểu mẫu đã hết hạn" in forged.text
+        assert forged.status_code == 403 and "Biểu mẫu đã hết hạn" in forged.text
         missing = http.post("/console/codes", data={"csrf": _csrf(form.text), "test_type": "confirmed"})
         assert missing.status_code == 400 and "Cần ngày khởi phát" in missing.text
 

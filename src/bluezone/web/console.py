@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Cookie, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from bluezone.authority import codes, facilities, followup, realms, stats, users
 from bluezone.errors import BluezoneError, Forbidden, Unauthorized
@@ -17,6 +19,7 @@ from bluezone.web.charts import daily_bars
 from bluezone.web.i18n import Lang, t
 from bluezone.web.services import Services, services
 
+T = TypeVar("T")
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("bluezone.web") / "templates"))
 VIETNAM = timezone(timedelta(hours=7))
@@ -126,20 +129,39 @@ def logout(svc: Svc, token: Token = None, csrf: Annotated[str, Form()] = "") -> 
 
 
 def _guarded(
-    request: Request, svc: Services, token: str | None, permission: str, template: str, **extra: Any
+    request: Request,
+    svc: Services,
+    token: str | None,
+    permission: str,
+    template: str,
+    *,
+    csrf: str | None = None,
+    **extra: Any,
 ) -> tuple[users.SignedIn | None, Response | None]:
-    """The signed-in person if they may do this; otherwise the response to send instead."""
+    """The signed-in person if they may do this (and, for a form, its CSRF token matches); otherwise the
+    response to send instead."""
     try:
         who = who_is(request, svc, token)
-        who.require(permission)
-        return who, None
     except Unauthorized:
         return None, to_login()
+    try:
+        who.require(permission)
+        if csrf is not None:
+            check_csrf(who, csrf)
     except Forbidden as error:
-        who = who_is(request, svc, token)
         return None, page(
             request, template, who, status=403, error=error_text(error, language(request)), **extra
         )
+    return who, None
+
+
+def _attempt(request: Request, svc: Services, action: Callable[[Session], T]) -> tuple[T | None, str | None]:
+    """Run one domain action in a transaction: its result, or the error to show in the person's language."""
+    try:
+        with svc.db.session() as session:
+            return action(session), None
+    except BluezoneError as error:
+        return None, error_text(error, language(request))
 
 
 @router.get("/codes", response_class=HTMLResponse)
@@ -160,32 +182,34 @@ def issue(
     test_date: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "issue_code", "codes.html")
+    who, refusal = _guarded(request, svc, token, "issue_code", "codes.html", csrf=csrf)
     if refusal or who is None:
         return refusal or to_login()
-    lang = language(request)
-    try:
-        check_csrf(who, csrf)
-        with svc.db.session() as session:
-            issued = codes.issue_code(
-                session,
-                svc.secrets,
-                svc.settings,
-                who.require("issue_code"),
-                test_type=test_type,
-                symptom_date=symptom_date or None,
-                test_date=test_date or None,
-                phone=phone or None,
-                now=svc.now(),
-            )
-    except BluezoneError as error:
-        return page(request, "codes.html", who, status=400, error=error_text(error, lang))
+    realm = who.require("issue_code")
+    issued, error = _attempt(
+        request,
+        svc,
+        lambda session: codes.issue_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            realm,
+            test_type=test_type,
+            symptom_date=symptom_date or None,
+            test_date=test_date or None,
+            phone=phone or None,
+            now=svc.now(),
+        ),
+    )
+    if issued is None:
+        return page(request, "codes.html", who, status=400, error=error)
+    expires = local_time(issued.expires_at)
     shown = {
         "code": issued.code,
         "long_code": issued.long_code,
-        "expires": local_time(issued.expires_at),
+        "expires": expires,
         "long_expires": local_time(issued.long_expires_at),
-        "sms": text("sms.close_contact_code", lang, code=issued.code, expires=local_time(issued.expires_at))
+        "sms": text("sms.close_contact_code", language(request), code=issued.code, expires=expires)
         if phone
         else "",
     }
@@ -207,30 +231,19 @@ def queue(request: Request, svc: Svc, token: Token = None, issued: dict[str, str
 def queue_code(
     request: Request, svc: Svc, declaration_id: int, token: Token = None, csrf: Annotated[str, Form()] = ""
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "read_queue", "queue.html", declarations=[])
+    who, refusal = _guarded(request, svc, token, "read_queue", "queue.html", csrf=csrf, declarations=[])
     if refusal or who is None:
         return refusal or to_login()
-    try:
-        check_csrf(who, csrf)
-        with svc.db.session() as session:
-            issued = followup.issue_close_contact_code(
-                session,
-                svc.secrets,
-                svc.settings,
-                who.require("issue_code"),
-                who.actor,
-                declaration_id=declaration_id,
-                now=svc.now(),
-            )
-    except BluezoneError as error:
-        return page(
-            request,
-            "queue.html",
-            who,
-            status=400,
-            declarations=[],
-            error=error_text(error, language(request)),
-        )
+    realm = who.require("issue_code")
+    issued, error = _attempt(
+        request,
+        svc,
+        lambda session: followup.issue_close_contact_code(
+            session, svc.secrets, svc.settings, realm, who.actor, declaration_id=declaration_id, now=svc.now()
+        ),
+    )
+    if issued is None:
+        return page(request, "queue.html", who, status=400, declarations=[], error=error)
     sms = text(
         "sms.close_contact_code", language(request), code=issued.code, expires=local_time(issued.expires_at)
     )
@@ -260,41 +273,49 @@ def facility_add(
     district_code: Annotated[str, Form()] = "",
     commune_code: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "manage_facilities", "facilities.html", facilities=[])
+    who, refusal = _guarded(
+        request, svc, token, "manage_facilities", "facilities.html", csrf=csrf, facilities=[]
+    )
     if refusal or who is None:
         return refusal or to_login()
-    try:
-        check_csrf(who, csrf)
-        with svc.db.session() as session:
-            facilities.add_facility(
-                session,
-                who.require("manage_facilities"),
-                name=name,
-                address=address,
-                phone=phone,
-                district_code=district_code,
-                commune_code=commune_code,
-                now=svc.now(),
-            )
-    except BluezoneError as error:
-        return facility_list(request, svc, token, error=error_text(error, language(request)))
-    return RedirectResponse("/console/facilities", status_code=303)
+    realm = who.require("manage_facilities")
+    _, error = _attempt(
+        request,
+        svc,
+        lambda session: facilities.add_facility(
+            session,
+            realm,
+            name=name,
+            address=address,
+            phone=phone,
+            district_code=district_code,
+            commune_code=commune_code,
+            now=svc.now(),
+        ),
+    )
+    return (
+        facility_list(request, svc, token, error=error)
+        if error
+        else RedirectResponse("/console/facilities", 303)
+    )
 
 
 @router.post("/facilities/{facility_id}/delete", response_class=HTMLResponse)
 def facility_remove(
     request: Request, svc: Svc, facility_id: int, token: Token = None, csrf: Annotated[str, Form()] = ""
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "manage_facilities", "facilities.html", facilities=[])
+    who, refusal = _guarded(
+        request, svc, token, "manage_facilities", "facilities.html", csrf=csrf, facilities=[]
+    )
     if refusal or who is None:
         return refusal or to_login()
-    try:
-        check_csrf(who, csrf)
-        with svc.db.session() as session:
-            facilities.remove_facility(session, who.require("manage_facilities"), facility_id)
-    except BluezoneError as error:
-        return facility_list(request, svc, token, error=error_text(error, language(request)))
-    return RedirectResponse("/console/facilities", status_code=303)
+    realm = who.require("manage_facilities")
+    _, error = _attempt(request, svc, lambda session: facilities.remove_facility(session, realm, facility_id))
+    return (
+        facility_list(request, svc, token, error=error)
+        if error
+        else RedirectResponse("/console/facilities", 303)
+    )
 
 
 @router.get("/stats", response_class=HTMLResponse)
@@ -307,6 +328,9 @@ def statistics(request: Request, svc: Svc, token: Token = None) -> Response:
     lang = language(request)
     chart = daily_bars(days, t("stats.issued", lang), t("stats.claimed", lang), t("stats.withheld", lang))
     return page(request, "stats.html", who, days=days, chart=chart)
+
+
+PEOPLE_EMPTY: dict[str, Any] = {"users": [], "keys": [], "roles": []}
 
 
 def _people_page(
@@ -339,7 +363,7 @@ def _people_page(
 
 @router.get("/people", response_class=HTMLResponse)
 def people(request: Request, svc: Svc, token: Token = None) -> Response:
-    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", **PEOPLE_EMPTY)
     if refusal or who is None:
         return refusal or to_login()
     return _people_page(request, svc, who)
@@ -356,25 +380,24 @@ def add_person(
     role: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", csrf=csrf, **PEOPLE_EMPTY)
     if refusal or who is None:
         return refusal or to_login()
-    try:
-        check_csrf(who, csrf)
-        if role not in users.GRANTABLE:
+    realm = who.require("manage_users")
+
+    def add(session: Session) -> object:
+        if role not in users.GRANTABLE:  # a realm admin grants nothing above their own level
             raise Forbidden("a realm admin cannot give that role", code="forbidden")
-        with svc.db.session() as session:
-            users.create_user(
-                session,
-                realm_code=who.require("manage_users").code,
-                username=username,
-                password=password,
-                role=role,
-                now=svc.now(),
-            )
-    except BluezoneError as error:
-        return _people_page(request, svc, who, status=400, error=error_text(error, language(request)))
-    return RedirectResponse("/console/people", status_code=303)
+        return users.create_user(
+            session, realm_code=realm.code, username=username, password=password, role=role, now=svc.now()
+        )
+
+    _, error = _attempt(request, svc, add)
+    return (
+        _people_page(request, svc, who, status=400, error=error)
+        if error
+        else RedirectResponse("/console/people", 303)
+    )
 
 
 @router.post("/people/keys", response_class=HTMLResponse)
@@ -385,31 +408,29 @@ def add_key(
     csrf: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", csrf=csrf, **PEOPLE_EMPTY)
     if refusal or who is None:
         return refusal or to_login()
-    try:
-        check_csrf(who, csrf)
-        with svc.db.session() as session:
-            key = realms.create_api_key(
-                session, svc.secrets, who.require("manage_users").code, kind, svc.now()
-            )
-    except BluezoneError as error:
-        return _people_page(request, svc, who, status=400, error=error_text(error, language(request)))
-    return _people_page(request, svc, who, new_key=key)
+    realm = who.require("manage_users")
+    key, error = _attempt(
+        request, svc, lambda session: realms.create_api_key(session, svc.secrets, realm.code, kind, svc.now())
+    )
+    return _people_page(request, svc, who, status=400 if error else 200, error=error, new_key=key)
 
 
 @router.post("/people/keys/{key_id}/revoke", response_class=HTMLResponse)
 def revoke_key(
     request: Request, svc: Svc, key_id: int, token: Token = None, csrf: Annotated[str, Form()] = ""
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", users=[], keys=[], roles=[])
+    who, refusal = _guarded(request, svc, token, "manage_users", "people.html", csrf=csrf, **PEOPLE_EMPTY)
     if refusal or who is None:
         return refusal or to_login()
-    try:
-        check_csrf(who, csrf)
-        with svc.db.session() as session:
-            realms.revoke_api_key(session, who.require("manage_users"), key_id, svc.now())
-    except BluezoneError as error:
-        return _people_page(request, svc, who, status=400, error=error_text(error, language(request)))
-    return RedirectResponse("/console/people", status_code=303)
+    realm = who.require("manage_users")
+    _, error = _attempt(
+        request, svc, lambda session: realms.revoke_api_key(session, realm, key_id, svc.now())
+    )
+    return (
+        _people_page(request, svc, who, status=400, error=error)
+        if error
+        else RedirectResponse("/console/people", 303)
+    )

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from bluezone.authority import facilities, followup, stats
 from bluezone.authority.realms import KeyKind, authenticate, realm_by_code, realm_of
 from bluezone.phone.messages import text
+from bluezone.store.models import Facility
 from bluezone.web.privacy import padded
 from bluezone.web.routes_verification import ERRORS, ApiKeyHeader, issued_response
 from bluezone.web.schemas import (
@@ -101,22 +102,23 @@ def close_contact_code(
     )
 
 
+def _facility(f: Facility) -> FacilityResponse:
+    return FacilityResponse(
+        id=f.id,
+        name=f.name,
+        address=f.address,
+        phone=f.phone,
+        districtCode=f.district_code,
+        communeCode=f.commune_code,
+    )
+
+
 @router.get("/api/facilities/{realm}", response_model=list[FacilityResponse], responses=ERRORS)
 def list_facilities(realm: str, svc: Annotated[Services, Depends(services)]) -> list[FacilityResponse]:
     """The province's health facilities, for phones to show beside an alert."""
     with svc.db.session() as session:
         found = facilities.facilities(session, realm_by_code(session, realm))
-    return [
-        FacilityResponse(
-            id=f.id,
-            name=f.name,
-            address=f.address,
-            phone=f.phone,
-            districtCode=f.district_code,
-            communeCode=f.commune_code,
-        )
-        for f in found
-    ]
+    return [_facility(f) for f in found]
 
 
 @router.post("/api/facilities", status_code=201, response_model=FacilityResponse, responses=ERRORS)
@@ -135,14 +137,7 @@ def add_facility(
             commune_code=body.communeCode,
             now=svc.now(),
         )
-        return FacilityResponse(
-            id=f.id,
-            name=f.name,
-            address=f.address,
-            phone=f.phone,
-            districtCode=f.district_code,
-            communeCode=f.commune_code,
-        )
+        return _facility(f)
 
 
 @router.delete("/api/facilities/{facility_id}", status_code=204, responses=ERRORS)
