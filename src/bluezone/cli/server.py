@@ -38,6 +38,7 @@ def serve(
     """Run the verification and key server, with the exporter on an in-process schedule."""
     settings = settings_for(data_dir, config)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report only problems
     app = create_app(settings, schedule_exports=True)
     console.print(
         f"Bluezone server on http://{host}:{port} — data in {settings.data_dir.resolve()}", highlight=False
