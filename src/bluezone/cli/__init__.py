@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from bluezone.cli import demo, export, keys, proximity, server
+from bluezone.cli import campaign, demo, export, keys, proximity, server
 from bluezone.errors import BluezoneError, FormatError, SignatureError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(proximity.app, name="proximity")
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(server.serve)
 app.add_typer(server.admin, name="admin")
+app.add_typer(campaign.app, name="campaign")
 
 
 _stderr = Console(stderr=True, highlight=False)

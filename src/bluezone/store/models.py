@@ -206,3 +206,19 @@ class PublishEvent(Base):
         String(120)
     )  # days between each key and the upload, space-separated
     onset_to_upload: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+
+
+class CampaignCount(Base):
+    """Installs (and optionally smartphone subscribers and active phones) of one area as of one moment, as
+    carriers or the counting service report them. Aggregates only: no identifier of any phone."""
+
+    __tablename__ = "campaign_counts"
+    __table_args__ = (UniqueConstraint("as_of", "structure", "area_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    as_of: Mapped[int] = mapped_column(BigInteger, index=True)  # unix seconds
+    structure: Mapped[str] = mapped_column(String(4))  # 2008 | 2025
+    level: Mapped[str] = mapped_column(String(8))
+    area_code: Mapped[str] = mapped_column(String(5))
+    installs: Mapped[int] = mapped_column(BigInteger)
+    smartphones: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    active: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

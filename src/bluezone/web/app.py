@@ -26,7 +26,15 @@ from bluezone.keyserver.exporter import (
     write_index,
 )
 from bluezone.store.db import Database
-from bluezone.web import console, errors, routes_followup, routes_keys, routes_ops, routes_verification
+from bluezone.web import (
+    console,
+    errors,
+    routes_campaign,
+    routes_followup,
+    routes_keys,
+    routes_ops,
+    routes_verification,
+)
 from bluezone.web.middleware import LimitAndLog
 from bluezone.web.services import Services
 
@@ -88,6 +96,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.include_router(routes_verification.router)
     app.include_router(routes_keys.router)
     app.include_router(routes_followup.router)
+    app.include_router(routes_campaign.router)
     app.include_router(console.router)
     app.include_router(routes_ops.router)
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")

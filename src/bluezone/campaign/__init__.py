@@ -1,0 +1,1 @@
+"""The installation campaign: areas, install counts, denominators, rankings with rank movement."""

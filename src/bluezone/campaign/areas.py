@@ -1,0 +1,140 @@
+"""Viet Nam's administrative units in both structures, with GSO codes.
+
+`2008`: 63 provinces, their districts and communes (in force until 30 June 2025).
+`2025`: 34 provinces and their communes/wards, no district level (from 1 July 2025).
+A figure dated before 2025-07-01 belongs to the old structure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from importlib import resources, util
+from pathlib import Path
+
+from bluezone.errors import InvalidInput
+
+NEW_STRUCTURE_FROM = date(2025, 7, 1)
+
+
+class Structure(StrEnum):
+    OLD = "2008"
+    NEW = "2025"
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+CODE_LENGTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    code: str
+    level: Level
+    name: str
+    parent: str | None  # the code of the area above, None for a province
+
+
+def structure_on(day: date) -> Structure:
+    return Structure.NEW if day >= NEW_STRUCTURE_FROM else Structure.OLD
+
+
+def level_of(code: str) -> Level:
+    for level, length in CODE_LENGTH.items():
+        if len(code) == length and code.isdigit():
+            return level
+    raise InvalidInput(f"{code!r} is not a GSO code (2, 3 or 5 digits)", code="bad_area_code")
+
+
+class Registry:
+    """The areas of one structure, by code, with their children."""
+
+    def __init__(self, structure: Structure, areas: Iterable[Area]) -> None:
+        self.structure = structure
+        self._by_code: dict[tuple[Level, str], Area] = {}
+        self._children: dict[str | None, list[Area]] = {}
+        for area in areas:
+            self._by_code[(area.level, area.code)] = area
+            self._children.setdefault(area.parent, []).append(area)
+
+    def get(self, code: str) -> Area:
+        area = self._by_code.get((level_of(code), code))
+        if area is None:
+            raise InvalidInput(f"no area {code} in the {self.structure} structure", code="unknown_area")
+        return area
+
+    def children(self, code: str | None) -> list[Area]:
+        return self._children.get(code, [])
+
+    def at_level(self, level: Level, parent: str | None = None) -> list[Area]:
+        """Areas of one level, all or those below `parent` (at any depth)."""
+        chosen = [area for (lvl, _), area in self._by_code.items() if lvl == level]
+        if parent is not None:
+            self.get(parent)
+            chosen = [a for a in chosen if parent in self.ancestors(a)]
+        return sorted(chosen, key=lambda a: a.code)
+
+    def ancestors(self, area: Area) -> list[str]:
+        found = []
+        while area.parent is not None:
+            found.append(area.parent)
+            area = self._by_code[(level_of(area.parent), area.parent)]
+        return found
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+
+def _dataset() -> Path:
+    """The vietnamadminunits SQLite dataset, found without importing the package (and its dependencies)."""
+    spec = util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the vietnamadminunits package is missing")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+
+
+@cache
+def registry(structure: Structure) -> Registry:
+    with sqlite3.connect(f"file:{_dataset()}?mode=ro", uri=True) as db:
+        if structure is Structure.OLD:
+            rows = db.execute(
+                "SELECT DISTINCT provinceCode, province, districtCode, district, wardCode, ward "
+                "FROM admin_units_legacy"
+            ).fetchall()
+            areas: dict[tuple[Level, str], Area] = {}
+            for p_code, p_name, d_code, d_name, c_code, c_name in rows:
+                if not (p_code and d_code and c_code):  # a few rows of the dataset lack a code
+                    continue
+                areas[(Level.PROVINCE, p_code)] = Area(p_code, Level.PROVINCE, p_name, None)
+                areas[(Level.DISTRICT, d_code)] = Area(d_code, Level.DISTRICT, d_name, p_code)
+                areas[(Level.COMMUNE, c_code)] = Area(c_code, Level.COMMUNE, c_name, d_code)
+        else:
+            rows = db.execute(
+                "SELECT DISTINCT provinceCode, province, wardCode, ward FROM admin_units"
+            ).fetchall()
+            areas = {}
+            for p_code, p_name, c_code, c_name in rows:
+                if not (p_code and c_code):
+                    continue
+                areas[(Level.PROVINCE, p_code)] = Area(p_code, Level.PROVINCE, p_name, None)
+                areas[(Level.COMMUNE, c_code)] = Area(c_code, Level.COMMUNE, c_name, p_code)
+    return Registry(structure, areas.values())
+
+
+@cache
+def census_2019() -> dict[str, int]:
+    """2019 census population of each of the 63 provinces, by GSO code."""
+    text = (
+        resources.files("bluezone.campaign").joinpath("data", "vn_provinces_63_2020.csv").read_text("utf-8")
+    )
+    return {row["gso_code"]: int(row["population_2019_census"]) for row in csv.DictReader(io.StringIO(text))}

@@ -1,0 +1,81 @@
+"""`bluezone campaign`: import install counts and rank provinces, districts and communes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bluezone.campaign import imports, service
+from bluezone.cli.output import console, print_json
+from bluezone.cli.server import DataDir, settings_for
+from bluezone.errors import InvalidInput
+from bluezone.web.app import open_services
+
+app = typer.Typer(help="The installation campaign: counts and rankings.", no_args_is_help=True)
+
+
+@app.command("import-counts")
+def import_counts(
+    file: Annotated[Path, typer.Argument(help="CSV: as_of, area_code, installs[, smartphones, active]")],
+    data_dir: DataDir = None,
+) -> None:
+    """Import counts; the whole file is checked first and nothing is stored if any row is bad."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"cannot read {file}: {error}", code="unreadable") from None
+    report = imports.parse_counts(text)
+    if report.errors:
+        for line, problem in report.errors[:50]:
+            console.print(f"line {line}: {problem}", highlight=False)
+        more = " (first 50 shown)" if len(report.errors) > 50 else ""
+        raise InvalidInput(f"{len(report.errors)} bad rows{more}; nothing imported", code="bad_rows")
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        replaced = imports.store_counts(session, report.rows)
+    console.print(f"{len(report.rows)} rows imported ({replaced} replaced earlier ones)")
+
+
+@app.command()
+def ranking(
+    *,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Rank as of this time (default: latest).")
+    ] = None,
+    level: Annotated[str, typer.Option(help="province, district or commune.")] = "province",
+    parent: Annotated[str | None, typer.Option(help="Only areas within this area (GSO code).")] = None,
+    by: Annotated[str, typer.Option(help="population or smartphones.")] = "population",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Areas by install rate, with their movement since the previous snapshot."""
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        moment, rows = service.ranking(
+            session,
+            as_of=None if as_of is None else imports.parse_time(as_of),
+            level=level,
+            parent=parent,
+            by=by,
+        )
+    if as_json:
+        print_json([row.__dict__ for row in rows])
+        return
+    table = Table("#", "", "area", "installs", by, "rate", title=f"as of {service.describe(moment)}")
+    for row in rows:
+        change = (
+            "" if not row.rank_change else ("▲" if row.rank_change > 0 else "▼") + str(abs(row.rank_change))
+        )
+        rate = "-" if row.rate_percent is None else f"{row.rate_percent:.2f}%"
+        table.add_row(
+            str(row.rank or "-"),
+            change,
+            f"{row.name} ({row.area_code})",
+            f"{row.installs:,}",
+            "-" if row.denominator is None else f"{row.denominator:,}",
+            rate,
+        )
+    console.print(table)
