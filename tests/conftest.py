@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 
 from bluezone.authority.realms import create_api_key, create_realm
@@ -24,6 +20,7 @@ from bluezone.clock import ManualClock
 from bluezone.config import load_settings
 from bluezone.protocol.backend import CryptoBackend, available_backends
 from bluezone.web.app import create_app, open_services
+from bluezone.web.local import serve_in_background
 from bluezone.web.services import Services
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
@@ -112,12 +109,6 @@ class RunningServer:
         return httpx.Client(base_url=self.base_url, timeout=30)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
     clock = ManualClock(E2E_START.timestamp())
@@ -134,18 +125,8 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
         admin = create_api_key(session, svc.secrets, REALM, "admin", svc.now())
         device = create_api_key(session, svc.secrets, REALM, "device", svc.now())
         stats = create_api_key(session, svc.secrets, REALM, "stats", svc.now())
-    port = _free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    yield RunningServer(f"http://127.0.0.1:{port}", clock, svc, admin, device, stats)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_background(app) as base_url:
+        yield RunningServer(base_url, clock, svc, admin, device, stats)
 
 
 CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"

@@ -174,5 +174,5 @@ def test_demo_pair_alerts_only_the_close_long_contact(capsys: pytest.CaptureFixt
     assert levels["Chi"] in {"LOW", "NONE"}
     assert levels["Dũng"] == "NONE"
     assert result["keys_published"] == 4
-    code, out, _ = run(capsys, "demo", "--lang", "en")
+    code, out, _ = run(capsys, "demo", "--scenario", "pair", "--lang", "en")
     assert code == 0 and "F1 alert" in out and "No close contact" in out

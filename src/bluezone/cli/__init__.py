@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from bluezone.cli import campaign, demo, export, keys, proximity, server
+from bluezone.cli import campaign, demo, export, keys, proximity, server, sim
 from bluezone.errors import BluezoneError, FormatError, SignatureError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.command(name="demo")(demo.demo)
 app.command(name="serve")(server.serve)
 app.add_typer(server.admin, name="admin")
 app.add_typer(campaign.app, name="campaign")
+app.add_typer(sim.app, name="sim")
 
 
 _stderr = Console(stderr=True, highlight=False)

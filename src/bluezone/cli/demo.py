@@ -1,4 +1,4 @@
-"""`bluezone demo`: the system end to end on a small scenario."""
+"""`bluezone demo`: the whole system end to end: a simulated city (the default) or a handful of phones."""
 
 from __future__ import annotations
 
@@ -10,32 +10,51 @@ from rich.panel import Panel
 from rich.table import Table
 
 from bluezone.cli.output import console, print_json
+from bluezone.cli.sim import run_and_report
 from bluezone.errors import InvalidInput
 from bluezone.phone.messages import Language
 from bluezone.risk.scoring import Level
 from bluezone.sim.pair import PairResult, run_pair
+from bluezone.sim.scenario import Scenario
 
-SCENARIOS = ("pair",)
+SCENARIOS = ("city", "pair")
 
 
 def demo(
+    *,
     scenario: Annotated[
-        str, typer.Option(help="Which scenario: pair (a few phones meet, one becomes F0).")
-    ] = "pair",
+        str,
+        typer.Option(help="city (a simulated town, the servers, the epidemic) or pair (a few phones meet)."),
+    ] = "city",
+    people: Annotated[int, typer.Option(help="People in the city.")] = 20_000,
+    days: Annotated[int, typer.Option(help="Days simulated.")] = 21,
+    adoption: Annotated[float, typer.Option(help="Share of all people running the app.")] = 0.4,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 2020,
-    language: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+    out: Annotated[Path, typer.Option(help="Directory for the city's report.")] = Path("bluezone-demo"),
+    language: Annotated[str, typer.Option("--lang", help="vi or en (pair).")] = "vi",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     svg: Annotated[
-        Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture.")
+        Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture (pair).")
     ] = None,
 ) -> None:
-    """Phones meet, one becomes F0, its keys go into a signed export, the others verify, match and alert."""
+    """A city of 20,000 for 21 days at 40% adoption on the real servers; or `--scenario pair`."""
     if scenario not in SCENARIOS:
         raise InvalidInput(
             f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}", code="bad_scenario"
         )
     if language not in ("vi", "en"):
         raise InvalidInput("--lang must be vi or en", code="bad_language")
+    if scenario == "city":
+        city = Scenario().with_overrides(
+            **{
+                "population.people": people,
+                "run.days": days,
+                "population.adoption": adoption,
+                "run.seed": seed,
+            }
+        )
+        run_and_report(city, out, as_json=as_json)
+        return
     with console.status("Phones meet, one becomes F0, the others match its keys…"):
         result = run_pair(seed)
     if as_json:

@@ -36,9 +36,10 @@ class CalibrationTable:
     """Lookup by model name, then by OEM default, then the table-wide default."""
 
     def __init__(self, rows: Iterable[tuple[str, str, DeviceCalibration]]) -> None:
+        self._rows = list(rows)
         self._by_model: dict[str, DeviceCalibration] = {}
         per_oem: dict[str, list[DeviceCalibration]] = {}
-        for oem, model, calibration in rows:
+        for oem, model, calibration in self._rows:
             self._by_model.setdefault(model.strip().lower(), calibration)
             per_oem.setdefault(oem.strip().lower(), []).append(calibration)
         if not self._by_model:
@@ -54,6 +55,10 @@ class CalibrationTable:
 
     def __len__(self) -> int:
         return len(self._by_model)
+
+    def rows(self) -> list[tuple[str, str, DeviceCalibration]]:
+        """(oem, model, calibration) as the table lists them."""
+        return self._rows
 
     @classmethod
     def parse_csv(cls, text: str) -> CalibrationTable:

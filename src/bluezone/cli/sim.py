@@ -1,0 +1,155 @@
+"""`bluezone sim run|sweep`: the population simulator, and the city run `bluezone demo` shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bluezone.cli.output import console, print_json
+from bluezone.errors import InvalidInput
+from bluezone.sim.report import render, write_report
+from bluezone.sim.scenario import Scenario, load_scenario
+from bluezone.sim.study import Summary, run_with_and_without, sweep, sweep_rows
+
+app = typer.Typer(help="The population simulator: real phone and server code on a simulated town.")
+
+REPORT_NAME = "report.html"
+DEFAULT_OUT = Path("bluezone-sim")
+
+
+@contextmanager
+def _progress(label: str, quiet: bool) -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+    with progress:
+        progress.add_task(label, total=None)
+        yield progress
+
+
+def _advance(progress: Progress):  # type: ignore[no-untyped-def]
+    def update(done: int, total: int) -> None:
+        progress.update(progress.task_ids[0], completed=done, total=total)
+
+    return update
+
+
+def run_and_report(scenario: Scenario, out: Path, *, as_json: bool) -> None:
+    """Run with and without the app, write the report, print the summary."""
+    p = scenario.population
+    label = f"{p.people:,} people, {scenario.run.days} days, {100 * p.adoption:.0f}% adoption"
+    with _progress(label, as_json) as progress:
+        summary = run_with_and_without(scenario, _advance(progress))
+        report = write_report(out / REPORT_NAME, render(summary))
+    if as_json:
+        print_json(summary.as_json(report))
+        return
+    show(summary, report)
+
+
+def show(summary: Summary, report: Path) -> None:
+    q = summary.quality
+    table = Table(title=f"{summary.people:,} people · {summary.days} days · adoption {summary.adoption:.0%}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0%}"
+
+    rows = [
+        ("F0 confirmed / uploaded", f"{summary.f0_confirmed} / {summary.f0_uploaded}"),
+        ("F1 alerts / F2 alerts", f"{summary.alerts_f1} / {summary.alerts_f2}"),
+        ("true close contacts of F0s", str(q.true_close_contacts)),
+        ("precision · recall · F1", f"{pct(q.precision)} · {pct(q.recall)} · {pct(q.f1)}"),
+        ("recall where both run the app", pct(q.recall_app_pairs)),
+        ("recall where the F0 also uploaded", pct(q.recall_uploaded_pairs)),
+        (
+            "median hours, confirmation → alert",
+            "–" if q.median_hours_to_alert is None else f"{q.median_hours_to_alert:.1f}",
+        ),
+        (
+            "F1 alerts per uploading case",
+            "–" if q.alerts_per_uploading_case is None else f"{q.alerts_per_uploading_case:.1f}",
+        ),
+        ("alerted, later positive", pct(q.alerted_later_positive)),
+        (
+            "infections with / without the app",
+            f"{summary.infections_with_app} / {summary.infections_without_app}",
+        ),
+        ("Bluetooth scans logged", f"{summary.sightings_logged:,}"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    console.print(f"Report: [bold]{report}[/bold]")
+
+
+@app.command("run")
+def run(
+    config: Annotated[Path, typer.Option(help="Scenario TOML: [run], [population], [epidemic], [response].")],
+    out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run one scenario file, with the app and without it, and write the report."""
+    run_and_report(load_scenario(config), out, as_json=as_json)
+
+
+def _adoptions(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InvalidInput(
+            f"--adoption must be numbers separated by commas, got {text!r}", code="bad_scenario"
+        ) from None
+    if not values:
+        raise InvalidInput("--adoption needs at least one value", code="bad_scenario")
+    return values
+
+
+@app.command("sweep")
+def sweep_command(
+    *,
+    adoption: Annotated[str, typer.Option(help="Adoption levels, e.g. 0.2,0.4,0.6,0.8.")] = "0.2,0.4,0.6,0.8",
+    people: Annotated[int | None, typer.Option(help="People in the town.")] = None,
+    days: Annotated[int | None, typer.Option(help="Days simulated.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Scenario TOML to start from.")] = None,
+    out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The same town at several adoption levels: how recall grows with adoption."""
+    base = load_scenario(config) if config else Scenario()
+    scenario = base.with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
+    levels = _adoptions(adoption)
+    for level in levels:
+        scenario.with_overrides(**{"population.adoption": level})  # refuse a bad level before any run
+    with _progress(f"adoption sweep, {len(levels)} runs", as_json) as progress:
+        results = sweep(scenario, levels, _advance(progress))
+        report = write_report(out / "sweep.html", render(results[len(results) // 2], results))
+    rows = sweep_rows(results)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("adoption", "precision", "recall", "F1", "recall, both app", "infections")
+    for r in rows:
+        table.add_row(
+            *(
+                "–" if r[k] is None else f"{r[k]:.2f}"
+                for k in ("adoption", "precision", "recall", "f1", "recall_app_pairs")
+            ),
+            str(r["infections"]),
+        )
+    console.print(table)
+    console.print(f"Report: [bold]{report}[/bold]")

@@ -1,0 +1,105 @@
+"""The real servers, run locally for a simulation: the same app `bluezone serve` starts, on SQLite in the
+run's directory, its clock driven by the simulation, reached over HTTP as phones reach it.
+
+A case worker issues codes through the API; a phone uploads through the app's own client code; the
+exporter runs on its cadence; downloads are verified against the server's export key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from bluezone.authority.realms import create_api_key, create_realm
+from bluezone.clock import ManualClock
+from bluezone.config import load_settings
+from bluezone.phone.client import DownloadState, ServerClient
+from bluezone.phone.phone import Phone
+from bluezone.phone.storage import MemoryStore
+from bluezone.protocol.exposure_key import ExposureKey
+from bluezone.protocol.intervals import ROLLING_PERIOD
+from bluezone.web.app import create_app, export_and_clean
+from bluezone.web.local import serve_in_background
+from bluezone.web.services import Services
+
+REALM, REALM_NAME = "DN", "Sở Y tế thành phố Đà Nẵng"
+TZ_OFFSET_MINUTES = 7 * 60  # dates a case worker enters are Viet Nam's
+
+
+@dataclass(frozen=True)
+class Upload:
+    keys: int
+    test_type: str
+
+
+class LocalAuthority:
+    """Start with `with LocalAuthority(directory, clock) as authority:`."""
+
+    def __init__(self, directory: Path, clock: ManualClock) -> None:
+        self.clock = clock
+        settings = load_settings(data_dir=directory, database_url="")
+        self._app = create_app(settings, clock)
+        self.services: Services = self._app.state.services
+        with self.services.db.session() as session:
+            create_realm(session, self.services.secrets, REALM, REALM_NAME, self.services.now())
+            self._admin_key = create_api_key(
+                session, self.services.secrets, REALM, "admin", self.services.now()
+            )
+            device_key = create_api_key(session, self.services.secrets, REALM, "device", self.services.now())
+        # The app ships with this key; it is not fetched from the server it protects against.
+        public_key = load_pem_public_key(self.services.secrets.export_public_pem())
+        assert isinstance(public_key, ec.EllipticCurvePublicKey)
+        self._device_key, self._public_key = device_key, public_key
+        self._stack = contextlib.ExitStack()
+        self._downloads = DownloadState()
+        self.uploads: list[Upload] = []
+
+    def __enter__(self) -> LocalAuthority:
+        base_url = self._stack.enter_context(serve_in_background(self._app))
+        self._http = self._stack.enter_context(httpx.Client(base_url=base_url, timeout=30))
+        self.client = ServerClient(base_url, self._device_key, [self._public_key], http=self._http)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._stack.close()
+        self.services.db.dispose()
+
+    def issue_code(self, test_type: str, *, symptom_date: date | None, test_date: date | None) -> str:
+        """What a case worker does for a confirmed case (or a declared F1): a one-time code."""
+        body: dict[str, str | int] = {"testType": test_type, "tzOffset": TZ_OFFSET_MINUTES}
+        if symptom_date is not None:
+            body["symptomDate"] = symptom_date.isoformat()
+        if test_date is not None:
+            body["testDate"] = test_date.isoformat()
+        response = self._http.post("/api/issue", json=body, headers={"X-API-Key": self._admin_key})
+        response.raise_for_status()
+        return str(response.json()["code"])
+
+    def upload(self, code: str, teks: list[tuple[int, bytes]], first_day: date, test_type: str) -> int:
+        """The user enters the code in the app and agrees: the app's own upload, over HTTP."""
+        store = MemoryStore()
+        for start, tek in teks:
+            store.put_key(start, tek, ROLLING_PERIOD)
+        phone = Phone(self.clock, store=store)
+        utc_today = datetime.fromtimestamp(self.clock.now(), UTC).date()
+        bundle = phone.prepare_upload(min(first_day, utc_today))  # the phone counts days in UTC
+        stored = self.client.upload(code, bundle, REALM)
+        self.uploads.append(Upload(len(bundle.keys), test_type))
+        return stored
+
+    def export(self) -> int:
+        """The exporter's scheduled run; returns how many files it wrote."""
+        return len(export_and_clean(self.services).files)
+
+    def download(self) -> list[list[ExposureKey]]:
+        """New export files, each verified with the health authority's public key before it is read."""
+        return self.client.new_exports(self._downloads, self.clock.now())

@@ -1,0 +1,236 @@
+"""Who is near whom, when and how far: one day of gatherings turned into encounters between pairs.
+
+A day is 288 steps of 5 minutes (local time). People gathered in one place at one time are in Bluetooth
+range of each other: a household at home, a class, a team's room, a market, a café or a bus. Each
+encounter has a typical distance for its setting; the distance drifts every 15 minutes as people move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bluezone.sim.population import NO_GROUP, Population
+
+STEP_SECONDS = 300
+STEPS_PER_DAY = 288
+SEGMENT_STEPS = 3  # the distance changes every 15 minutes
+
+
+class Setting(IntEnum):
+    HOME = 0
+    HOME_NIGHT = 1  # asleep, phones charging
+    SCHOOL = 2
+    WORK = 3
+    MARKET = 4
+    CAFE = 5
+    BUS = 6
+
+
+# Median distance (m) and log-normal spread of an encounter's typical distance; how it drifts per segment.
+DISTANCE = {
+    Setting.HOME: (2.0, 0.6),
+    Setting.HOME_NIGHT: (4.0, 0.5),
+    Setting.SCHOOL: (3.5, 0.6),
+    Setting.WORK: (2.8, 0.6),
+    Setting.MARKET: (2.5, 0.6),
+    Setting.CAFE: (1.4, 0.4),
+    Setting.BUS: (1.6, 0.5),
+}
+DRIFT_SIGMA = 0.25
+# Community places: share of visits, people per gathering, minutes spent.
+PLACES = {Setting.MARKET: (0.4, 10, 45), Setting.CAFE: (0.35, 5, 60), Setting.BUS: (0.25, 14, 30)}
+VISITS_PER_DAY = {True: 1.0, False: 1.6}  # weekday, weekend
+
+
+def _steps(start: str, end: str) -> tuple[int, int]:
+    (h0, m0), (h1, m1) = (map(int, t.split(":")) for t in (start, end))
+    return (h0 * 60 + m0) // 5, (h1 * 60 + m1) // 5
+
+
+NIGHT = (_steps("00:00", "06:30"), _steps("22:00", "24:00"))
+HOME_AWAKE = (_steps("06:30", "07:30"), _steps("17:30", "22:00"))
+DAYTIME = _steps("07:30", "17:30")
+SCHOOL_HOURS = (_steps("07:30", "11:30"), _steps("13:30", "16:30"))
+WORK_HOURS = (_steps("08:00", "12:00"), _steps("13:00", "17:00"))
+SATURDAY_WORK = (_steps("08:00", "12:00"),)
+COMMUNITY_HOURS = _steps("06:00", "21:00")
+
+
+@dataclass(frozen=True)
+class Encounters:
+    """One row per pair and gathering: a < b, steps [start, end) of the local day."""
+
+    a: npt.NDArray[np.int32]
+    b: npt.NDArray[np.int32]
+    start: npt.NDArray[np.int16]
+    end: npt.NDArray[np.int16]
+    setting: npt.NDArray[np.int8]
+    distance_m: npt.NDArray[np.float32]  # typical distance of this encounter
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def take(self, rows: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> Encounters:
+        return Encounters(
+            self.a[rows],
+            self.b[rows],
+            self.start[rows],
+            self.end[rows],
+            self.setting[rows],
+            self.distance_m[rows],
+        )
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Encounters expanded to 5-minute steps, with the distance at each."""
+
+    encounter: npt.NDArray[np.int64]  # row in Encounters
+    step: npt.NDArray[np.int16]
+    distance_m: npt.NDArray[np.float32]
+
+    def __len__(self) -> int:
+        return len(self.encounter)
+
+    def take(self, rows: npt.NDArray[np.bool_]) -> Steps:
+        return Steps(self.encounter[rows], self.step[rows], self.distance_m[rows])
+
+
+def day_encounters(
+    population: Population,
+    *,
+    weekday: int,
+    away: npt.NDArray[np.bool_],
+    home_only: npt.NDArray[np.bool_],
+    rng: np.random.Generator,
+) -> Encounters:
+    """The day's encounters. `away`: isolated people (no contacts); `home_only`: quarantined people."""
+    here = ~away
+    out = here & ~home_only
+    school_day, work_day = weekday < 5, weekday < 6
+    pupils = out & (population.school_class != NO_GROUP) & school_day
+    workers = out & (population.team != NO_GROUP) & work_day
+    stay_home = here & ~pupils & ~workers
+
+    parts = []
+    household = np.where(here, population.household, NO_GROUP)
+    for start, end in NIGHT:
+        parts.append(_group_pairs(household, start, end, Setting.HOME_NIGHT, rng))
+    for start, end in HOME_AWAKE:
+        parts.append(_group_pairs(household, start, end, Setting.HOME, rng))
+    parts.append(
+        _group_pairs(np.where(stay_home, population.household, NO_GROUP), *DAYTIME, Setting.HOME, rng)
+    )
+    for start, end in SCHOOL_HOURS:
+        parts.append(
+            _group_pairs(np.where(pupils, population.school_class, NO_GROUP), start, end, Setting.SCHOOL, rng)
+        )
+    for start, end in WORK_HOURS if weekday < 5 else SATURDAY_WORK:
+        parts.append(
+            _group_pairs(np.where(workers, population.team, NO_GROUP), start, end, Setting.WORK, rng)
+        )
+    parts.extend(_community(out, school_day, rng))
+    return Encounters(
+        *(np.concatenate(columns) for columns in zip(*(_columns(p) for p in parts), strict=True))
+    )
+
+
+def _community(out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator) -> list[Encounters]:
+    """Visits to markets, cafés and buses; visitors of one place at one time form a gathering."""
+    people = np.flatnonzero(out)
+    visits = rng.poisson(VISITS_PER_DAY[weekday], len(people))
+    visitor = np.repeat(people, visits)
+    kinds = list(PLACES)
+    shares = np.array([PLACES[k][0] for k in kinds])
+    kind_of = rng.choice(len(kinds), size=len(visitor), p=shares / shares.sum())
+    result = []
+    for k, kind in enumerate(kinds):
+        _, size, minutes = PLACES[kind]
+        who = visitor[kind_of == k]
+        gatherings = max(1, len(who) // size)
+        place = rng.integers(0, gatherings, len(who))
+        length = minutes // 5
+        opens, closes = COMMUNITY_HOURS
+        starts = rng.integers(opens, closes - length, gatherings)
+        result.append(
+            _gathering_pairs(who, place, starts=starts, ends=starts + length, setting=kind, rng=rng)
+        )
+    return result
+
+
+def _group_pairs(
+    group: npt.NDArray[np.int32], start: int, end: int, setting: Setting, rng: np.random.Generator
+) -> Encounters:
+    members = np.flatnonzero(group != NO_GROUP)
+    starts = np.full(int(group.max(initial=0)) + 1, start)
+    return _gathering_pairs(
+        members, group[members], starts=starts, ends=starts - start + end, setting=setting, rng=rng
+    )
+
+
+def _gathering_pairs(
+    people: npt.NDArray[np.intp],
+    gathering: npt.NDArray[np.int64] | npt.NDArray[np.int32],
+    *,
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    setting: Setting,
+    rng: np.random.Generator,
+) -> Encounters:
+    """Every pair of people in each gathering, one size of gathering at a time."""
+    order = np.lexsort((people, gathering))
+    people, gathering = people[order], gathering[order]
+    first = np.flatnonzero(np.r_[True, gathering[1:] != gathering[:-1]]) if len(people) else people
+    sizes = np.diff(np.append(first, len(people)))
+    a_parts, b_parts, g_parts = [], [], []
+    for size in np.unique(sizes[sizes > 1]):
+        groups = first[sizes == size]
+        members = people[groups[:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, k=1)
+        a_parts.append(members[:, i].ravel())
+        b_parts.append(members[:, j].ravel())
+        g_parts.append(np.repeat(gathering[groups], len(i)))
+    if not a_parts:
+        return _empty()
+    a, b, g = (np.concatenate(x) for x in (a_parts, b_parts, g_parts))
+    median, sigma = DISTANCE[setting]
+    return Encounters(
+        a=a.astype(np.int32),
+        b=b.astype(np.int32),
+        start=starts[g].astype(np.int16),
+        end=ends[g].astype(np.int16),
+        setting=np.full(len(a), int(setting), dtype=np.int8),
+        distance_m=rng.lognormal(np.log(median), sigma, len(a)).astype(np.float32),
+    )
+
+
+def expand(encounters: Encounters, rng: np.random.Generator) -> Steps:
+    """Every 5-minute step of every encounter, the distance drifting per 15-minute segment."""
+    lengths = (encounters.end - encounters.start).astype(np.int64)
+    row = np.repeat(np.arange(len(encounters), dtype=np.int64), lengths)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    segment_count = (lengths + SEGMENT_STEPS - 1) // SEGMENT_STEPS
+    drift = rng.lognormal(0.0, DRIFT_SIGMA, int(segment_count.sum()))
+    segment = np.repeat(np.cumsum(segment_count) - segment_count, lengths) + offset // SEGMENT_STEPS
+    distance = np.clip(encounters.distance_m[row] * drift[segment], 0.3, 15.0)
+    return Steps(row, (encounters.start[row] + offset).astype(np.int16), distance.astype(np.float32))
+
+
+def _columns(e: Encounters) -> tuple[npt.NDArray[Any], ...]:
+    return e.a, e.b, e.start, e.end, e.setting, e.distance_m
+
+
+def _empty() -> Encounters:
+    return Encounters(
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int16),
+        np.zeros(0, np.int16),
+        np.zeros(0, np.int8),
+        np.zeros(0, np.float32),
+    )

@@ -1,0 +1,447 @@
+"""One simulated run: a town lives day by day; the disease spreads in its encounters; confirmed cases
+(F0) get codes from the real server and upload from the app; phones download the signed exports, match
+them against their logs with the core and alert; alerted F1s stay home, get tested, and may publish as
+close contacts so that their own contacts get F2 alerts.
+
+Ground truth is kept beside it: who was within 2 m of whom for 15 minutes or more in a day, and who
+infected whom. Days run in local time (UTC+7); keys and intervals in UTC, as on real phones.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bluezone.clock import ManualClock
+from bluezone.phone.client import ServerError
+from bluezone.protocol.backend import default_backend
+from bluezone.protocol.intervals import DAY_SECONDS, ROLLING_PERIOD
+from bluezone.protocol.matching import DiagnosisKeys
+from bluezone.risk.presets import preset
+from bluezone.risk.scoring import Level, daily_risk
+from bluezone.risk.windows import ScanInstances, windows_from_scans
+from bluezone.sim.authority import LocalAuthority
+from bluezone.sim.contacts import STEP_SECONDS, Encounters, Steps, day_encounters, expand
+from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
+from bluezone.sim.identifiers import DayIds, derive_day
+from bluezone.sim.population import Population, build_population
+from bluezone.sim.radio import Channel
+from bluezone.sim.scenario import Scenario
+from bluezone.sim.sightings import DayLog, HeardScans, simulate_scans
+
+LOCAL = timezone(timedelta(hours=7))
+CLOSE_M, CLOSE_MINUTES = 2.0, 15
+LOG_DAYS = 15  # sightings are kept 14 days, plus today
+TEST_AFTER_ALERT_HOURS = 12
+
+F64 = npt.NDArray[np.float64]
+Progress = Callable[[int, int], None]
+
+
+class Stream:
+    """Independent random streams per purpose and day, so that a run with the app and one without share
+    the same town and the same draws wherever their histories agree."""
+
+    POPULATION, CONTACTS, EPIDEMIC, RADIO, KEYS, RESPONSE, TESTS = range(7)
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def __call__(self, purpose: int, day: int = 0) -> np.random.Generator:
+        return np.random.default_rng([self.seed, purpose, day])
+
+
+@dataclass
+class DayFigures:
+    day: date
+    infections: int = 0
+    confirmed: int = 0
+    uploads: int = 0
+    alerts_f1: int = 0
+    alerts_f2: int = 0
+    quarantined: int = 0
+
+
+@dataclass
+class Outcome:
+    """Everything a run leaves behind, per person and per day."""
+
+    population: Population
+    infections: Infections
+    confirmed_at: F64
+    first_key_day: F64  # start of the upload window (2 days before onset or test), unix seconds
+    uploaded: npt.NDArray[np.bool_]
+    alerted_f1_at: F64
+    alerted_f2_at: F64
+    close_pairs: npt.NDArray[
+        np.int64
+    ]  # (n, 3): a, b, local day index — true close contacts of infected people
+    days: list[DayFigures]
+    day_starts: F64
+    sighting_rows: int = 0
+    seeds: int = 0
+    uploads_by_type: dict[str, int] = field(default_factory=dict)
+
+
+class Run:
+    def __init__(
+        self, scenario: Scenario, *, with_app: bool, workdir: Path | None, progress: Progress | None = None
+    ) -> None:
+        if with_app and workdir is None:
+            raise ValueError("a run with the app needs a directory for its server")
+        self.scenario, self.with_app, self.workdir = scenario, with_app, workdir
+        self.progress = progress or (lambda done, total: None)
+        self.stream = Stream(scenario.run.seed)
+        self.population = build_population(scenario.population, self.stream(Stream.POPULATION))
+        n = len(self.population)
+        self.backend = default_backend()
+        self.channel = Channel()
+        self.risk = preset(scenario.response.risk_preset)
+        self.t0 = datetime.combine(scenario.run.start, datetime.min.time(), LOCAL).timestamp()
+        self.infections = Infections.none(n)
+        self.confirm_plan = np.full(n, NEVER)
+        self.confirmed_at = np.full(n, NEVER)
+        self.first_key_day = np.full(n, NEVER)
+        self.quarantine_from = np.full(n, NEVER)
+        self.quarantine_until = np.full(n, -NEVER)
+        self.uploaded = np.zeros(n, bool)
+        self.alerted_f1_at = np.full(n, NEVER)
+        self.alerted_f2_at = np.full(n, NEVER)
+        self.app_index = np.full(n, -1, np.int32)
+        self.app_index[self.population.app_users] = np.arange(len(self.population.app_users), dtype=np.int32)
+        self.scan_phase = self.stream(Stream.RADIO).uniform(0, STEP_SECONDS, n)
+        self.ids: dict[int, DayIds] = {}
+        self.logs: dict[int, DayLog] = {}
+        self.close_pairs: list[npt.NDArray[np.int64]] = []
+        self.days: list[DayFigures] = []
+        self.sighting_rows = 0
+        self.authority: LocalAuthority | None = None
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self) -> Outcome:
+        self._seed_infections()
+        clock = ManualClock(self.t0)
+        if self.with_app:
+            assert self.workdir is not None
+            with LocalAuthority(self.workdir, clock) as authority:
+                self.authority = authority
+                self._days(clock)
+                uploads_by_type = {
+                    t: sum(1 for u in authority.uploads if u.test_type == t)
+                    for t in ("confirmed", "close-contact")
+                }
+        else:
+            self._days(clock)
+            uploads_by_type = {}
+        return Outcome(
+            population=self.population,
+            infections=self.infections,
+            confirmed_at=self.confirmed_at,
+            first_key_day=self.first_key_day,
+            uploaded=self.uploaded,
+            alerted_f1_at=self.alerted_f1_at,
+            alerted_f2_at=self.alerted_f2_at,
+            close_pairs=np.concatenate(self.close_pairs) if self.close_pairs else np.zeros((0, 3), np.int64),
+            days=self.days,
+            day_starts=self.t0 + np.arange(self.scenario.run.days, dtype=np.float64) * DAY,
+            sighting_rows=self.sighting_rows,
+            seeds=self.scenario.population.seed_infections,
+            uploads_by_type=uploads_by_type,
+        )
+
+    def _days(self, clock: ManualClock) -> None:
+        total = self.scenario.run.days
+        for day in range(total):
+            self._day(day, clock)
+            self.progress(day + 1, total)
+
+    def _seed_infections(self) -> None:
+        rng = self.stream(Stream.TESTS)
+        n = len(self.population)
+        who = rng.choice(n, size=min(self.scenario.population.seed_infections, n), replace=False)
+        # Seeds were infected over the week before the run, so some are already infectious.
+        at = self.t0 - rng.uniform(0, 7 * DAY, len(who))
+        self._infect(who, at, np.full(len(who), -1, np.int32), np.full(len(who), -1, np.int8), rng)
+
+    def _infect(
+        self,
+        who: npt.NDArray[np.intp],
+        at: F64,
+        by: npt.NDArray[np.int32],
+        setting: npt.NDArray[np.int8],
+        rng: np.random.Generator,
+    ) -> None:
+        self.infections.infect(who, at=at, by=by, setting=setting, settings=self.scenario.epidemic, rng=rng)
+        response = self.scenario.response
+        onset = self.infections.onset_at[who]
+        tested = self.infections.symptomatic[who] & (rng.random(len(who)) < response.test_after_symptoms)
+        test_at = onset + rng.exponential(response.test_delay_days, len(who)) * DAY
+        confirm = np.where(tested, test_at + response.result_hours * 3600, NEVER)
+        self.confirm_plan[who] = np.minimum(self.confirm_plan[who], confirm)
+
+    # ------------------------------------------------------------------ one day
+
+    def _day(self, day: int, clock: ManualClock) -> None:
+        start = self.t0 + day * DAY
+        end = start + DAY
+        figures = DayFigures(self.scenario.run.start + timedelta(days=day))
+        self.days.append(figures)
+        if self.with_app:
+            self._ensure_ids(start, end)
+        away = self.confirm_plan < start
+        home_only = (self.quarantine_from <= start) & (start < self.quarantine_until) & ~away
+        figures.quarantined = int(home_only.sum())
+        weekday = (self.scenario.run.start + timedelta(days=day)).weekday()
+        encounters = day_encounters(
+            self.population,
+            weekday=weekday,
+            away=away,
+            home_only=home_only,
+            rng=self.stream(Stream.CONTACTS, day),
+        )
+        infected = self.infections.infected_at < end
+        involved = infected[encounters.a] | infected[encounters.b]
+        app = self.population.has_app
+        app_pair = (
+            (app[encounters.a] & app[encounters.b]) if self.with_app else np.zeros(len(encounters), bool)
+        )
+        wanted = involved | app_pair
+        chosen = encounters.take(wanted)
+        steps = expand(chosen, self.stream(Stream.CONTACTS, 10_000 + day))
+        when = start + steps.step.astype(np.float64) * STEP_SECONDS + STEP_SECONDS / 2
+        a, b = chosen.a[steps.encounter], chosen.b[steps.encounter]
+        present = when < np.minimum(self.confirm_plan[a], self.confirm_plan[b])  # isolated mid-day
+        involved_step = present & (infected[a] | infected[b])
+
+        self._record_close_pairs(day, a[involved_step], b[involved_step], steps.distance_m[involved_step])
+        figures.infections = self._transmit(
+            day, chosen, steps.encounter[involved_step], when[involved_step], steps.distance_m[involved_step]
+        )
+        if self.with_app:
+            app_step = present & app_pair[wanted][steps.encounter]
+            self._log_scans(day, chosen, steps.take(app_step), start)
+        self._events(day, start, end, clock, figures)
+
+    def _ensure_ids(self, start: float, end: float) -> None:
+        users = self.population.app_users
+        tx = self.population.handsets.tx_power[users]
+        for utc_day in range(int(start // DAY_SECONDS), int((end - 1) // DAY_SECONDS) + 1):
+            if utc_day not in self.ids:
+                rng = self.stream(Stream.KEYS, utc_day)
+                self.ids[utc_day] = derive_day(utc_day, len(users), tx, rng, self.backend)
+        oldest = int(start // DAY_SECONDS) - LOG_DAYS - 1
+        for utc_day in [d for d in self.ids if d < oldest]:
+            del self.ids[utc_day]
+
+    def _record_close_pairs(
+        self, day: int, a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], distance: npt.NDArray[np.float32]
+    ) -> None:
+        """Pairs within 2 m for 15 minutes or more today (summed over the day's encounters)."""
+        close = distance <= CLOSE_M
+        n = len(self.population)
+        pair = a[close].astype(np.int64) * n + b[close]
+        pairs, steps = np.unique(pair, return_counts=True)
+        enough = pairs[steps * STEP_SECONDS >= CLOSE_MINUTES * 60]
+        self.close_pairs.append(np.column_stack([enough // n, enough % n, np.full(len(enough), day)]))
+
+    def _transmit(
+        self,
+        day: int,
+        encounters: Encounters,
+        row: npt.NDArray[np.int64],
+        when: F64,
+        distance: npt.NDArray[np.float32],
+    ) -> int:
+        rng = self.stream(Stream.EPIDEMIC, day)
+        a, b = encounters.a[row].astype(np.intp), encounters.b[row].astype(np.intp)
+        source = np.concatenate([a, b])
+        target = np.concatenate([b, a])
+        at = np.concatenate([when, when])
+        setting = np.concatenate([encounters.setting[row]] * 2)
+        dist = np.concatenate([distance, distance])
+        inf = self.infections
+        could = (inf.infected_at[source] < at) & ~(inf.infected_at[target] < NEVER)
+        source, target, at, setting, dist = (
+            source[could],
+            target[could],
+            at[could],
+            setting[could],
+            dist[could],
+        )
+        hit = transmissions(
+            source, target, at=at, distance_m=dist, infections=inf, settings=self.scenario.epidemic, rng=rng
+        )
+        source, target, at, setting = source[hit], target[hit], at[hit], setting[hit]
+        order = np.lexsort((at, target))
+        first = order[np.r_[True, target[order][1:] != target[order][:-1]]] if len(order) else order
+        self._infect(target[first], at[first], source[first].astype(np.int32), setting[first], rng)
+        return len(first)
+
+    def _log_scans(self, day: int, chosen: Encounters, steps: Steps, start: float) -> None:
+        scans = simulate_scans(
+            chosen,
+            steps,
+            day_start=start,
+            handsets=self.population.handsets,
+            scan_phase=self.scan_phase,
+            channel=self.channel,
+            rng=self.stream(Stream.RADIO, day),
+        )
+        self.logs[day] = DayLog(**scans, ids=self.ids, app_index=self.app_index, backend=self.backend)  # type: ignore[arg-type]
+        self.sighting_rows += len(self.logs[day])
+        for old in [d for d in self.logs if d <= day - LOG_DAYS]:
+            del self.logs[old]
+
+    # ------------------------------------------------------------------ events of the day
+
+    def _events(self, day: int, start: float, end: float, clock: ManualClock, figures: DayFigures) -> None:
+        """Confirmations and phone checks, in time order."""
+        rng = self.stream(Stream.RESPONSE, day)
+        due = np.flatnonzero((self.confirm_plan >= start) & (self.confirm_plan < end))
+        events: list[tuple[float, int, int]] = [(float(self.confirm_plan[p]), 0, int(p)) for p in due]
+        if self.with_app:
+            every = self.scenario.response.check_every_hours * 3600
+            events += [(start + k * every, 1, -1) for k in range(1, int(DAY // every) + 1)]
+        heapq.heapify(events)
+        while events:
+            at, kind, person = heapq.heappop(events)
+            clock.set(at)
+            if kind == 0:
+                self._confirm(person, at, day, rng, figures)
+            else:
+                self._check(at, day, rng, figures)
+
+    def _confirm(
+        self, person: int, at: float, day: int, rng: np.random.Generator, figures: DayFigures
+    ) -> None:
+        if self.confirmed_at[person] < NEVER:
+            return
+        self.confirmed_at[person] = at
+        figures.confirmed += 1
+        onset = self.infections.onset_at[person]
+        symptomatic = bool(self.infections.symptomatic[person]) and onset <= at
+        self.first_key_day[person] = (onset if symptomatic else at) - 2 * DAY
+        if self.scenario.response.manual_household_tracing:
+            household = np.flatnonzero(self.population.household == self.population.household[person])
+            self._quarantine_and_test(household[household != person], at, compliance=1.0, rng=rng)
+        if self.with_app and self.population.has_app[person]:
+            self._upload(
+                person,
+                at,
+                test_type="confirmed",
+                onset=onset if symptomatic else None,
+                rng=rng,
+                figures=figures,
+            )
+
+    def _upload(
+        self,
+        person: int,
+        at: float,
+        *,
+        test_type: str,
+        onset: float | None,
+        rng: np.random.Generator,
+        figures: DayFigures,
+    ) -> None:
+        assert self.authority is not None
+        when = _local_date(at)
+        onset_date = None if onset is None else _local_date(onset)
+        if onset_date is not None and (when - onset_date).days > 13:
+            onset_date = None  # too long ago to say: the case worker gives the test date instead
+        code = self.authority.issue_code(
+            test_type, symptom_date=onset_date, test_date=None if onset_date else when
+        )
+        consent = self.scenario.response.upload_consent if test_type == "confirmed" else 1.0
+        if rng.random() >= consent:
+            return
+        since = max(onset_date or when, when - timedelta(days=12))  # the phone adds the 2 days before
+        try:
+            self.authority.upload(code, self._teks_of(person, at), since, test_type)
+        except ServerError:
+            return
+        figures.uploads += 1
+        if test_type == "confirmed":
+            self.uploaded[person] = True
+
+    def _teks_of(self, person: int, at: float) -> list[tuple[int, bytes]]:
+        row = int(self.app_index[person])
+        today = int(at // DAY_SECONDS)
+        return [
+            (utc_day * ROLLING_PERIOD, ids.teks[row].tobytes())
+            for utc_day, ids in sorted(self.ids.items())
+            if utc_day <= today
+        ]
+
+    def _quarantine_and_test(
+        self, people: npt.NDArray[np.intp], at: float, *, compliance: float, rng: np.random.Generator
+    ) -> None:
+        response = self.scenario.response
+        staying = people[rng.random(len(people)) < compliance]
+        next_day = self.t0 + (np.floor((at - self.t0) / DAY) + 1) * DAY
+        self.quarantine_from[staying] = np.minimum(self.quarantine_from[staying], next_day)
+        self.quarantine_until[staying] = np.maximum(
+            self.quarantine_until[staying], next_day + response.quarantine_days * DAY
+        )
+        tested = people[rng.random(len(people)) < response.f1_test]
+        test_at = at + TEST_AFTER_ALERT_HOURS * 3600
+        positive = tested[self.infections.detectable(tested, np.full(len(tested), test_at))]
+        self.confirm_plan[positive] = np.minimum(
+            self.confirm_plan[positive], test_at + response.result_hours * 3600
+        )
+
+    def _check(self, at: float, day: int, rng: np.random.Generator, figures: DayFigures) -> None:
+        """Every phone downloads what is new, verifies it, matches it against its log and alerts."""
+        assert self.authority is not None
+        self.authority.export()
+        for batch in self.authority.download():
+            keys = DiagnosisKeys.from_keys(batch)
+            heard = HeardScans.concat([log.match(keys, before=at) for log in self.logs.values()])
+            if len(heard) == 0:
+                continue
+            self._alert(keys, heard, at, rng, figures)
+
+    def _alert(
+        self, keys: DiagnosisKeys, heard: HeardScans, at: float, rng: np.random.Generator, figures: DayFigures
+    ) -> None:
+        correction = self.population.handsets.rssi_correction[heard.receiver].astype(np.float64)
+        tx = heard.tx_power.astype(np.float64)
+        scans = ScanInstances.sorted(
+            phone=heard.receiver,
+            key=heard.key,
+            time=heard.time,
+            min_db=tx - (heard.max_rssi + correction),
+            mean_db=tx - (heard.mean_rssi + correction),
+            packets=heard.packets,
+        )
+        risk = daily_risk(windows_from_scans(scans, self.risk), keys, self.risk, today=int(at // DAY_SECONDS))
+        f1 = np.unique(risk.phone[risk.level == Level.F1])
+        f1 = f1[~(self.alerted_f1_at[f1] < NEVER)]
+        f2 = np.unique(risk.phone[risk.level == Level.F2])
+        f2 = f2[~(self.alerted_f2_at[f2] < NEVER) & ~(self.alerted_f1_at[f2] < NEVER)]
+        self.alerted_f1_at[f1] = at
+        self.alerted_f2_at[f2] = at
+        figures.alerts_f1 += len(f1)
+        figures.alerts_f2 += len(f2)
+        response = self.scenario.response
+        self._quarantine_and_test(f1, at, compliance=response.quarantine_compliance, rng=rng)
+        exposure_day = {
+            int(p): int(d)
+            for p, d in zip(risk.phone[risk.level == Level.F1], risk.day[risk.level == Level.F1], strict=True)
+        }
+        for person in f1[rng.random(len(f1)) < response.f1_declares]:
+            if self.confirm_plan[person] <= at:
+                continue
+            exposed = exposure_day[int(person)] * DAY_SECONDS
+            self._upload(int(person), at, test_type="close-contact", onset=exposed, rng=rng, figures=figures)
+
+
+def _local_date(unix_seconds: float) -> date:
+    return datetime.fromtimestamp(unix_seconds, LOCAL).date()

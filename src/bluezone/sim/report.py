@@ -1,0 +1,210 @@
+"""The run's self-contained HTML report: plots inlined as SVG, nothing fetched, written atomically (an
+interrupted run leaves the previous report or none, never half of one)."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from bluezone.sim.devices import hand_out
+from bluezone.sim.radio import Channel, measured_profile, simulated_profile
+from bluezone.sim.study import Summary, sweep_rows
+
+BLUE, RED, GREEN, GREY, ORANGE = "#0b5cad", "#c23b22", "#59a14f", "#8c8c8c", "#e8a33d"
+NORWAY_BLUETOOTH_RECALL = 0.8  # Smittestopp: technical tracing efficacy (simulation.md §1)
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _days_axis(summary: Summary) -> list[str]:
+    return [d[5:] for d in summary.with_app.days]
+
+
+def epidemic_plot(summary: Summary) -> str:
+    figure, (daily, total) = plt.subplots(1, 2, figsize=(10, 3.4))
+    x = np.arange(summary.days)
+    labels = _days_axis(summary)
+    curves = [("with the app", summary.with_app.infections, BLUE)]
+    if summary.without_app is not None:
+        curves.append(("without the app", summary.without_app.infections, RED))
+    for label, values, colour in curves:
+        daily.plot(x, values, label=label, color=colour)
+        total.plot(x, np.cumsum(values), label=label, color=colour)
+    daily.set_title("New infections per day")
+    total.set_title("Infections since day 1")
+    for axis in (daily, total):
+        axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
+        axis.legend(frameon=False)
+        axis.grid(alpha=0.3)
+    return _svg(figure)
+
+
+def timeline_plot(summary: Summary) -> str:
+    figure, axis = plt.subplots(figsize=(10, 3.4))
+    x = np.arange(summary.days)
+    curve = summary.with_app
+    width = 0.2
+    for k, (label, values, colour) in enumerate(
+        [
+            ("F0 confirmed", curve.confirmed, RED),
+            ("uploads", curve.uploads, GREY),
+            ("F1 alerts", curve.alerts_f1, BLUE),
+            ("F2 alerts", curve.alerts_f2, ORANGE),
+        ]
+    ):
+        axis.bar(x + (k - 1.5) * width, values, width, label=label, color=colour)
+    axis.set_yscale("symlog")
+    axis.set_title("What the system did each day")
+    labels = _days_axis(summary)
+    axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
+    axis.legend(frameon=False, ncol=4)
+    axis.grid(alpha=0.3, axis="y")
+    return _svg(figure)
+
+
+def signal_plot(seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    handsets = hand_out(np.ones(5000, bool), rng)
+    simulated = simulated_profile(Channel(), handsets.tx_error_db, handsets.rssi_error_db, rng)
+    measured = measured_profile()
+    figure, axis = plt.subplots(figsize=(6, 3.4))
+    for rows, label, colour in ((measured, "measured (DP-3T exp34)", RED), (simulated, "simulated", BLUE)):
+        mids = [(low + high) / 2 for low, high, med in rows if med is not None]
+        meds = [med for _, _, med in rows if med is not None]
+        axis.plot(mids, meds, "o-", label=label, color=colour)
+    axis.axvline(2.0, color=GREY, linestyle=":")
+    axis.set_xscale("log")
+    axis.set_xlabel("distance (m)")
+    axis.set_ylabel("median attenuation (dB)")
+    axis.set_title("Signal against distance")
+    axis.legend(frameon=False)
+    axis.grid(alpha=0.3)
+    return _svg(figure)
+
+
+def quality_plot(summary: Summary) -> str:
+    q = summary.quality
+    names = ["precision", "recall", "recall, both\nrun the app", "recall, F0\nuploaded", "F1 score"]
+    values = [q.precision, q.recall, q.recall_app_pairs, q.recall_uploaded_pairs, q.f1]
+    figure, axis = plt.subplots(figsize=(6, 3.4))
+    axis.bar(names, [v or 0 for v in values], color=[BLUE, BLUE, GREEN, GREEN, GREY])
+    for k, v in enumerate(values):
+        axis.text(k, (v or 0) + 0.02, "–" if v is None else f"{v:.2f}", ha="center")
+    axis.set_ylim(0, 1.1)
+    axis.set_title("F1 alerts against true close contacts")
+    return _svg(figure)
+
+
+def adoption_plot(points: Sequence[Summary]) -> str:
+    """Recall against adoption, beside adoption² × the Bluetooth layer's recall."""
+    figure, axis = plt.subplots(figsize=(6, 3.4))
+    u = np.linspace(0, 1, 50)
+    layer = [p.quality.recall_uploaded_pairs for p in points if p.quality.recall_uploaded_pairs is not None]
+    r_ble = float(np.mean(layer)) if layer else NORWAY_BLUETOOTH_RECALL
+    axis.plot(u, u**2 * r_ble, color=GREY, linestyle="--", label=f"adoption² × {r_ble:.2f}")
+    rows = sweep_rows(points)
+    adoption = [p.adoption for p in points]
+    for name, marker, colour in (("recall", "o-", BLUE), ("precision", "s-", GREEN)):
+        axis.plot(adoption, [r[name] or 0.0 for r in rows], marker, color=colour, label=name)
+    axis.set_xlabel("adoption (share of all people)")
+    axis.set_xlim(0, 1)
+    axis.set_ylim(0, 1)
+    axis.set_title("F1 alerts against adoption")
+    axis.legend(frameon=False)
+    axis.grid(alpha=0.3)
+    return _svg(figure)
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:.0f}%" if percent else f"{value:.2f}"
+
+
+def validation_rows(summary: Summary) -> list[tuple[str, str, str, str]]:
+    """(what, published, this run, remark) beside shared/reference/simulation.md §3."""
+    q = summary.quality
+    layer_f1 = None
+    if q.precision is not None and q.recall_uploaded_pairs:
+        layer_f1 = 2 * q.precision * q.recall_uploaded_pairs / (q.precision + q.recall_uploaded_pairs)
+    return [
+        (
+            "F1 alerts per uploading case",
+            "≈ 4 (NHS app, 28% uptake)",
+            _fmt(q.alerts_per_uploading_case),
+            "grows with adoption and with household size; Viet Nam's households are larger",
+        ),
+        (
+            "alerted people later positive",
+            "≈ 6% (NHS app)",
+            _fmt(q.alerted_later_positive, percent=True),
+            "depends on how far the epidemic has spread and on testing of F1s (90% here)",
+        ),
+        (
+            "Bluetooth recall (both run the app, F0 uploaded)",
+            "≈ 80% (Norway, Smittestopp)",
+            _fmt(q.recall_uploaded_pairs, percent=True),
+            "limited by shadowing and by the 2 m / 15 min rule's threshold",
+        ),
+        (
+            "pairwise F1 score of the Bluetooth layer",
+            "0.55–0.75 on real data (DP-3T)",
+            _fmt(layer_f1),
+            "precision with the uploaded-pairs recall",
+        ),
+    ]
+
+
+_templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("bluezone.sim", "templates"), autoescape=True, keep_trailing_newline=True
+)
+
+
+def render(summary: Summary, sweep_points: Sequence[Summary] = ()) -> str:
+    """The report of one run; with sweep points, also the adoption curve through them and their table."""
+    plots = {
+        "epidemic": epidemic_plot(summary),
+        "timeline": timeline_plot(summary),
+        "quality": quality_plot(summary),
+        "adoption": adoption_plot(sweep_points or [summary]),
+        "signal": signal_plot(summary.seed),
+    }
+    return _templates.get_template("report.html").render(
+        s=summary,
+        plots=plots,
+        pct=lambda v: _fmt(v, percent=True),
+        validation=validation_rows(summary),
+        sweep=sweep_rows(sweep_points),
+        figures={k: v for k, v in summary.as_json(None).items() if k != "report"},
+    )
+
+
+def write_report(path: Path, html: str) -> Path:
+    """Write next to the target, then rename over it: readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(html)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path.resolve()

@@ -1,0 +1,174 @@
+"""What `bluezone demo` and `bluezone sim` run: the town with the app (real servers) and, on the other
+core, the same town and seed without it; or the same town at several adoption levels. Results as one
+summary each, the figures the report draws, and the JSON the commands print.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bluezone.sim.engine import Outcome, Run
+from bluezone.sim.epidemic import NEVER
+from bluezone.sim.metrics import AlertQuality, alert_quality
+from bluezone.sim.scenario import Scenario
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Daily counts of one run, for the report's plots."""
+
+    days: list[str]
+    infections: list[int]
+    confirmed: list[int]
+    uploads: list[int]
+    alerts_f1: list[int]
+    alerts_f2: list[int]
+    quarantined: list[int]
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Curve:
+        d = outcome.days
+        return cls(
+            days=[f.day.isoformat() for f in d],
+            infections=[f.infections for f in d],
+            confirmed=[f.confirmed for f in d],
+            uploads=[f.uploads for f in d],
+            alerts_f1=[f.alerts_f1 for f in d],
+            alerts_f2=[f.alerts_f2 for f in d],
+            quarantined=[f.quarantined for f in d],
+        )
+
+
+@dataclass(frozen=True)
+class Summary:
+    people: int
+    days: int
+    adoption: float
+    seed: int
+    f0_confirmed: int
+    f0_uploaded: int
+    alerts_f1: int
+    alerts_f2: int
+    close_contact_uploads: int
+    infections_with_app: int
+    infections_without_app: int | None
+    sightings_logged: int
+    quality: AlertQuality
+    with_app: Curve
+    without_app: Curve | None
+
+    def as_json(self, report: Path | None) -> dict[str, object]:
+        """The documented names first, then the rest of the alert figures."""
+        q = self.quality
+        return {
+            "people": self.people,
+            "days": self.days,
+            "adoption": self.adoption,
+            "f0_confirmed": self.f0_confirmed,
+            "f0_uploaded": self.f0_uploaded,
+            "alerts_f1": self.alerts_f1,
+            "alerts_f2": self.alerts_f2,
+            "true_close_contacts": q.true_close_contacts,
+            "precision": _round(q.precision),
+            "recall": _round(q.recall),
+            "f1": _round(q.f1),
+            "median_hours_to_alert": _round(q.median_hours_to_alert, 1),
+            "infections_with_app": self.infections_with_app,
+            "infections_without_app": self.infections_without_app,
+            "report": None if report is None else str(report),
+            "recall_app_pairs": _round(q.recall_app_pairs),
+            "recall_uploaded_pairs": _round(q.recall_uploaded_pairs),
+            "alerts_per_uploading_case": _round(q.alerts_per_uploading_case, 2),
+            "alerted_later_positive": _round(q.alerted_later_positive),
+            "close_contact_uploads": self.close_contact_uploads,
+            "sightings_logged": self.sightings_logged,
+            "seed": self.seed,
+        }
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def infections_during(outcome: Outcome) -> int:
+    """Infections that happened in the run (seeds excluded)."""
+    infected_at = outcome.infections.infected_at
+    return int((np.isfinite(infected_at) & (infected_at >= outcome.day_starts[0])).sum())
+
+
+def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None) -> Summary:
+    return Summary(
+        people=scenario.population.people,
+        days=scenario.run.days,
+        adoption=scenario.population.adoption,
+        seed=scenario.run.seed,
+        f0_confirmed=int((with_app.confirmed_at < NEVER).sum()),
+        f0_uploaded=int(with_app.uploaded.sum()),
+        alerts_f1=int((with_app.alerted_f1_at < NEVER).sum()),
+        alerts_f2=int((with_app.alerted_f2_at < NEVER).sum()),
+        close_contact_uploads=with_app.uploads_by_type.get("close-contact", 0),
+        infections_with_app=infections_during(with_app),
+        infections_without_app=None if without_app is None else infections_during(without_app),
+        sightings_logged=with_app.sighting_rows,
+        quality=alert_quality(with_app),
+        with_app=Curve.of(with_app),
+        without_app=None if without_app is None else Curve.of(without_app),
+    )
+
+
+def _without_app(scenario: Scenario) -> Outcome:
+    return Run(scenario, with_app=False, workdir=None).run()
+
+
+def run_with_and_without(scenario: Scenario, progress: Progress | None = None) -> Summary:
+    """The run with the app here; the same town and seed without it in a second process meanwhile."""
+    with (
+        ProcessPoolExecutor(max_workers=1) as pool,
+        tempfile.TemporaryDirectory(prefix="bluezone-sim-") as work,
+    ):
+        counterfactual: Future[Outcome] = pool.submit(_without_app, scenario)
+        with_app = Run(scenario, with_app=True, workdir=Path(work), progress=progress).run()
+        return summarise(scenario, with_app, counterfactual.result())
+
+
+def _with_app_only(scenario: Scenario) -> Summary:
+    with tempfile.TemporaryDirectory(prefix="bluezone-sim-") as work:
+        return summarise(scenario, Run(scenario, with_app=True, workdir=Path(work)).run(), None)
+
+
+def sweep(scenario: Scenario, adoptions: Sequence[float], progress: Progress | None = None) -> list[Summary]:
+    """The same town and seed at each adoption level, two runs at a time."""
+    runs = [scenario.with_overrides(**{"population.adoption": a}) for a in adoptions]
+    done = 0
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(_with_app_only, s) for s in runs]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            done += 1
+            if progress:
+                progress(done, len(runs))
+    return results
+
+
+def sweep_rows(results: Sequence[Summary]) -> list[dict[str, float | None]]:
+    return [
+        {
+            "adoption": r.adoption,
+            "precision": _round(r.quality.precision),
+            "recall": _round(r.quality.recall),
+            "f1": _round(r.quality.f1),
+            "recall_app_pairs": _round(r.quality.recall_app_pairs),
+            "recall_uploaded_pairs": _round(r.quality.recall_uploaded_pairs),
+            "infections": r.infections_with_app,
+        }
+        for r in results
+    ]
