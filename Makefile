@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml setup.py src/bluezone/protocol/_fastcrypto.c
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/bluezone demo --scenario pair
+	$(BIN)/bluezone demo
 
 test: lint typecheck unit
 

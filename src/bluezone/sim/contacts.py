@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bluezone.sim import noise
 from bluezone.sim.population import NO_GROUP, Population
 
 STEP_SECONDS = 300
@@ -62,6 +63,17 @@ COMMUNITY_HOURS = _steps("06:00", "21:00")
 
 
 @dataclass(frozen=True)
+class Draw:
+    """Addressed random numbers of one day of one run."""
+
+    seed: int
+    day: int
+
+    def normal(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        return noise.normal(self.seed, self.day, *coordinates)
+
+
+@dataclass(frozen=True)
 class Encounters:
     """One row per pair and gathering: a < b, steps [start, end) of the local day."""
 
@@ -107,9 +119,14 @@ def day_encounters(
     weekday: int,
     away: npt.NDArray[np.bool_],
     home_only: npt.NDArray[np.bool_],
-    rng: np.random.Generator,
+    seed: int,
+    day: int,
 ) -> Encounters:
-    """The day's encounters. `away`: isolated people (no contacts); `home_only`: quarantined people."""
+    """The day's encounters. `away`: isolated people (no contacts); `home_only`: quarantined people.
+    Who goes where is drawn for everyone before those two are applied, and distances are addressed by
+    the encounter (`noise`), so that two runs of one town differ only where people's behaviour does."""
+    rng = np.random.default_rng([seed, 1, day])
+    draw = Draw(seed, day)
     here = ~away
     out = here & ~home_only
     school_day, work_day = weekday < 5, weekday < 6
@@ -120,31 +137,35 @@ def day_encounters(
     parts = []
     household = np.where(here, population.household, NO_GROUP)
     for start, end in NIGHT:
-        parts.append(_group_pairs(household, start, end, Setting.HOME_NIGHT, rng))
+        parts.append(_group_pairs(household, start, end, Setting.HOME_NIGHT, draw))
     for start, end in HOME_AWAKE:
-        parts.append(_group_pairs(household, start, end, Setting.HOME, rng))
+        parts.append(_group_pairs(household, start, end, Setting.HOME, draw))
     parts.append(
-        _group_pairs(np.where(stay_home, population.household, NO_GROUP), *DAYTIME, Setting.HOME, rng)
+        _group_pairs(np.where(stay_home, population.household, NO_GROUP), *DAYTIME, Setting.HOME, draw)
     )
     for start, end in SCHOOL_HOURS:
         parts.append(
-            _group_pairs(np.where(pupils, population.school_class, NO_GROUP), start, end, Setting.SCHOOL, rng)
+            _group_pairs(
+                np.where(pupils, population.school_class, NO_GROUP), start, end, Setting.SCHOOL, draw
+            )
         )
     for start, end in WORK_HOURS if weekday < 5 else SATURDAY_WORK:
         parts.append(
-            _group_pairs(np.where(workers, population.team, NO_GROUP), start, end, Setting.WORK, rng)
+            _group_pairs(np.where(workers, population.team, NO_GROUP), start, end, Setting.WORK, draw)
         )
-    parts.extend(_community(out, school_day, rng))
+    parts.extend(_community(out, school_day, rng, draw))
     return Encounters(
         *(np.concatenate(columns) for columns in zip(*(_columns(p) for p in parts), strict=True))
     )
 
 
-def _community(out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator) -> list[Encounters]:
-    """Visits to markets, cafés and buses; visitors of one place at one time form a gathering."""
-    people = np.flatnonzero(out)
-    visits = rng.poisson(VISITS_PER_DAY[weekday], len(people))
-    visitor = np.repeat(people, visits)
+def _community(
+    out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator, draw: Draw
+) -> list[Encounters]:
+    """Visits to markets, cafés and buses; visitors of one place at one time form a gathering.
+    Everyone's plans are drawn; only those who are out go."""
+    visits = rng.poisson(VISITS_PER_DAY[weekday], len(out))
+    visitor = np.repeat(np.arange(len(out)), visits)
     kinds = list(PLACES)
     shares = np.array([PLACES[k][0] for k in kinds])
     kind_of = rng.choice(len(kinds), size=len(visitor), p=shares / shares.sum())
@@ -157,19 +178,21 @@ def _community(out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generat
         length = minutes // 5
         opens, closes = COMMUNITY_HOURS
         starts = rng.integers(opens, closes - length, gatherings)
+        going = out[who]
+        who, place = who[going], place[going]
         result.append(
-            _gathering_pairs(who, place, starts=starts, ends=starts + length, setting=kind, rng=rng)
+            _gathering_pairs(who, place, starts=starts, ends=starts + length, setting=kind, draw=draw)
         )
     return result
 
 
 def _group_pairs(
-    group: npt.NDArray[np.int32], start: int, end: int, setting: Setting, rng: np.random.Generator
+    group: npt.NDArray[np.int32], start: int, end: int, setting: Setting, draw: Draw
 ) -> Encounters:
     members = np.flatnonzero(group != NO_GROUP)
     starts = np.full(int(group.max(initial=0)) + 1, start)
     return _gathering_pairs(
-        members, group[members], starts=starts, ends=starts - start + end, setting=setting, rng=rng
+        members, group[members], starts=starts, ends=starts - start + end, setting=setting, draw=draw
     )
 
 
@@ -180,12 +203,16 @@ def _gathering_pairs(
     starts: npt.NDArray[np.int64],
     ends: npt.NDArray[np.int64],
     setting: Setting,
-    rng: np.random.Generator,
+    draw: Draw,
 ) -> Encounters:
     """Every pair of people in each gathering, one size of gathering at a time."""
     order = np.lexsort((people, gathering))
     people, gathering = people[order], gathering[order]
-    first = np.flatnonzero(np.r_[True, gathering[1:] != gathering[:-1]]) if len(people) else people
+    if len(people) == 0:
+        return _empty()
+    once = np.r_[True, (people[1:] != people[:-1]) | (gathering[1:] != gathering[:-1])]
+    people, gathering = people[once], gathering[once]  # two visits to one gathering make one presence
+    first = np.flatnonzero(np.r_[True, gathering[1:] != gathering[:-1]])
     sizes = np.diff(np.append(first, len(people)))
     a_parts, b_parts, g_parts = [], [], []
     for size in np.unique(sizes[sizes > 1]):
@@ -205,19 +232,29 @@ def _gathering_pairs(
         start=starts[g].astype(np.int16),
         end=ends[g].astype(np.int16),
         setting=np.full(len(a), int(setting), dtype=np.int8),
-        distance_m=rng.lognormal(np.log(median), sigma, len(a)).astype(np.float32),
+        distance_m=np.exp(np.log(median) + sigma * draw.normal(a, b, int(setting), starts[g])).astype(
+            np.float32
+        ),
     )
 
 
-def expand(encounters: Encounters, rng: np.random.Generator) -> Steps:
+def expand(encounters: Encounters, draw: Draw) -> Steps:
     """Every 5-minute step of every encounter, the distance drifting per 15-minute segment."""
     lengths = (encounters.end - encounters.start).astype(np.int64)
     row = np.repeat(np.arange(len(encounters), dtype=np.int64), lengths)
     offset = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    segment_count = (lengths + SEGMENT_STEPS - 1) // SEGMENT_STEPS
-    drift = rng.lognormal(0.0, DRIFT_SIGMA, int(segment_count.sum()))
-    segment = np.repeat(np.cumsum(segment_count) - segment_count, lengths) + offset // SEGMENT_STEPS
-    distance = np.clip(encounters.distance_m[row] * drift[segment], 0.3, 15.0)
+    segment = offset // SEGMENT_STEPS
+    drift = np.exp(
+        DRIFT_SIGMA
+        * draw.normal(
+            encounters.a[row],
+            encounters.b[row],
+            encounters.setting[row],
+            encounters.start[row],
+            1000 + segment,
+        )
+    )
+    distance = np.clip(encounters.distance_m[row] * drift, 0.3, 15.0)
     return Steps(row, (encounters.start[row] + offset).astype(np.int16), distance.astype(np.float32))
 
 

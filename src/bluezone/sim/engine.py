@@ -27,7 +27,7 @@ from bluezone.risk.presets import preset
 from bluezone.risk.scoring import Level, daily_risk
 from bluezone.risk.windows import ScanInstances, windows_from_scans
 from bluezone.sim.authority import LocalAuthority
-from bluezone.sim.contacts import STEP_SECONDS, Encounters, Steps, day_encounters, expand
+from bluezone.sim.contacts import STEP_SECONDS, Draw, Encounters, Steps, day_encounters, expand
 from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
 from bluezone.sim.population import Population, build_population
@@ -48,7 +48,7 @@ class Stream:
     """Independent random streams per purpose and day, so that a run with the app and one without share
     the same town and the same draws wherever their histories agree."""
 
-    POPULATION, CONTACTS, EPIDEMIC, RADIO, KEYS, RESPONSE, TESTS = range(7)
+    POPULATION, CONTACTS, EPIDEMIC, RADIO, KEYS, RESPONSE, TESTS, SEEDS = range(8)
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -104,7 +104,10 @@ class Run:
         self.channel = Channel()
         self.risk = preset(scenario.response.risk_preset)
         self.t0 = datetime.combine(scenario.run.start, datetime.min.time(), LOCAL).timestamp()
-        self.infections = Infections.none(n)
+        self.infections = Infections.draw(n, scenario.epidemic, self.stream(Stream.EPIDEMIC))
+        tests = self.stream(Stream.TESTS)
+        self.tested_if_symptomatic = tests.random(n) < scenario.response.test_after_symptoms
+        self.test_delay = tests.exponential(scenario.response.test_delay_days, n) * DAY
         self.confirm_plan = np.full(n, NEVER)
         self.confirmed_at = np.full(n, NEVER)
         self.first_key_day = np.full(n, NEVER)
@@ -163,12 +166,12 @@ class Run:
             self.progress(day + 1, total)
 
     def _seed_infections(self) -> None:
-        rng = self.stream(Stream.TESTS)
+        rng = self.stream(Stream.SEEDS)
         n = len(self.population)
         who = rng.choice(n, size=min(self.scenario.population.seed_infections, n), replace=False)
         # Seeds were infected over the week before the run, so some are already infectious.
         at = self.t0 - rng.uniform(0, 7 * DAY, len(who))
-        self._infect(who, at, np.full(len(who), -1, np.int32), np.full(len(who), -1, np.int8), rng)
+        self._infect(who, at, np.full(len(who), -1, np.int32), np.full(len(who), -1, np.int8))
 
     def _infect(
         self,
@@ -176,14 +179,11 @@ class Run:
         at: F64,
         by: npt.NDArray[np.int32],
         setting: npt.NDArray[np.int8],
-        rng: np.random.Generator,
     ) -> None:
-        self.infections.infect(who, at=at, by=by, setting=setting, settings=self.scenario.epidemic, rng=rng)
-        response = self.scenario.response
-        onset = self.infections.onset_at[who]
-        tested = self.infections.symptomatic[who] & (rng.random(len(who)) < response.test_after_symptoms)
-        test_at = onset + rng.exponential(response.test_delay_days, len(who)) * DAY
-        confirm = np.where(tested, test_at + response.result_hours * 3600, NEVER)
+        self.infections.infect(who, at=at, by=by, setting=setting)
+        tested = self.infections.symptomatic[who] & self.tested_if_symptomatic[who]
+        test_at = self.infections.onset_at[who] + self.test_delay[who]
+        confirm = np.where(tested, test_at + self.scenario.response.result_hours * 3600, NEVER)
         self.confirm_plan[who] = np.minimum(self.confirm_plan[who], confirm)
 
     # ------------------------------------------------------------------ one day
@@ -204,7 +204,8 @@ class Run:
             weekday=weekday,
             away=away,
             home_only=home_only,
-            rng=self.stream(Stream.CONTACTS, day),
+            seed=self.stream.seed,
+            day=day,
         )
         infected = self.infections.infected_at < end
         involved = infected[encounters.a] | infected[encounters.b]
@@ -214,7 +215,7 @@ class Run:
         )
         wanted = involved | app_pair
         chosen = encounters.take(wanted)
-        steps = expand(chosen, self.stream(Stream.CONTACTS, 10_000 + day))
+        steps = expand(chosen, Draw(self.stream.seed, day))
         when = start + steps.step.astype(np.float64) * STEP_SECONDS + STEP_SECONDS / 2
         a, b = chosen.a[steps.encounter], chosen.b[steps.encounter]
         present = when < np.minimum(self.confirm_plan[a], self.confirm_plan[b])  # isolated mid-day
@@ -259,7 +260,6 @@ class Run:
         when: F64,
         distance: npt.NDArray[np.float32],
     ) -> int:
-        rng = self.stream(Stream.EPIDEMIC, day)
         a, b = encounters.a[row].astype(np.intp), encounters.b[row].astype(np.intp)
         source = np.concatenate([a, b])
         target = np.concatenate([b, a])
@@ -276,12 +276,18 @@ class Run:
             dist[could],
         )
         hit = transmissions(
-            source, target, at=at, distance_m=dist, infections=inf, settings=self.scenario.epidemic, rng=rng
+            source,
+            target,
+            at=at,
+            distance_m=dist,
+            infections=inf,
+            settings=self.scenario.epidemic,
+            seed=self.stream.seed,
         )
         source, target, at, setting = source[hit], target[hit], at[hit], setting[hit]
         order = np.lexsort((at, target))
         first = order[np.r_[True, target[order][1:] != target[order][:-1]]] if len(order) else order
-        self._infect(target[first], at[first], source[first].astype(np.int32), setting[first], rng)
+        self._infect(target[first], at[first], source[first].astype(np.int32), setting[first])
         return len(first)
 
     def _log_scans(self, day: int, chosen: Encounters, steps: Steps, start: float) -> None:

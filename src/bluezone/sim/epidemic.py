@@ -12,53 +12,54 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bluezone.sim import noise
 from bluezone.sim.scenario import EpidemicSettings
 
 DAY = 86_400.0
 NEVER = np.inf
 PROFILE_SD_DAYS = 2.5
 INCUBATION_LOG_SD = 0.4
+LATENT_MIN_DAYS = 1.0
 DETECTABLE_AFTER_DAYS = 2.0  # a test finds the virus from about two days after infection…
 DETECTABLE_FOR_DAYS = 20.0  # …for about three weeks
 
+TRANSMISSION = 7  # the purpose in the addressed noise
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
 
 @dataclass
 class Infections:
-    """Per person; times in seconds since the run started, NEVER when it did not happen."""
+    """Per person; times in seconds since the epoch, NEVER when it did not happen.
 
+    What the disease would do to each person (incubation, symptoms) is drawn once when the run starts,
+    so that the same person infected at the same time runs the same course in every run of the town.
+    """
+
+    incubation_s: F64
+    symptomatic: Bools  # would have symptoms if infected
     infected_at: F64
     onset_at: F64  # symptom onset, or the would-be onset for asymptomatic people
-    symptomatic: Bools
     infected_by: npt.NDArray[np.int32]  # −1 for seeds and the uninfected
     setting: npt.NDArray[np.int8]  # where the infection happened, −1 for seeds
 
     @classmethod
-    def none(cls, n: int) -> Infections:
+    def draw(cls, n: int, settings: EpidemicSettings, rng: np.random.Generator) -> Infections:
+        mean_log = np.log(settings.incubation_days) - INCUBATION_LOG_SD**2 / 2
         return cls(
-            np.full(n, NEVER),
-            np.full(n, NEVER),
-            np.zeros(n, bool),
-            np.full(n, -1, np.int32),
-            np.full(n, -1, np.int8),
+            incubation_s=rng.lognormal(mean_log, INCUBATION_LOG_SD, n) * DAY,
+            symptomatic=rng.random(n) >= settings.asymptomatic_share,
+            infected_at=np.full(n, NEVER),
+            onset_at=np.full(n, NEVER),
+            infected_by=np.full(n, -1, np.int32),
+            setting=np.full(n, -1, np.int8),
         )
 
     def infect(
-        self,
-        who: npt.NDArray[np.intp],
-        *,
-        at: F64,
-        by: npt.NDArray[np.int32],
-        setting: npt.NDArray[np.int8],
-        settings: EpidemicSettings,
-        rng: np.random.Generator,
+        self, who: npt.NDArray[np.intp], *, at: F64, by: npt.NDArray[np.int32], setting: npt.NDArray[np.int8]
     ) -> None:
-        mean_log = np.log(settings.incubation_days) - INCUBATION_LOG_SD**2 / 2
         self.infected_at[who] = at
-        self.onset_at[who] = at + rng.lognormal(mean_log, INCUBATION_LOG_SD, len(who)) * DAY
-        self.symptomatic[who] = rng.random(len(who)) >= settings.asymptomatic_share
+        self.onset_at[who] = at + self.incubation_s[who]
         self.infected_by[who] = by
         self.setting[who] = setting
 
@@ -76,9 +77,6 @@ class Infections:
         since = (at - self.infected_at[who]) / DAY
         return (since >= DETECTABLE_AFTER_DAYS) & (since <= DETECTABLE_FOR_DAYS)
 
-    def infected(self) -> Bools:
-        return np.isfinite(self.infected_at)
-
 
 def closeness_weight(distance_m: F64 | npt.NDArray[np.float32]) -> F64:
     """Exposure relative to 1 m: droplets and aerosol thin out with the square of the distance."""
@@ -93,9 +91,10 @@ def transmissions(
     distance_m: npt.NDArray[np.float32],
     infections: Infections,
     settings: EpidemicSettings,
-    rng: np.random.Generator,
+    seed: int,
 ) -> Bools:
-    """For each (infectious, susceptible, time, distance) step: did it transmit?"""
+    """For each (infectious, susceptible, time, distance) step: did it transmit? The chance is addressed
+    by the pair and the moment, so a run without the app sees the same outcome of the same contact."""
     hazard = settings.transmissibility * infections.infectiousness(infectious, at, settings)
     chance = 1.0 - np.exp(-hazard * closeness_weight(distance_m))
-    return rng.random(len(chance)) < chance
+    return noise.uniform(seed, TRANSMISSION, infectious, susceptible, at.astype(np.int64)) < chance

@@ -11,9 +11,6 @@ from pathlib import Path
 
 import jinja2
 import matplotlib
-
-matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -21,14 +18,15 @@ from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import Channel, measured_profile, simulated_profile
 from bluezone.sim.study import Summary, sweep_rows
 
+matplotlib.rcParams["svg.hashsalt"] = "bluezone"  # the same run gives the same report, byte for byte
+
 BLUE, RED, GREEN, GREY, ORANGE = "#0b5cad", "#c23b22", "#59a14f", "#8c8c8c", "#e8a33d"
 NORWAY_BLUETOOTH_RECALL = 0.8  # Smittestopp: technical tracing efficacy (simulation.md §1)
 
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(figure)
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
@@ -38,7 +36,8 @@ def _days_axis(summary: Summary) -> list[str]:
 
 
 def epidemic_plot(summary: Summary) -> str:
-    figure, (daily, total) = plt.subplots(1, 2, figsize=(10, 3.4))
+    figure = Figure(figsize=(10, 3.4))
+    daily, total = figure.subplots(1, 2)
     x = np.arange(summary.days)
     labels = _days_axis(summary)
     curves = [("with the app", summary.with_app.infections, BLUE)]
@@ -57,7 +56,8 @@ def epidemic_plot(summary: Summary) -> str:
 
 
 def timeline_plot(summary: Summary) -> str:
-    figure, axis = plt.subplots(figsize=(10, 3.4))
+    figure = Figure(figsize=(10, 3.4))
+    axis = figure.subplots()
     x = np.arange(summary.days)
     curve = summary.with_app
     width = 0.2
@@ -84,13 +84,16 @@ def signal_plot(seed: int) -> str:
     handsets = hand_out(np.ones(5000, bool), rng)
     simulated = simulated_profile(Channel(), handsets.tx_error_db, handsets.rssi_error_db, rng)
     measured = measured_profile()
-    figure, axis = plt.subplots(figsize=(6, 3.4))
+    figure = Figure(figsize=(6, 3.4))
+    axis = figure.subplots()
     for rows, label, colour in ((measured, "measured (DP-3T exp34)", RED), (simulated, "simulated", BLUE)):
         mids = [(low + high) / 2 for low, high, med in rows if med is not None]
         meds = [med for _, _, med in rows if med is not None]
         axis.plot(mids, meds, "o-", label=label, color=colour)
     axis.axvline(2.0, color=GREY, linestyle=":")
     axis.set_xscale("log")
+    axis.set_xticks([0.5, 1, 2, 3, 4, 6, 10], ["0.5", "1", "2", "3", "4", "6", "10"])
+    axis.minorticks_off()
     axis.set_xlabel("distance (m)")
     axis.set_ylabel("median attenuation (dB)")
     axis.set_title("Signal against distance")
@@ -103,7 +106,8 @@ def quality_plot(summary: Summary) -> str:
     q = summary.quality
     names = ["precision", "recall", "recall, both\nrun the app", "recall, F0\nuploaded", "F1 score"]
     values = [q.precision, q.recall, q.recall_app_pairs, q.recall_uploaded_pairs, q.f1]
-    figure, axis = plt.subplots(figsize=(6, 3.4))
+    figure = Figure(figsize=(6, 3.4))
+    axis = figure.subplots()
     axis.bar(names, [v or 0 for v in values], color=[BLUE, BLUE, GREEN, GREEN, GREY])
     for k, v in enumerate(values):
         axis.text(k, (v or 0) + 0.02, "–" if v is None else f"{v:.2f}", ha="center")
@@ -114,11 +118,15 @@ def quality_plot(summary: Summary) -> str:
 
 def adoption_plot(points: Sequence[Summary]) -> str:
     """Recall against adoption, beside adoption² × the Bluetooth layer's recall."""
-    figure, axis = plt.subplots(figsize=(6, 3.4))
+    figure = Figure(figsize=(6, 3.4))
+    axis = figure.subplots()
     u = np.linspace(0, 1, 50)
     layer = [p.quality.recall_uploaded_pairs for p in points if p.quality.recall_uploaded_pairs is not None]
     r_ble = float(np.mean(layer)) if layer else NORWAY_BLUETOOTH_RECALL
-    axis.plot(u, u**2 * r_ble, color=GREY, linestyle="--", label=f"adoption² × {r_ble:.2f}")
+    shares = [p.upload_share for p in points if p.upload_share is not None]
+    consent = float(np.mean(shares)) if shares else 1.0
+    label = f"adoption² × {r_ble:.2f} (Bluetooth) × {consent:.2f} (uploads)"
+    axis.plot(u, u**2 * r_ble * consent, color=GREY, linestyle="--", label=label)
     rows = sweep_rows(points)
     adoption = [p.adoption for p in points]
     for name, marker, colour in (("recall", "o-", BLUE), ("precision", "s-", GREEN)):
@@ -203,6 +211,7 @@ def write_report(path: Path, html: str) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(html)
+        os.chmod(temporary, 0o644)  # a report to share, not a secret (mkstemp makes files private)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -58,6 +58,7 @@ class Summary:
     alerts_f1: int
     alerts_f2: int
     close_contact_uploads: int
+    upload_share: float | None  # of confirmed cases with the app, the share who uploaded
     infections_with_app: int
     infections_without_app: int | None
     sightings_logged: int
@@ -104,7 +105,12 @@ def infections_during(outcome: Outcome) -> int:
     return int((np.isfinite(infected_at) & (infected_at >= outcome.day_starts[0])).sum())
 
 
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None) -> Summary:
+    confirmed_with_app = (with_app.confirmed_at < NEVER) & with_app.population.has_app
     return Summary(
         people=scenario.population.people,
         days=scenario.run.days,
@@ -115,6 +121,7 @@ def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None
         alerts_f1=int((with_app.alerted_f1_at < NEVER).sum()),
         alerts_f2=int((with_app.alerted_f2_at < NEVER).sum()),
         close_contact_uploads=with_app.uploads_by_type.get("close-contact", 0),
+        upload_share=_share(int(with_app.uploaded.sum()), int(confirmed_with_app.sum())),
         infections_with_app=infections_during(with_app),
         infections_without_app=None if without_app is None else infections_during(without_app),
         sightings_logged=with_app.sighting_rows,

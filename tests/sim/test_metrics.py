@@ -1,0 +1,66 @@
+"""Alert quality against hand-counted ground truth."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from bluezone.sim.engine import Outcome
+from bluezone.sim.epidemic import DAY, NEVER, Infections
+from bluezone.sim.metrics import alert_quality, true_contacts
+from bluezone.sim.population import build_population
+from bluezone.sim.scenario import EpidemicSettings, PopulationSettings
+
+T0 = 1_772_000_000.0
+
+
+def _outcome() -> Outcome:
+    town = build_population(PopulationSettings(people=100, adoption=0.0), np.random.default_rng(0))
+    n = len(town)
+    has_app = np.zeros(n, bool)
+    has_app[[0, 1, 2, 3, 5]] = True
+    town = dataclasses.replace(town, has_app=has_app)
+    confirmed = np.full(n, NEVER)
+    first_key_day = np.full(n, NEVER)
+    confirmed[0] = T0 + 5 * DAY + 3600  # case 0: tracing window days 2..5
+    first_key_day[0] = T0 + 2 * DAY + 7200
+    uploaded = np.zeros(n, bool)
+    uploaded[0] = True
+    alerted = np.full(n, NEVER)
+    alerted[[1, 2, 9]] = T0 + 5 * DAY + 3 * 3600  # 1, 2 are true contacts; 9 is not (no app even)
+    # (a, b, day): 0 met 1 on day 3, 2 on day 5 (the day of confirmation: inside), 3 on day 1 (too early),
+    # 4 on day 4 (true, no app); 7 met 8 (no confirmed case).
+    close = np.array([[0, 1, 3], [2, 0, 5], [0, 3, 1], [4, 0, 4], [7, 8, 4]], dtype=np.int64)
+    return Outcome(
+        population=town,
+        infections=Infections.draw(n, EpidemicSettings(), np.random.default_rng(1)),
+        confirmed_at=confirmed,
+        first_key_day=first_key_day,
+        uploaded=uploaded,
+        alerted_f1_at=alerted,
+        alerted_f2_at=np.full(n, NEVER),
+        close_pairs=close,
+        days=[],
+        day_starts=T0 + np.arange(7, dtype=np.float64) * DAY,
+    )
+
+
+def test_true_contacts_are_within_the_cases_tracing_window() -> None:
+    rows = true_contacts(_outcome())
+    assert sorted(map(tuple, rows.tolist())) == [(0, 1, 3), (0, 2, 5), (0, 4, 4)]
+
+
+def test_precision_recall_and_timing_by_hand() -> None:
+    quality = alert_quality(_outcome())
+    assert quality.true_close_contacts == 3  # 1, 2 and 4
+    assert quality.alerted_f1 == 3
+    assert quality.recall == pytest.approx(2 / 3)
+    assert quality.precision == pytest.approx(2 / 3)
+    assert quality.f1 == pytest.approx(2 / 3)
+    assert quality.recall_app_pairs == 1.0  # 1 and 2 run the app and were alerted; 4 has no app
+    assert quality.recall_uploaded_pairs == 1.0
+    assert quality.median_hours_to_alert == pytest.approx(2.0)
+    assert quality.alerts_per_uploading_case == 3.0
+    assert quality.alerted_later_positive == 0.0

@@ -1,0 +1,55 @@
+"""The synthetic town: households, classes, teams, smartphones by age, and who adopts the app."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bluezone.errors import InvalidInput
+from bluezone.sim.population import NO_GROUP, build_population
+from bluezone.sim.scenario import PopulationSettings
+
+
+def test_the_town_looks_like_viet_nam() -> None:
+    town = build_population(PopulationSettings(people=20_000), np.random.default_rng(1))
+    assert len(town) == 20_000
+    household_sizes = np.bincount(town.household)
+    assert 3.2 <= household_sizes.mean() <= 3.8
+    assert 0.72 <= town.has_phone.mean() <= 0.84  # 76.8M smartphone users in 97.6M people
+    pupils = town.school_class != NO_GROUP
+    assert np.all((town.age[pupils] >= 6) & (town.age[pupils] <= 17))
+    assert np.all(np.bincount(town.school_class[pupils]) <= 45)
+    assert np.all(town.age[town.team != NO_GROUP] >= 10)
+    assert np.bincount(town.team[town.team != NO_GROUP]).max() <= 20
+    heads = np.r_[True, town.household[1:] != town.household[:-1]]
+    assert np.all(town.age[heads] >= 20)  # every household has an adult
+
+
+def test_adoption_is_an_exact_share_of_everyone_and_needs_a_smartphone() -> None:
+    town = build_population(PopulationSettings(people=10_000, adoption=0.4), np.random.default_rng(2))
+    assert town.has_app.sum() == 4000
+    assert np.all(town.has_phone[town.has_app])
+    with pytest.raises(InvalidInput, match="exceeds the smartphone share"):
+        build_population(PopulationSettings(people=10_000, adoption=0.95), np.random.default_rng(2))
+
+
+def _same_household_share(clustering: float) -> float:
+    settings = PopulationSettings(people=10_000, adoption=0.3, household_clustering=clustering)
+    town = build_population(settings, np.random.default_rng(3))
+    users = town.household[town.has_app]
+    return float(np.mean(np.bincount(users)[users] > 1))
+
+
+def test_clustered_adoption_puts_app_users_together() -> None:
+    assert _same_household_share(0.9) > _same_household_share(0.0) + 0.1
+
+
+def test_every_smartphone_gets_a_model_from_the_market_mix() -> None:
+    town = build_population(PopulationSettings(people=5000), np.random.default_rng(4))
+    handsets = town.handsets
+    assert np.all((handsets.model >= 0) == town.has_phone)
+    names = [handsets.models[m] for m in handsets.model[town.has_phone]]
+    iphones = sum(name.startswith("iPhone") for name in names) / len(names)
+    assert 0.10 <= iphones <= 0.18
+    tx = handsets.tx_power[town.has_phone]
+    assert np.all((tx >= -50) & (tx <= 20))  # what receivers accept as plausible
