@@ -131,6 +131,17 @@ def registry(structure: Structure) -> Registry:
     return Registry(structure, areas.values())
 
 
+def find_area(code: str) -> tuple[Structure, Area]:
+    """An area by code in whichever structure has it (the newer first)."""
+    level_of(code)
+    for structure in (Structure.NEW, Structure.OLD):
+        try:
+            return structure, registry(structure).get(code)
+        except InvalidInput:
+            continue
+    raise InvalidInput(f"no area {code} in either structure", code="unknown_area")
+
+
 @cache
 def census_2019() -> dict[str, int]:
     """2019 census population of each of the 63 provinces, by GSO code."""

@@ -103,3 +103,27 @@ def ranking(
 
 def describe(moment: int) -> str:
     return datetime.fromtimestamp(moment, tz=VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def area_figures(
+    session: Session, code: str, *, as_of: int, by: Denominator
+) -> tuple[str, tuple[int | None, int | None]]:
+    """(name, (installs, denominator)) of one area in the newest snapshot at or before `as_of`."""
+    moments = [(t, s) for t, s in snapshots(session) if t <= as_of]
+    for moment, structure in reversed(moments):
+        areas = registry(structure)
+        try:
+            area = areas.get(code)
+        except InvalidInput:
+            continue  # a code of the other structure
+        entries = _entries(session, moment, structure, level=area.level, parent=area.parent, by=by)
+        for entry in entries:
+            if entry.area_code == code:
+                return area.name, (entry.installs, entry.denominator)
+        return area.name, (None, None)
+    for structure in Structure:
+        try:
+            return registry(structure).get(code).name, (None, None)
+        except InvalidInput:
+            continue
+    raise NotFound(f"no area {code}", code="unknown_area")

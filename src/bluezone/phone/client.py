@@ -102,6 +102,11 @@ class ServerClient:
         """Send the user's contact details to their province's follow-up queue (only when they choose to)."""
         self._post("/api/declarations", {"realm": realm_code, **details}, api_key=True, expect=202)
 
+    def report_activity(self, kind: str, commune_code: str, token: bytes) -> None:
+        """The install (once) or today's activity, for the campaign's counts: no identifier, a day's token."""
+        body = {"kind": kind, "communeCode": commune_code, "token": base64.b64encode(token).decode()}
+        self._post("/api/campaign/activity", body, api_key=True, expect=202)
+
     def facilities(self, realm_code: str) -> FacilityDirectory:
         """The province's health facilities, for the alert screen."""
         listed = self._get(f"/api/facilities/{realm_code}").json()

@@ -92,6 +92,8 @@ class Phone:
         self.backend = backend or default_backend()
         self._metadata = Metadata(tx_power=self.calibration.tx_power).to_bytes()
         self._derived: dict[bytes, tuple[bytes, bytes]] = {}  # TEK → (RPIK, AEMK), today's only
+        self._activity_day: int | None = None
+        self._activity_tokens: dict[str, bytes] = {}
 
     # ------------------------------------------------------------ advertising
 
@@ -176,6 +178,16 @@ class Phone:
             self.store.mark_alerted(day, int(alert.level))
             fresh.append(alert)
         return ExposureCheck(fresh, risk, len(keys), len(matches), now)
+
+    # ------------------------------------------------------------ campaign counts
+
+    def activity_token(self, kind: str) -> bytes:
+        """A random token for today's install or activity report: the same on a retry today, a new one
+        tomorrow, so the server counts the phone once a day and can never link two days."""
+        day = int(self.clock.now() // DAY_SECONDS)
+        if self._activity_day != day:
+            self._activity_day, self._activity_tokens = day, {}
+        return self._activity_tokens.setdefault(kind, secrets.token_bytes(16))
 
     # ------------------------------------------------------------ upload
 

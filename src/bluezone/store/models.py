@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -222,3 +223,78 @@ class CampaignCount(Base):
     installs: Mapped[int] = mapped_column(BigInteger)
     smartphones: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     active: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class ActivityReceipt(Base):
+    """A phone's one-day token, kept as a keyed hash only until its day is closed, so that a phone reporting
+    twice is counted once. The token is fresh each day: receipts of two days cannot be linked."""
+
+    __tablename__ = "activity_receipts"
+    __table_args__ = (UniqueConstraint("day", "kind", "token_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, index=True)  # Viet Nam's day number (UTC+7)
+    kind: Mapped[str] = mapped_column(String(8))  # install | active
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class ActivityCount(Base):
+    """Distinct phones per commune, day and kind."""
+
+    __tablename__ = "activity_counts"
+    __table_args__ = (UniqueConstraint("day", "kind", "structure", "commune_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    structure: Mapped[str] = mapped_column(String(4))
+    commune_code: Mapped[str] = mapped_column(String(5))
+    phones: Mapped[int] = mapped_column(BigInteger)
+
+
+class ActivityDay(Base):
+    """A day whose counts went into the campaign's snapshots and whose receipts were deleted."""
+
+    __tablename__ = "activity_days"
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Unit(Base):
+    """An agency, business, school, hospital, post office… in one area, possibly inside a parent unit."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    structure: Mapped[str] = mapped_column(String(4))
+    area_code: Mapped[str] = mapped_column(String(5), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+    report_every_days: Mapped[int] = mapped_column(SmallInteger, default=7)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class UnitReport(Base):
+    """What a unit's reporter declared as of one day: staff, those with a smartphone, those with the app."""
+
+    __tablename__ = "unit_reports"
+    __table_args__ = (UniqueConstraint("unit_id", "as_of_day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    as_of_day: Mapped[int] = mapped_column(Integer)  # Viet Nam's day number
+    staff: Mapped[int] = mapped_column(Integer)
+    smartphone_holders: Mapped[int] = mapped_column(Integer)
+    installed: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Target(Base):
+    """A rate to reach by a date: an area's share of population or smartphones, or a unit's of staff."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("subject", "basis"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(16))  # "area:01" or "unit:17"
+    basis: Mapped[str] = mapped_column(String(12))  # population | smartphones | staff
+    rate_percent: Mapped[float] = mapped_column(Float)
+    start_day: Mapped[int] = mapped_column(Integer)
+    by_day: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[int] = mapped_column(BigInteger)

@@ -15,6 +15,7 @@ from bluezone.authority.codes import purge_codes
 from bluezone.authority.followup import purge_declarations
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.authority.users import purge_sessions
+from bluezone.campaign.activity import close_days
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings, load_settings
 from bluezone.keyserver.exporter import (
@@ -60,6 +61,7 @@ def export_and_clean(svc: Services) -> ExportReport:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
         purge_declarations(session, now)
         purge_sessions(session, now)
+        close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted
     svc.metrics.export_files.inc(len(report.files))
     return report
 

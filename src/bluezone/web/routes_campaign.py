@@ -1,17 +1,28 @@
-"""The campaign's public figures: rankings of areas by install rate."""
+"""The campaign's API: rankings (public), phones' install and activity reports, count imports, units and
+their reports, targets, and tables as CSV or XLSX. Writes need an admin key; phones use a device key."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, UploadFile
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from bluezone.campaign import imports, service
-from bluezone.web.routes_verification import ERRORS
+from bluezone.authority.realms import KeyKind, authenticate
+from bluezone.campaign import activity, imports, service, tables, targets, units
+from bluezone.campaign.ranking import RankRow
+from bluezone.errors import InvalidInput
+from bluezone.web.privacy import padded
+from bluezone.web.routes_verification import ERRORS, ApiKeyHeader
+from bluezone.web.schemas import ActivityRequest, ReportRequest, TargetRequest, UnitRequest
 from bluezone.web.services import Services, services
 
 router = APIRouter(tags=["campaign"])
+Svc = Annotated[Services, Depends(services)]
+Format = Literal["json", "csv", "xlsx"]
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
 class RankingRow(BaseModel):
@@ -24,17 +35,244 @@ class RankingRow(BaseModel):
     rank_change: int | None
 
 
+RANKING_HEADER = ("rank", "rank_change", "area_code", "name", "installs", "denominator", "rate_percent")
+
+
+def _ranking_cells(rows: list[RankRow]) -> list[list[tables.Cell]]:
+    return [
+        [
+            r.rank,
+            r.rank_change,
+            r.area_code,
+            r.name,
+            r.installs,
+            r.denominator,
+            None if r.rate_percent is None else round(r.rate_percent, 2),
+        ]
+        for r in rows
+    ]
+
+
+def _download(name: str, fmt: Format, header: tuple[str, ...], cells: list[list[tables.Cell]]) -> Response:
+    if fmt == "csv":
+        return Response(
+            tables.to_csv(header, cells),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        tables.to_xlsx(name, header, cells),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
 @router.get("/api/campaign/ranking", response_model=list[RankingRow], responses=ERRORS)
 def ranking(
-    svc: Annotated[Services, Depends(services)],
+    svc: Svc,
+    *,
     as_of: str | None = None,
     level: str = "province",
     parent: str | None = None,
     by: str = "population",
-) -> list[RankingRow]:
+    format: Format = "json",
+) -> list[RankingRow] | Response:
     """Areas of one level by install rate (of population or of smartphone subscribers), with their movement
-    since the previous snapshot (`rank_change` > 0: moved up)."""
+    since the previous snapshot (`rank_change` > 0: moved up). `format=csv|xlsx` downloads the table."""
     moment = None if as_of is None else imports.parse_time(as_of)
     with svc.db.session() as session:
         _, rows = service.ranking(session, as_of=moment, level=level, parent=parent, by=by)
+    if format != "json":
+        return _download(f"ranking-{level}", format, RANKING_HEADER, _ranking_cells(rows))
     return [RankingRow(**row.__dict__) for row in rows]
+
+
+@router.post("/api/campaign/activity", status_code=202, responses=ERRORS)
+def report_activity(body: ActivityRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> JSONResponse:
+    """A phone's install (once) or its day's activity; counted once per token and day, nothing else kept."""
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.DEVICE)
+        activity.record(
+            session,
+            svc.secrets,
+            kind=body.kind,
+            commune_code=body.communeCode,
+            token=body.token,
+            now=svc.now(),
+        )
+    return padded({"status": "received"}, status=202)
+
+
+class ImportResult(BaseModel):
+    imported: int
+    replaced: int
+    errors: list[tuple[int, str]]
+
+
+def _read_upload(file: UploadFile) -> str:
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", code="too_large")
+    return tables.as_csv_text(data)
+
+
+@router.post("/api/campaign/counts", response_model=ImportResult, responses=ERRORS)
+def import_counts(file: UploadFile, svc: Svc, x_api_key: ApiKeyHeader = None) -> ImportResult | JSONResponse:
+    """Carriers' counts as CSV or XLSX; checked whole: with any bad row nothing is stored (422 lists them)."""
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+    report = imports.parse_counts(_read_upload(file))
+    if report.errors:
+        return JSONResponse(ImportResult(imported=0, replaced=0, errors=report.errors).model_dump(), 422)
+    with svc.db.session() as session:
+        replaced = imports.store_counts(session, report.rows)
+    return ImportResult(imported=len(report.rows), replaced=replaced, errors=[])
+
+
+class UnitResponse(BaseModel):
+    id: int
+    name: str
+    kind: str
+    area_code: str
+    parent_id: int | None
+    as_of: date | None
+    staff: int | None
+    smartphone_holders: int | None
+    installed: int | None
+    rate_of_staff: float | None
+    status: str
+
+
+def _unit_response(line: units.UnitLine) -> UnitResponse:
+    return UnitResponse(
+        id=line.unit_id,
+        name=line.name,
+        kind=line.kind,
+        area_code=line.area_code,
+        parent_id=line.parent_id,
+        as_of=line.as_of,
+        staff=line.staff,
+        smartphone_holders=line.smartphone_holders,
+        installed=line.installed,
+        rate_of_staff=line.rate_of_staff,
+        status=line.status.value,
+    )
+
+
+@router.post("/api/campaign/units", response_model=UnitResponse, status_code=201, responses=ERRORS)
+def create_unit(body: UnitRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> UnitResponse:
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        unit = units.create_unit(
+            session,
+            name=body.name,
+            kind=body.kind,
+            area_code=body.areaCode,
+            parent_id=body.parentId,
+            report_every_days=body.reportEveryDays,
+            now=svc.now(),
+        )
+        return _unit_response(units.unit_table(session, [unit], svc.now())[0])
+
+
+UNIT_HEADER = (
+    "unit_id", "name", "kind", "area_code", "parent_id", "as_of", "staff", "smartphone_holders",
+    "installed", "rate_of_staff", "status",
+)  # fmt: skip
+
+
+@router.get("/api/campaign/units", response_model=list[UnitResponse], responses=ERRORS)
+def list_units(
+    svc: Svc, area: str | None = None, parent: int | None = None, format: Format = "json"
+) -> list[UnitResponse] | Response:
+    """Units in an area (any depth) or inside a parent unit, each with its latest report and whether it is
+    late or missing."""
+    with svc.db.session() as session:
+        lines = units.unit_table(session, units.units_in(session, area, parent), svc.now())
+    shown = [_unit_response(line) for line in lines]
+    if format != "json":
+        cells: list[list[tables.Cell]] = [
+            [
+                *(u.id, u.name, u.kind, u.area_code, u.parent_id),
+                None if u.as_of is None else u.as_of.isoformat(),
+                *(u.staff, u.smartphone_holders, u.installed),
+                None if u.rate_of_staff is None else round(u.rate_of_staff, 2),
+                u.status,
+            ]
+            for u in shown
+        ]
+        return _download("units", format, UNIT_HEADER, cells)
+    return shown
+
+
+@router.post("/api/campaign/units/{unit_id}/reports", status_code=201, responses=ERRORS)
+def submit_report(
+    unit_id: int, body: ReportRequest, svc: Svc, x_api_key: ApiKeyHeader = None
+) -> JSONResponse:
+    row = units.ReportRow(
+        unit_id=unit_id,
+        as_of_day=(body.asOf - activity.EPOCH).days,
+        staff=body.staff,
+        smartphone_holders=body.smartphoneHolders,
+        installed=body.installed,
+    )
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        replaced = units.submit_reports(session, [row], svc.now())
+    return JSONResponse({"replaced": replaced}, status_code=201)
+
+
+@router.post("/api/campaign/reports", response_model=ImportResult, responses=ERRORS)
+def import_reports(file: UploadFile, svc: Svc, x_api_key: ApiKeyHeader = None) -> ImportResult | JSONResponse:
+    """Many units' reports in one CSV or XLSX (unit_id, as_of, staff, smartphone_holders, installed)."""
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        rows, errors = units.parse_reports(_read_upload(file), activity.local_day(svc.now()))
+        if not errors:
+            try:
+                replaced = units.submit_reports(session, rows, svc.now())
+            except InvalidInput as error:
+                errors = [(0, error.message)]
+    if errors:
+        return JSONResponse(ImportResult(imported=0, replaced=0, errors=errors).model_dump(), 422)
+    return ImportResult(imported=len(rows), replaced=replaced, errors=[])
+
+
+class ProgressResponse(BaseModel):
+    subject: str
+    name: str
+    basis: str
+    target_percent: float
+    by: date
+    count: int | None
+    denominator: int | None
+    rate_percent: float | None
+    still_needed: int | None
+    needed_per_day: float | None
+    on_track: bool | None
+
+
+@router.put("/api/campaign/targets", response_model=ProgressResponse, responses=ERRORS)
+def set_target(body: TargetRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> ProgressResponse:
+    with svc.db.session() as session:
+        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        target = targets.set_target(
+            session,
+            subject=body.subject,
+            basis=body.basis,
+            rate_percent=body.ratePercent,
+            by=body.by,
+            now=svc.now(),
+        )
+        return ProgressResponse.model_validate(
+            targets.progress(session, target, svc.now()), from_attributes=True
+        )
+
+
+@router.get("/api/campaign/targets", response_model=list[ProgressResponse], responses=ERRORS)
+def list_targets(svc: Svc) -> list[ProgressResponse]:
+    with svc.db.session() as session:
+        return [
+            ProgressResponse.model_validate(p, from_attributes=True)
+            for p in targets.all_progress(session, svc.now())
+        ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 B64_KEY = r"^[A-Za-z0-9+/]{22}==$"
@@ -146,3 +148,31 @@ class StatsResponse(BaseModel):
     days: list[DayFiguresResponse]
     keyAgeDays: list[int] = Field(description="keys 0..15 days old when uploaded, then older")
     onsetToUploadDays: list[int] = Field(description="uploads 0..29 days after onset, then later")
+
+
+class ActivityRequest(Body):
+    kind: str = Field(max_length=8)
+    communeCode: str = Field(max_length=5)
+    token: str = Field(max_length=32, description="16 random bytes in base64, fresh each day")
+
+
+class UnitRequest(Body):
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    areaCode: str = Field(max_length=5)
+    parentId: int | None = None
+    reportEveryDays: int = 7
+
+
+class ReportRequest(Body):
+    asOf: date
+    staff: int = Field(ge=0)
+    smartphoneHolders: int = Field(ge=0)
+    installed: int = Field(ge=0)
+
+
+class TargetRequest(Body):
+    subject: str = Field(max_length=16, description="area:CODE or unit:ID")
+    basis: str = Field(max_length=12)
+    ratePercent: float
+    by: date

@@ -1,0 +1,67 @@
+"""Tables in and out: uploaded CSV or XLSX read as CSV text, and any table written as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+
+from bluezone.errors import FormatError
+
+XLSX_MAGIC = b"PK\x03\x04"
+Cell = str | int | float | None
+
+
+def as_csv_text(data: bytes) -> str:
+    """The uploaded file as CSV text: an XLSX's first sheet, or UTF-8 CSV as it is."""
+    if data.startswith(XLSX_MAGIC):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise FormatError(f"not a readable XLSX workbook: {error}", code="bad_xlsx") from None
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow(["" if v is None else _cell_text(v) for v in row])
+        return out.getvalue()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FormatError("the file is neither UTF-8 CSV nor XLSX", code="bad_encoding") from None
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()  # dates and times as ISO-8601, as the CSV columns expect
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes spreadsheet programs read UTF-8
+
+
+def to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    for index, column in enumerate(sheet.columns, start=1):
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 48)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

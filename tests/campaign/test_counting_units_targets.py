@@ -1,0 +1,201 @@
+"""Phones' own counts, units and their reports, targets, tables in and out: over HTTP, on both databases."""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+from datetime import date
+
+import httpx
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from bluezone.campaign import activity
+from bluezone.clock import ManualClock
+from bluezone.phone.client import ServerClient
+from bluezone.phone.phone import Phone
+from bluezone.phone.storage import MemoryStore
+from bluezone.store.models import ActivityCount, ActivityReceipt, CampaignCount
+from bluezone.web.app import export_and_clean
+from tests.conftest import RunningServer
+
+BA_DINH, NGOC_HA, HANOI = "00004", "00008", "01"  # 2025 structure (the server's clock is in March 2026)
+
+
+def _token() -> str:
+    return base64.b64encode(secrets.token_bytes(16)).decode()
+
+
+def _ping(http: httpx.Client, key: str, kind: str, commune: str, token: str) -> httpx.Response:
+    body = {"kind": kind, "communeCode": commune, "token": token}
+    return http.post("/api/campaign/activity", json=body, headers={"X-API-Key": key})
+
+
+def test_phones_are_counted_once_a_day_and_nothing_identifies_them(server: RunningServer) -> None:
+    phone = Phone(server.clock, store=MemoryStore(), commune_code=BA_DINH)
+    with server.client() as http:
+        client = ServerClient(server.base_url, server.device_key, [object()], http=http)  # type: ignore[list-item]
+        client.report_activity("install", BA_DINH, phone.activity_token("install"))
+        client.report_activity("active", BA_DINH, phone.activity_token("active"))
+        client.report_activity("active", BA_DINH, phone.activity_token("active"))  # a retry: same token
+        repeat = _ping(
+            http,
+            server.device_key,
+            "active",
+            BA_DINH,
+            base64.b64encode(phone.activity_token("active")).decode(),
+        )
+        other = _ping(http, server.device_key, "active", NGOC_HA, _token())
+        assert repeat.status_code == other.status_code == 202
+        assert len(repeat.content) == len(other.content)  # a counted and an uncounted report look alike
+        assert _ping(http, server.device_key, "active", "99999", _token()).json()["code"] == "unknown_area"
+        assert _ping(http, server.device_key, "active", BA_DINH, "c2hvcnQ=").json()["code"] == "bad_token"
+        assert _ping(http, server.stats_key, "active", BA_DINH, _token()).status_code in (401, 403)
+    with server.services.db.session() as session:
+        counts = {(c.kind, c.commune_code): c.phones for c in session.scalars(select(ActivityCount))}
+        assert counts == {("install", BA_DINH): 1, ("active", BA_DINH): 1, ("active", NGOC_HA): 1}
+        assert session.scalar(select(func.count()).select_from(ActivityReceipt)) == 3
+
+    first_day = activity.local_day(server.services.now())
+    server.clock.advance(86_400)
+    tomorrow_token = phone.activity_token("active")
+    export_and_clean(server.services)
+    with server.services.db.session() as session:
+        assert (
+            session.scalar(select(func.count()).select_from(ActivityReceipt)) == 0
+        )  # hashes gone with the day
+        snapshot = {
+            c.area_code: (c.installs, c.active)
+            for c in session.scalars(
+                select(CampaignCount).where(CampaignCount.as_of == activity.day_end(first_day))
+            )
+        }
+    assert snapshot == {BA_DINH: (1, 1), NGOC_HA: (1, 1)}
+    assert tomorrow_token != base64.b64decode(_token())  # a new day, a new token
+    with server.client() as http:
+        ranked = http.get("/api/campaign/ranking", params={"level": "commune", "parent": HANOI}).json()
+    assert {row["area_code"] for row in ranked} == {BA_DINH, NGOC_HA}
+
+
+def _admin(server: RunningServer) -> dict[str, str]:
+    return {"X-API-Key": server.admin_key}
+
+
+def test_units_report_and_the_area_above_sees_who_is_late(server: RunningServer) -> None:
+    with server.client() as http:
+        made = http.post(
+            "/api/campaign/units",
+            json={"name": "Bưu điện Ba Đình", "kind": "post_office", "areaCode": BA_DINH},
+            headers=_admin(server),
+        )
+        assert made.status_code == 201, made.text
+        parent = made.json()["id"]
+        child = http.post(
+            "/api/campaign/units",
+            json={"name": "Bưu cục Ngọc Hà", "kind": "post_office", "areaCode": NGOC_HA, "parentId": parent},
+            headers=_admin(server),
+        ).json()["id"]
+        bad = http.post(
+            "/api/campaign/units",
+            json={"name": "X", "kind": "castle", "areaCode": BA_DINH},
+            headers=_admin(server),
+        )
+        assert (bad.status_code, bad.json()["code"]) == (400, "bad_unit")
+        today = date.fromtimestamp(server.services.now())
+        good = {"asOf": today.isoformat(), "staff": 40, "smartphoneHolders": 36, "installed": 30}
+        assert (
+            http.post(f"/api/campaign/units/{parent}/reports", json=good, headers=_admin(server)).status_code
+            == 201
+        )
+        wrong = {**good, "installed": 37}
+        refused = http.post(f"/api/campaign/units/{child}/reports", json=wrong, headers=_admin(server))
+        assert (refused.status_code, refused.json()["code"]) == (400, "bad_report")
+
+        listed = http.get("/api/campaign/units", params={"area": HANOI}).json()
+        assert [(u["name"], u["status"], u["rate_of_staff"]) for u in listed] == [
+            ("Bưu điện Ba Đình", "ok", 75.0),
+            ("Bưu cục Ngọc Hà", "ok", None),
+        ]
+        assert [u["id"] for u in http.get("/api/campaign/units", params={"parent": parent}).json()] == [child]
+
+        server.clock.advance(8 * 86_400)  # a week and a day later, nobody has reported again
+        statuses = {
+            u["name"]: u["status"] for u in http.get("/api/campaign/units", params={"area": HANOI}).json()
+        }
+        assert statuses == {"Bưu điện Ba Đình": "missing", "Bưu cục Ngọc Hà": "missing"}
+        later = {**good, "asOf": date.fromtimestamp(server.services.now()).isoformat()}
+        http.post(f"/api/campaign/units/{parent}/reports", json=later, headers=_admin(server))
+        statuses = {
+            u["name"]: u["status"] for u in http.get("/api/campaign/units", params={"area": HANOI}).json()
+        }
+        assert statuses["Bưu điện Ba Đình"] == "late"  # 8 days after the last one, 7 were allowed
+
+        sheet = http.get("/api/campaign/units", params={"area": HANOI, "format": "xlsx"})
+        rows = list(load_workbook(io.BytesIO(sheet.content)).worksheets[0].iter_rows(values_only=True))
+        assert rows[0][:2] == ("unit_id", "name") and rows[1][1] == "Bưu điện Ba Đình"
+        text = http.get("/api/campaign/units", params={"area": HANOI, "format": "csv"}).content.decode(
+            "utf-8-sig"
+        )
+        assert text.splitlines()[0].startswith("unit_id,name,kind")
+
+
+def test_bulk_reports_and_counts_are_checked_whole(server: RunningServer) -> None:
+    with server.client() as http:
+        school = {"name": "Trường THPT Phan Đình Phùng", "kind": "school", "areaCode": BA_DINH}
+        unit = http.post("/api/campaign/units", json=school, headers=_admin(server)).json()["id"]
+        today = date.fromtimestamp(server.services.now()).isoformat()
+        bad = (
+            f"unit_id,as_of,staff,smartphone_holders,installed\n{unit},{today},90,80,70\n"
+            f"{unit},someday,1,1,1\n9999,{today},3,2,1\n"
+        )
+        refused = http.post("/api/campaign/reports", files={"file": ("r.csv", bad)}, headers=_admin(server))
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == [[3, "as_of must be a date, YYYY-MM-DD"]]
+        assert http.get("/api/campaign/units").json()[0]["staff"] is None  # nothing stored
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in (
+            ("as_of", "area_code", "installs", "smartphones"),
+            (date(2026, 3, 1), "01", 100, 90),
+            (date(2026, 3, 1), "79", 5, 10),
+        ):
+            sheet.append(row)
+        data = io.BytesIO()
+        book.save(data)
+        xlsx = http.post(
+            "/api/campaign/counts", files={"file": ("counts.xlsx", data.getvalue())}, headers=_admin(server)
+        )
+        assert xlsx.status_code == 422 and xlsx.json()["errors"] == [
+            [2, "installs exceed smartphone subscribers"]
+        ]
+        good = "as_of,area_code,installs,smartphones\n2026-03-01,01,60,90\n2026-03-01,79,5,10\n"
+        done = http.post("/api/campaign/counts", files={"file": ("counts.csv", good)}, headers=_admin(server))
+        assert done.json() == {"imported": 2, "replaced": 0, "errors": []}
+        no_key = http.post("/api/campaign/counts", files={"file": ("counts.csv", good)})
+        assert no_key.status_code == 401
+        ranked = http.get("/api/campaign/ranking", params={"by": "smartphones", "format": "xlsx"})
+        rows = list(load_workbook(io.BytesIO(ranked.content)).worksheets[0].iter_rows(values_only=True))
+        assert rows[1][:5] == (1, None, "01", rows[1][3], 60)
+
+
+def test_targets_show_what_is_still_needed(server: RunningServer) -> None:
+    with server.client() as http:
+        counts = "as_of,area_code,installs,smartphones\n2026-03-01,01,50,100\n"
+        http.post("/api/campaign/counts", files={"file": ("c.csv", counts)}, headers=_admin(server))
+        body = {"subject": "area:01", "basis": "smartphones", "ratePercent": 60, "by": "2026-03-11"}
+        set_ = http.put("/api/campaign/targets", json=body, headers=_admin(server))
+        assert set_.status_code == 200, set_.text
+        progress = set_.json()
+        assert progress["rate_percent"] == 50.0 and progress["still_needed"] == 10
+        assert progress["on_track"] is True  # the day it was set, it is where it started
+        server.clock.advance(5 * 86_400)  # half way, no progress: behind
+        late = http.get("/api/campaign/targets").json()[0]
+        assert late["on_track"] is False and late["needed_per_day"] == 10 / 4
+        wrong = http.put("/api/campaign/targets", json={**body, "basis": "staff"}, headers=_admin(server))
+        assert (wrong.status_code, wrong.json()["code"]) == (400, "bad_target")
+        past = http.put("/api/campaign/targets", json={**body, "by": "2020-01-01"}, headers=_admin(server))
+        assert past.json()["code"] == "bad_target"
+    assert isinstance(server.clock, ManualClock)
