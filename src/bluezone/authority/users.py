@@ -33,16 +33,18 @@ class Role(StrEnum):
     REALM_ADMIN = "realm_admin"  # also facilities, users and API keys of the realm
     VIEWER = "viewer"  # statistics only
     SYSTEM_ADMIN = "system_admin"  # every realm
+    CAMPAIGN_OFFICIAL = "campaign_official"  # the installation campaign: units' reports
 
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.CASE_WORKER: frozenset({"issue_code", "read_queue"}),
     Role.REALM_ADMIN: frozenset(
-        {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"}
+        {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
     ),
     Role.VIEWER: frozenset({"read_stats"}),
+    Role.CAMPAIGN_OFFICIAL: frozenset({"report_units"}),
     Role.SYSTEM_ADMIN: frozenset(
-        {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"}
+        {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
     ),
 }
 

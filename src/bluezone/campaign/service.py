@@ -127,3 +127,17 @@ def area_figures(
         except InvalidInput:
             continue
     raise NotFound(f"no area {code}", code="unknown_area")
+
+
+def trend(session: Session, code: str, *, by: Denominator) -> list[tuple[int, float | None, int]]:
+    """(snapshot, rate %, installs) of one area over every snapshot of its structure, oldest first."""
+    points = []
+    for moment, structure in snapshots(session):
+        try:
+            registry(structure).get(code)
+        except InvalidInput:
+            continue
+        _, (installs, denominator) = area_figures(session, code, as_of=moment, by=by)
+        if installs is not None:
+            points.append((moment, 100 * installs / denominator if denominator else None, installs))
+    return points

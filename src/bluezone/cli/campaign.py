@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bluezone.campaign import imports, service
+from bluezone.campaign import activity, imports, quick_report, service
 from bluezone.cli.output import console, print_json
 from bluezone.cli.server import DataDir, settings_for
 from bluezone.errors import InvalidInput
@@ -79,3 +79,29 @@ def ranking(
             rate,
         )
     console.print(table)
+
+
+@app.command("quick-report")
+def quick_report_command(
+    *,
+    province: Annotated[str, typer.Option(help="Province GSO code, e.g. 01 for Hà Nội.")],
+    out: Annotated[Path, typer.Option(help="PDF file to write.")],
+    by: Annotated[str, typer.Option(help="population or smartphones.")] = "population",
+    language: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+    data_dir: DataDir = None,
+) -> None:
+    """The printable quick report a provincial department sends upward, as PDF."""
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        report = quick_report.gather(session, province, by=by)
+    out.write_bytes(quick_report.render_pdf(report, language))
+    console.print(f"{report.province_name}: {out}")
+
+
+@app.command("close-days")
+def close_days(data_dir: DataDir = None) -> None:
+    """Turn finished days of phones' reports into commune snapshots (the server also does it on schedule)."""
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        days = activity.close_days(session, svc.now())
+    console.print(f"{len(days)} days closed")

@@ -28,6 +28,7 @@ from bluezone.keyserver.exporter import (
 )
 from bluezone.store.db import Database
 from bluezone.web import (
+    campaign_pages,
     console,
     errors,
     routes_campaign,
@@ -100,6 +101,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.include_router(routes_followup.router)
     app.include_router(routes_campaign.router)
     app.include_router(console.router)
+    app.include_router(campaign_pages.router)
     app.include_router(routes_ops.router)
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
     app.add_middleware(LimitAndLog, metrics=svc.metrics)

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from bluezone.authority.realms import KeyKind, authenticate
-from bluezone.campaign import activity, imports, service, tables, targets, units
+from bluezone.campaign import activity, imports, quick_report, service, tables, targets, units
 from bluezone.campaign.ranking import RankRow
 from bluezone.errors import InvalidInput
 from bluezone.web.privacy import padded
@@ -276,3 +276,18 @@ def list_targets(svc: Svc) -> list[ProgressResponse]:
             ProgressResponse.model_validate(p, from_attributes=True)
             for p in targets.all_progress(session, svc.now())
         ]
+
+
+@router.get("/api/campaign/quick-report", responses={**ERRORS, 200: {"content": {"application/pdf": {}}}})
+def quick_report_pdf(
+    svc: Svc, province: str, by: str = "population", lang: str = "vi", as_of: str | None = None
+) -> Response:
+    """The province's printable quick report (PDF): counts, rate, national rank and movement, districts."""
+    moment = None if as_of is None else imports.parse_time(as_of)
+    with svc.db.session() as session:
+        report = quick_report.gather(session, province, by=by, as_of=moment)
+    return Response(
+        quick_report.render_pdf(report, lang),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="bluezone-{province}.pdf"'},
+    )

@@ -1,0 +1,150 @@
+"""The campaign's screens: the national map and leaderboard (public, as the ministry published them), an
+area's page with its trend, the areas within it and its units, and the unit report form (signed in)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from bluezone.campaign import activity, geo, service, targets, units
+from bluezone.campaign.areas import Area, Level, Structure, find_area, registry
+from bluezone.campaign.ranking import RankRow
+from bluezone.errors import InvalidInput, NotFound
+from bluezone.store.models import Unit
+from bluezone.web import charts
+from bluezone.web.console import Svc, Token, _attempt, _guarded, page
+
+router = APIRouter(prefix="/campaign", include_in_schema=False)
+BY = ("population", "smartphones")
+TOP = 5
+
+
+def _by(value: str | None) -> str:
+    return value if value in BY else "population"
+
+
+@router.get("", response_class=HTMLResponse)
+def national(request: Request, svc: Svc, by: str | None = None) -> Response:
+    chosen = _by(by)
+    with svc.db.session() as session:
+        try:
+            moment, rows = service.ranking(session, as_of=None, level="province", by=chosen)
+        except NotFound:
+            return page(request, "campaign.html", None, rows=[], by=chosen, moment=None, map="", progress=[])
+        structure = next(s for t, s in service.snapshots(session) if t == moment)
+        progress = [p for p in targets.all_progress(session, svc.now()) if p.subject.startswith("area:")]
+    names = {a.code: a.name for a in registry(structure).at_level(Level.PROVINCE)}
+    svg = geo.svg_map({r.area_code: r.rate_percent for r in rows}, names, structure, label="map")
+    rated = [r for r in rows if r.rank is not None]
+    return page(
+        request,
+        "campaign.html",
+        None,
+        rows=rows,
+        top=rated[:TOP],
+        bottom=rated[-TOP:][::-1] if len(rated) > TOP else [],
+        by=chosen,
+        moment=service.describe(moment),
+        map=svg,
+        legend=geo.legend(),
+        progress=progress,
+    )
+
+
+@router.get("/area/{code}", response_class=HTMLResponse)
+def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> Response:
+    chosen = _by(by)
+    with svc.db.session() as session:
+        try:
+            structure, area = _area_as_shown(session, code)
+        except InvalidInput:
+            return Response("not found", status_code=404)
+        trend = service.trend(session, code, by=service.Denominator(chosen))
+        below: list[RankRow] = []
+        moment = None
+        if area.level is not Level.COMMUNE:
+            old_province = area.level is Level.PROVINCE and structure is Structure.OLD
+            level = Level.DISTRICT if old_province else Level.COMMUNE
+            try:
+                at, below = service.ranking(session, as_of=None, level=level, parent=code, by="smartphones")
+                moment = service.describe(at)
+            except (NotFound, InvalidInput):
+                below = []
+        lines = units.unit_table(session, units.units_in(session, code), svc.now())
+        progress = [p for p in targets.all_progress(session, svc.now()) if p.subject == f"area:{code}"]
+    return page(
+        request,
+        "campaign_area.html",
+        None,
+        area=area,
+        by=chosen,
+        trend=charts.rate_line(trend, label=area.name),
+        below=below,
+        moment=moment,
+        units=lines,
+        progress=progress,
+        is_province=area.level is Level.PROVINCE,
+    )
+
+
+def _area_as_shown(session: Session, code: str) -> tuple[Structure, Area]:
+    """The area in the structure of the newest figures (a code can exist in both structures)."""
+    moments = service.snapshots(session)
+    if moments:
+        structure = moments[-1][1]
+        try:
+            return structure, registry(structure).get(code)
+        except InvalidInput:
+            pass
+    return find_area(code)
+
+
+@router.get("/units/{unit_id}/report", response_class=HTMLResponse)
+def report_form(request: Request, svc: Svc, unit_id: int, token: Token = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "report_units", "campaign_report.html", unit=None)
+    if refusal:
+        return refusal
+    with svc.db.session() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            return Response("not found", status_code=404)
+        line = units.unit_table(session, [unit], svc.now())[0]
+    shown = {"staff": line.staff, "smartphone_holders": line.smartphone_holders, "installed": line.installed}
+    return page(
+        request, "campaign_report.html", who, unit=line, today=date.fromtimestamp(svc.now()), shown=shown
+    )
+
+
+@router.post("/units/{unit_id}/report", response_class=HTMLResponse)
+def report_submit(
+    request: Request,
+    svc: Svc,
+    unit_id: int,
+    *,
+    as_of: Annotated[date, Form()],
+    staff: Annotated[int, Form()],
+    smartphone_holders: Annotated[int, Form()],
+    installed: Annotated[int, Form()],
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(request, svc, token, "report_units", "campaign_report.html", csrf=csrf, unit=None)
+    if refusal:
+        return refusal
+    row = units.ReportRow(unit_id, (as_of - activity.EPOCH).days, staff, smartphone_holders, installed)
+    _, error = _attempt(request, svc, lambda session: units.submit_reports(session, [row], svc.now()))
+    with svc.db.session() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            return Response("not found", status_code=404)
+        line = units.unit_table(session, [unit], svc.now())[0]
+    if error:  # the form comes back with what was typed, to correct
+        typed = {"staff": staff, "smartphone_holders": smartphone_holders, "installed": installed}
+        return page(
+            request, "campaign_report.html", who, status=400, error=error, unit=line, today=as_of, shown=typed
+        )
+    return RedirectResponse(f"/campaign/units/{unit_id}/report?saved=1", status_code=303)
