@@ -34,7 +34,7 @@ def _bluezone(people: int, days: int) -> dict[str, float]:
 
 
 def _covasim(people: int, days: int) -> dict[str, float]:
-    import covasim  # type: ignore[import-untyped]
+    import covasim
 
     started = time.perf_counter()
     sim = covasim.Sim(pop_size=people, n_days=days, pop_type="hybrid", verbose=0)

@@ -8,6 +8,7 @@ A figure dated before 2025-07-01 belongs to the old structure.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import sqlite3
 from collections.abc import Iterable
@@ -78,11 +79,15 @@ class Registry:
 
     def at_level(self, level: Level, parent: str | None = None) -> list[Area]:
         """Areas of one level, all or those below `parent` (at any depth)."""
-        chosen = [area for (lvl, _), area in self._by_code.items() if lvl == level]
+        chosen = self._sorted_level(level)
         if parent is not None:
             self.get(parent)
             chosen = [a for a in chosen if parent in self.ancestors(a)]
-        return sorted(chosen, key=lambda a: a.code)
+        return chosen
+
+    @functools.cache  # noqa: B019  (registries live as long as the process, as the cache does)
+    def _sorted_level(self, level: Level) -> list[Area]:
+        return sorted((a for (lvl, _), a in self._by_code.items() if lvl == level), key=lambda a: a.code)
 
     def ancestors(self, area: Area) -> list[str]:
         found = []

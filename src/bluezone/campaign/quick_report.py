@@ -78,7 +78,9 @@ def gather(
     session: Session, province: str, *, by: str = "population", as_of: int | None = None
 ) -> QuickReport:
     moment, nation = service.ranking(session, as_of=as_of, level="province", by=by)
-    structure = next(s for t, s in service.snapshots(session) if t == moment)
+    found = service.latest(session, moment)
+    assert found is not None  # the ranking just used it
+    structure = found[1]
     areas = registry(structure)
     area = areas.get(province)
     if area.level is not Level.PROVINCE:

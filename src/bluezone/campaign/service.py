@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bluezone.campaign.areas import Level, Structure, census_2019, level_of, registry
+from bluezone.campaign.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
 from bluezone.campaign.imports import VIETNAM
 from bluezone.campaign.ranking import Entry, RankRow, rank
 from bluezone.errors import InvalidInput, NotFound
@@ -21,50 +21,61 @@ class Denominator(StrEnum):
     SMARTPHONES = "smartphones"
 
 
-def snapshots(session: Session) -> list[tuple[int, Structure]]:
-    """Every moment with counts, oldest first."""
-    rows = session.execute(
-        select(CampaignCount.as_of, CampaignCount.structure).distinct().order_by(CampaignCount.as_of)
+def latest(session: Session, at_or_before: int | None = None) -> tuple[int, Structure] | None:
+    """The newest moment with counts (at or before a time): one index lookup."""
+    query = select(CampaignCount.as_of, CampaignCount.structure).order_by(CampaignCount.as_of.desc()).limit(1)
+    if at_or_before is not None:
+        query = query.where(CampaignCount.as_of <= at_or_before)
+    row = session.execute(query).first()
+    return None if row is None else (int(row[0]), Structure(row[1]))
+
+
+def _previous(session: Session, moment: int, structure: Structure) -> int | None:
+    """The moment before `moment` with counts in the same structure."""
+    return session.scalar(
+        select(CampaignCount.as_of)
+        .where(CampaignCount.as_of < moment, CampaignCount.structure == structure.value)
+        .order_by(CampaignCount.as_of.desc())
+        .limit(1)
     )
-    return [(int(as_of), Structure(structure)) for as_of, structure in rows]
 
 
 def _entries(
     session: Session, as_of: int, structure: Structure, *, level: Level, parent: str | None, by: Denominator
 ) -> list[Entry]:
+    """The wanted areas' installs and denominators at one moment: their own counts, or else the sum of the
+    counts of the areas below them."""
     areas = registry(structure)
     wanted = {a.code: a for a in areas.at_level(level, parent)}
-    rows = session.scalars(
-        select(CampaignCount).where(CampaignCount.as_of == as_of, CampaignCount.structure == structure.value)
+    rows = session.execute(
+        select(CampaignCount.area_code, CampaignCount.installs, CampaignCount.smartphones).where(
+            CampaignCount.as_of == as_of, CampaignCount.structure == structure.value
+        )
     )
-    own: dict[str, CampaignCount] = {}
+    own: dict[str, tuple[int, int | None]] = {}
     installs: dict[str, int] = {}
     phones: dict[str, int] = {}
-    for row in rows:
-        if row.area_code in wanted:
-            own[row.area_code] = row
+    for code, count, smartphones in rows:
+        if code in wanted:
+            own[code] = (count, smartphones)
             continue
-        if level_of(row.area_code) is level:
+        if level_of(code) is level:
             continue
-        above = [code for code in areas.ancestors(areas.get(row.area_code)) if code in wanted]
+        above = [c for c in areas.ancestors(areas.get(code)) if c in wanted]
         if above:  # a lower area's count rolls up into the wanted area above it
-            installs[above[0]] = installs.get(above[0], 0) + row.installs
-            if row.smartphones is not None:
-                phones[above[0]] = phones.get(above[0], 0) + row.smartphones
+            installs[above[0]] = installs.get(above[0], 0) + count
+            if smartphones is not None:
+                phones[above[0]] = phones.get(above[0], 0) + smartphones
+    census = census_2019() if level is Level.PROVINCE and structure is Structure.OLD else {}
     entries = []
     for code, area in wanted.items():
         if code in own:
-            count, smartphones = own[code].installs, own[code].smartphones
+            count, smartphones = own[code]
         elif code in installs:
             count, smartphones = installs[code], phones.get(code)
         else:
             continue
-        if by is Denominator.SMARTPHONES:
-            denominator = smartphones
-        else:
-            denominator = (
-                census_2019().get(code) if level is Level.PROVINCE and structure is Structure.OLD else None
-            )
+        denominator = smartphones if by is Denominator.SMARTPHONES else census.get(code)
         entries.append(Entry(code, area.name, count, denominator))
     return entries
 
@@ -84,19 +95,17 @@ def ranking(
         raise InvalidInput(
             "level is province, district or commune; by is population or smartphones", code="bad_ranking"
         ) from None
-    moments = [(t, s) for t, s in snapshots(session) if as_of is None or t <= as_of]
-    if not moments:
+    found = latest(session, as_of)
+    if found is None:
         raise NotFound("no counts at or before that time", code="no_counts")
-    moment, structure = moments[-1]
+    moment, structure = found
     if chosen_level is Level.DISTRICT and structure is Structure.NEW:
         raise InvalidInput("the 2025 structure has no districts", code="bad_ranking")
     current = _entries(session, moment, structure, level=chosen_level, parent=parent, by=chosen_by)
-    earlier = [(t, s) for t, s in moments[:-1] if s is structure]
+    earlier = _previous(session, moment, structure)
     previous = None
-    if earlier:
-        before = rank(
-            _entries(session, earlier[-1][0], structure, level=chosen_level, parent=parent, by=chosen_by)
-        )
+    if earlier is not None:
+        before = rank(_entries(session, earlier, structure, level=chosen_level, parent=parent, by=chosen_by))
         previous = {row.area_code: row.rank for row in before if row.rank is not None}
     return moment, rank(current, previous)
 
@@ -105,39 +114,71 @@ def describe(moment: int) -> str:
     return datetime.fromtimestamp(moment, tz=VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
+def _below(areas: Registry, code: str) -> dict[str, int]:
+    """Every area under `code`, with its depth below it (1: children)."""
+    found, frontier, depth = {}, [code], 0
+    while frontier:
+        depth += 1
+        frontier = [child.code for c in frontier for child in areas.children(c)]
+        found.update(dict.fromkeys(frontier, depth))
+    return found
+
+
+def _history(
+    session: Session, structure: Structure, code: str, by: Denominator, *, at_or_before: int | None = None
+) -> list[tuple[int, int, int | None]]:
+    """(moment, installs, denominator) of one area at every moment of its structure, in one query: its own
+    count where there is one, else the sum of the nearest level below that has counts."""
+    areas = registry(structure)
+    area = areas.get(code)
+    below = _below(areas, code)
+    query = select(
+        CampaignCount.as_of, CampaignCount.area_code, CampaignCount.installs, CampaignCount.smartphones
+    ).where(CampaignCount.structure == structure.value, CampaignCount.area_code.in_([code, *below]))
+    if at_or_before is not None:
+        query = query.where(CampaignCount.as_of <= at_or_before)
+    per_moment: dict[int, dict[int, tuple[int, int | None]]] = {}  # moment → depth → (installs, phones)
+    for as_of, area_code, installs, smartphones in session.execute(query):
+        depth = 0 if area_code == code else below[area_code]
+        total, phones = per_moment.setdefault(int(as_of), {}).get(depth, (0, 0))
+        per_moment[int(as_of)][depth] = (
+            total + installs,
+            None if phones is None or smartphones is None else phones + smartphones,
+        )
+    census = census_2019().get(code) if area.level is Level.PROVINCE and structure is Structure.OLD else None
+    history = []
+    for moment in sorted(per_moment):
+        installs, phones = per_moment[moment][min(per_moment[moment])]
+        history.append((moment, installs, phones if by is Denominator.SMARTPHONES else census))
+    return history
+
+
 def area_figures(
     session: Session, code: str, *, as_of: int, by: Denominator
 ) -> tuple[str, tuple[int | None, int | None]]:
-    """(name, (installs, denominator)) of one area in the newest snapshot at or before `as_of`."""
-    moments = [(t, s) for t, s in snapshots(session) if t <= as_of]
-    for moment, structure in reversed(moments):
-        areas = registry(structure)
+    """(name, (installs, denominator)) of one area at the newest moment with its figures at or before
+    `as_of`, in the newest structure that has it."""
+    _, area = find_area(code)
+    for candidate in (Structure.NEW, Structure.OLD):
         try:
-            area = areas.get(code)
-        except InvalidInput:
-            continue  # a code of the other structure
-        entries = _entries(session, moment, structure, level=area.level, parent=area.parent, by=by)
-        for entry in entries:
-            if entry.area_code == code:
-                return area.name, (entry.installs, entry.denominator)
-        return area.name, (None, None)
-    for structure in Structure:
-        try:
-            return registry(structure).get(code).name, (None, None)
+            registry(candidate).get(code)
         except InvalidInput:
             continue
-    raise NotFound(f"no area {code}", code="unknown_area")
+        history = _history(session, candidate, code, by, at_or_before=as_of)
+        if history:
+            _, installs, denominator = history[-1]
+            return registry(candidate).get(code).name, (installs, denominator)
+    return area.name, (None, None)
 
 
 def trend(session: Session, code: str, *, by: Denominator) -> list[tuple[int, float | None, int]]:
-    """(snapshot, rate %, installs) of one area over every snapshot of its structure, oldest first."""
-    points = []
-    for moment, structure in snapshots(session):
+    """(moment, rate %, installs) of one area over every moment of the newest structure with its figures."""
+    for structure in (Structure.NEW, Structure.OLD):
         try:
             registry(structure).get(code)
         except InvalidInput:
             continue
-        _, (installs, denominator) = area_figures(session, code, as_of=moment, by=by)
-        if installs is not None:
-            points.append((moment, 100 * installs / denominator if denominator else None, installs))
-    return points
+        history = _history(session, structure, code, by)
+        if history:
+            return [(t, 100 * n / d if d else None, n) for t, n, d in history]
+    return []

@@ -35,7 +35,9 @@ def national(request: Request, svc: Svc, by: str | None = None) -> Response:
             moment, rows = service.ranking(session, as_of=None, level="province", by=chosen)
         except NotFound:
             return page(request, "campaign.html", None, rows=[], by=chosen, moment=None, map="", progress=[])
-        structure = next(s for t, s in service.snapshots(session) if t == moment)
+        found = service.latest(session, moment)
+        assert found is not None  # the ranking just used it
+        structure = found[1]
         progress = [p for p in targets.all_progress(session, svc.now()) if p.subject.startswith("area:")]
     names = {a.code: a.name for a in registry(structure).at_level(Level.PROVINCE)}
     svg = geo.svg_map({r.area_code: r.rate_percent for r in rows}, names, structure, label="map")
@@ -93,9 +95,9 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
 
 def _area_as_shown(session: Session, code: str) -> tuple[Structure, Area]:
     """The area in the structure of the newest figures (a code can exist in both structures)."""
-    moments = service.snapshots(session)
-    if moments:
-        structure = moments[-1][1]
+    newest = service.latest(session)
+    if newest is not None:
+        structure = newest[1]
         try:
             return structure, registry(structure).get(code)
         except InvalidInput:
