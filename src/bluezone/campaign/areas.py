@@ -67,10 +67,13 @@ class Registry:
         for area in areas:
             self._by_code[(area.level, area.code)] = area
             self._children.setdefault(area.parent, []).append(area)
+        # Codes of different levels differ in length, so the code alone finds the area (imports' hot path).
+        self._by_plain_code = {code: area for (_, code), area in self._by_code.items()}
 
     def get(self, code: str) -> Area:
-        area = self._by_code.get((level_of(code), code))
+        area = self._by_plain_code.get(code)
         if area is None:
+            level_of(code)  # says what is wrong with a malformed code
             raise InvalidInput(f"no area {code} in the {self.structure} structure", code="unknown_area")
         return area
 
@@ -79,11 +82,15 @@ class Registry:
 
     def at_level(self, level: Level, parent: str | None = None) -> list[Area]:
         """Areas of one level, all or those below `parent` (at any depth)."""
-        chosen = self._sorted_level(level)
-        if parent is not None:
-            self.get(parent)
-            chosen = [a for a in chosen if parent in self.ancestors(a)]
-        return chosen
+        if parent is None:
+            return self._sorted_level(level)
+        self.get(parent)
+        found, frontier = [], [parent]
+        while frontier:  # down the tree from the parent: cheaper than every area's ancestors
+            children = [child for code in frontier for child in self.children(code)]
+            found += [child for child in children if child.level == level]
+            frontier = [child.code for child in children]
+        return sorted(found, key=lambda a: a.code)
 
     @functools.cache  # noqa: B019  (registries live as long as the process, as the cache does)
     def _sorted_level(self, level: Level) -> list[Area]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
@@ -127,28 +127,35 @@ def _below(areas: Registry, code: str) -> dict[str, int]:
 def _history(
     session: Session, structure: Structure, code: str, by: Denominator, *, at_or_before: int | None = None
 ) -> list[tuple[int, int, int | None]]:
-    """(moment, installs, denominator) of one area at every moment of its structure, in one query: its own
-    count where there is one, else the sum of the nearest level below that has counts."""
+    """(moment, installs, denominator) of one area at every moment of its structure: its own count where
+    there is one, else the sum of the nearest level below that has counts (one summing query per level)."""
     areas = registry(structure)
     area = areas.get(code)
     below = _below(areas, code)
-    query = select(
-        CampaignCount.as_of, CampaignCount.area_code, CampaignCount.installs, CampaignCount.smartphones
-    ).where(CampaignCount.structure == structure.value, CampaignCount.area_code.in_([code, *below]))
-    if at_or_before is not None:
-        query = query.where(CampaignCount.as_of <= at_or_before)
+    by_depth: dict[int, list[str]] = {0: [code]}
+    for child, depth in below.items():
+        by_depth.setdefault(depth, []).append(child)
     per_moment: dict[int, dict[int, tuple[int, int | None]]] = {}  # moment → depth → (installs, phones)
-    for as_of, area_code, installs, smartphones in session.execute(query):
-        depth = 0 if area_code == code else below[area_code]
-        total, phones = per_moment.setdefault(int(as_of), {}).get(depth, (0, 0))
-        per_moment[int(as_of)][depth] = (
-            total + installs,
-            None if phones is None or smartphones is None else phones + smartphones,
+    for depth, codes in by_depth.items():  # one summing query per level below: the database adds up
+        query = (
+            select(
+                CampaignCount.as_of,
+                func.sum(CampaignCount.installs),
+                func.sum(CampaignCount.smartphones),
+                func.count(CampaignCount.smartphones) == func.count(),
+            )
+            .where(CampaignCount.structure == structure.value, CampaignCount.area_code.in_(codes))
+            .group_by(CampaignCount.as_of)
         )
+        if at_or_before is not None:
+            query = query.where(CampaignCount.as_of <= at_or_before)
+        for as_of, installs, phones, every_row_has_phones in session.execute(query):
+            known = int(phones) if every_row_has_phones and phones is not None else None
+            per_moment.setdefault(int(as_of), {})[depth] = (int(installs), known)
     census = census_2019().get(code) if area.level is Level.PROVINCE and structure is Structure.OLD else None
     history = []
     for moment in sorted(per_moment):
-        installs, phones = per_moment[moment][min(per_moment[moment])]
+        installs, phones = per_moment[moment][min(per_moment[moment])]  # its own count, or the nearest below
         history.append((moment, installs, phones if by is Denominator.SMARTPHONES else census))
     return history
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -214,7 +215,10 @@ class CampaignCount(Base):
     carriers or the counting service report them. Aggregates only: no identifier of any phone."""
 
     __tablename__ = "campaign_counts"
-    __table_args__ = (UniqueConstraint("as_of", "structure", "area_code"),)
+    __table_args__ = (
+        UniqueConstraint("as_of", "structure", "area_code"),
+        Index("ix_campaign_counts_area_code_as_of", "area_code", "as_of"),  # an area's history
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     as_of: Mapped[int] = mapped_column(BigInteger, index=True)  # unix seconds
     structure: Mapped[str] = mapped_column(String(4))  # 2008 | 2025

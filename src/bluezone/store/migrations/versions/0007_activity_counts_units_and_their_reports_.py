@@ -89,8 +89,6 @@ def upgrade() -> None:
     with op.batch_alter_table("unit_reports", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_unit_reports_unit_id"), ["unit_id"], unique=False)
 
-    # ### end Alembic commands ###
-
 
 def downgrade() -> None:
     with op.batch_alter_table("unit_reports", schema=None) as batch_op:
@@ -112,4 +110,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_activity_counts_day"))
 
     op.drop_table("activity_counts")
-    # ### end Alembic commands ###

@@ -1,0 +1,20 @@
+"""index of an area's campaign counts"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("campaign_counts", schema=None) as batch_op:
+        batch_op.create_index("ix_campaign_counts_area_code_as_of", ["area_code", "as_of"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("campaign_counts", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_counts_area_code_as_of")
