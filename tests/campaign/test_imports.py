@@ -138,3 +138,42 @@ def test_ranking_over_http_and_the_command_line(
     assert run(capsys, "campaign", "import-counts", str(csv), "--data-dir", data)[0] == 0
     code, out, _ = run(capsys, "campaign", "ranking", "--by", "smartphones", "--json", "--data-dir", data)
     assert code == 0 and json.loads(out)[0]["rate_percent"] == 70.0
+
+
+def test_imported_population_and_the_2025_view_of_old_figures(authority: Authority) -> None:
+    header = "as_of,area_code,installs,smartphones,population\n"
+    _import(authority, header + "2020-08-15,001,50,100,1000\n2020-08-15,79,30,60,\n2020-08-15,74,10,20,\n"
+            "2020-08-15,77,5,10,\n2020-08-15,48,40,,\n")  # fmt: skip
+    with authority.services.db.session() as session:
+        _, districts = service.ranking(session, as_of=None, level="district", parent="01")
+        assert [(r.area_code, r.denominator, r.rate_percent) for r in districts] == [("001", 1000, 5.0)]
+        _, old = service.ranking(session, as_of=None, by="smartphones")
+        _, new = service.ranking(session, as_of=None, by="smartphones", structure="2025")
+        _, new_population = service.ranking(session, as_of=None, structure="2025")
+        with pytest.raises(InvalidInput):
+            service.ranking(session, as_of=None, level="commune", structure="2025")
+        with pytest.raises(InvalidInput):
+            service.ranking(session, as_of=None, structure="1975")
+    assert {r.area_code for r in old} == {"01", "79", "74", "77", "48"}
+    by_code = {r.area_code: r for r in new}
+    # Bình Dương (74) and Bà Rịa–Vũng Tàu (77) are part of Hồ Chí Minh City (79) in the 2025 structure.
+    assert (by_code["79"].installs, by_code["79"].denominator) == (45, 90)
+    assert by_code["48"].denominator is None  # Đà Nẵng sent no smartphone figure
+    census = census_2019()
+    population = {r.area_code: r.denominator for r in new_population}
+    assert population["79"] == census["79"] + census["74"] + census["77"]
+    assert population["48"] == census["48"]  # Quảng Nam (49) sent nothing, so it adds nothing
+
+
+def test_top_and_bottom_of_a_ranking_over_http(server: object) -> None:
+    from tests.conftest import RunningServer
+
+    assert isinstance(server, RunningServer)
+    rows = "".join(
+        f"2020-08-15,{code},{n},100,\n" for n, code in enumerate(["01", "79", "48", "31", "92"], 1)
+    )
+    with server.services.db.session() as session:
+        imports.store_counts(session, imports.parse_counts(HEADER + rows).rows)
+    with server.client() as http:
+        ends = http.get("/api/campaign/ranking", params={"by": "smartphones", "top": 2, "bottom": 1}).json()
+    assert [r["area_code"] for r in ends] == ["92", "31", "01"]

@@ -1,6 +1,7 @@
 """Count imports: CSV from carriers or the counting service, checked whole before anything is stored.
 
-Columns: `as_of`, `area_code`, `installs`, and optionally `smartphones`, `active`. Re-importing the same
+Columns: `as_of`, `area_code`, `installs`, and optionally `smartphones`, `active`, `population` (a
+denominator for areas the 2019 census table does not cover). Re-importing the same
 `as_of` and area replaces it. A time without a zone is Viet Nam's (UTC+7); a date alone means its midnight.
 """
 
@@ -21,7 +22,7 @@ from bluezone.store.models import CampaignCount
 
 VIETNAM = timezone(timedelta(hours=7))
 REQUIRED = ("as_of", "area_code", "installs")
-OPTIONAL = ("smartphones", "active")
+OPTIONAL = ("smartphones", "active", "population")
 MAX_ROWS = 2_000_000
 DELETE_CHUNK = 5000  # area codes per DELETE: under every database's parameter limit
 
@@ -34,6 +35,7 @@ class CountRow(NamedTuple):
     installs: int
     smartphones: int | None
     active: int | None
+    population: int | None = None
 
 
 @dataclass
@@ -90,11 +92,16 @@ def _row(values: list[str], column: dict[str, int], moments: _Moments) -> CountR
         smartphones = _count(values[column["smartphones"]], "smartphones")
     if "active" in column and values[column["active"]].strip():
         active = _count(values[column["active"]], "active")
+    population = None
+    if "population" in column and values[column["population"]].strip():
+        population = _count(values[column["population"]], "population")
+        if installs > population:
+            raise InvalidInput("installs exceed the population", code="inconsistent")
     if smartphones is not None and installs > smartphones:
         raise InvalidInput("installs exceed smartphone subscribers", code="inconsistent")
     if active is not None and active > installs:
         raise InvalidInput("active phones exceed installs", code="inconsistent")
-    return CountRow(as_of, structure, area.level, area.code, installs, smartphones, active)
+    return CountRow(as_of, structure, area.level, area.code, installs, smartphones, active, population)
 
 
 def parse_counts(text: str) -> ImportReport:
@@ -164,10 +171,13 @@ def store_counts(session: Session, rows: list[CountRow]) -> int:
         # The driver's own executemany over plain tuples: a million rows in seconds on either database.
         connection.exec_driver_sql(
             f"INSERT INTO {CampaignCount.__tablename__} "
-            "(as_of, structure, level, area_code, installs, smartphones, active) "
-            f"VALUES ({', '.join([marker] * 7)})",
+            "(as_of, structure, level, area_code, installs, smartphones, active, population) "
+            f"VALUES ({', '.join([marker] * 8)})",
             [
-                (r.as_of, r.structure.value, r.level.value, r.area_code, r.installs, r.smartphones, r.active)
+                (
+                    *(r.as_of, r.structure.value, r.level.value, r.area_code),
+                    *(r.installs, r.smartphones, r.active, r.population),
+                )
                 for r in rows
             ],
         )

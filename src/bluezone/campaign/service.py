@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
+from bluezone.campaign.geo import old_to_new
 from bluezone.campaign.imports import VIETNAM
 from bluezone.campaign.ranking import Entry, RankRow, rank
 from bluezone.errors import InvalidInput, NotFound
@@ -44,40 +45,59 @@ def _entries(
     session: Session, as_of: int, structure: Structure, *, level: Level, parent: str | None, by: Denominator
 ) -> list[Entry]:
     """The wanted areas' installs and denominators at one moment: their own counts, or else the sum of the
-    counts of the areas below them."""
+    counts of the areas below them. A population not imported for an area is the 2019 census's."""
     areas = registry(structure)
     wanted = {a.code: a for a in areas.at_level(level, parent)}
+    column = CampaignCount.smartphones if by is Denominator.SMARTPHONES else CampaignCount.population
     rows = session.execute(
-        select(CampaignCount.area_code, CampaignCount.installs, CampaignCount.smartphones).where(
+        select(CampaignCount.area_code, CampaignCount.installs, column).where(
             CampaignCount.as_of == as_of, CampaignCount.structure == structure.value
         )
     )
     own: dict[str, tuple[int, int | None]] = {}
     installs: dict[str, int] = {}
-    phones: dict[str, int] = {}
-    for code, count, smartphones in rows:
+    denominators: dict[str, int] = {}
+    for code, count, denominator in rows:
         if code in wanted:
-            own[code] = (count, smartphones)
+            own[code] = (count, denominator)
             continue
         if level_of(code) is level:
             continue
         above = [c for c in areas.ancestors(areas.get(code)) if c in wanted]
         if above:  # a lower area's count rolls up into the wanted area above it
             installs[above[0]] = installs.get(above[0], 0) + count
-            if smartphones is not None:
-                phones[above[0]] = phones.get(above[0], 0) + smartphones
-    census = census_2019() if level is Level.PROVINCE and structure is Structure.OLD else {}
+            if denominator is not None:
+                denominators[above[0]] = denominators.get(above[0], 0) + denominator
+    census = census_2019() if by is Denominator.POPULATION and structure is Structure.OLD else {}
     entries = []
     for code, area in wanted.items():
         if code in own:
-            count, smartphones = own[code]
+            count, denominator = own[code]
         elif code in installs:
-            count, smartphones = installs[code], phones.get(code)
+            count, denominator = installs[code], denominators.get(code)
         else:
             continue
-        denominator = smartphones if by is Denominator.SMARTPHONES else census.get(code)
-        entries.append(Entry(code, area.name, count, denominator))
+        entries.append(
+            Entry(code, area.name, count, denominator if denominator is not None else census.get(code))
+        )
     return entries
+
+
+def _as_new_provinces(entries: list[Entry]) -> list[Entry]:
+    """Old provinces' figures summed into the new provinces they became part of (a denominator only when
+    every part has one)."""
+    successor = old_to_new()
+    names = {a.code: a.name for a in registry(Structure.NEW).at_level(Level.PROVINCE)}
+    installs: dict[str, int] = {}
+    denominators: dict[str, int | None] = {}
+    for entry in entries:
+        code = successor[entry.area_code]
+        installs[code] = installs.get(code, 0) + entry.installs
+        before = denominators.get(code, 0)
+        denominators[code] = (
+            None if before is None or entry.denominator is None else before + entry.denominator
+        )
+    return [Entry(code, names[code], installs[code], denominators[code]) for code in sorted(installs)]
 
 
 def ranking(
@@ -87,8 +107,10 @@ def ranking(
     level: str = "province",
     parent: str | None = None,
     by: str = "population",
+    structure: str | None = None,
 ) -> tuple[int, list[RankRow]]:
-    """(the snapshot used, its ranking). The snapshot is the newest at or before `as_of`."""
+    """(the snapshot used, its ranking). The snapshot is the newest at or before `as_of`; its figures are in
+    the structure in force on its date, or in the 2025 provinces when `structure` is "2025"."""
     try:
         chosen_level, chosen_by = Level(level), Denominator(by)
     except ValueError:
@@ -98,16 +120,26 @@ def ranking(
     found = latest(session, as_of)
     if found is None:
         raise NotFound("no counts at or before that time", code="no_counts")
-    moment, structure = found
-    if chosen_level is Level.DISTRICT and structure is Structure.NEW:
+    moment, stored = found
+    if structure not in (None, stored.value, Structure.NEW.value):
+        raise InvalidInput(
+            "figures can be shown in the 2025 structure, not back in the old one", code="bad_ranking"
+        )
+    convert = structure == Structure.NEW.value and stored is Structure.OLD
+    if convert and (chosen_level is not Level.PROVINCE or parent is not None):
+        raise InvalidInput("old figures convert to the 2025 structure at province level", code="bad_ranking")
+    if chosen_level is Level.DISTRICT and stored is Structure.NEW:
         raise InvalidInput("the 2025 structure has no districts", code="bad_ranking")
-    current = _entries(session, moment, structure, level=chosen_level, parent=parent, by=chosen_by)
-    earlier = _previous(session, moment, structure)
+
+    def entries(at: int) -> list[Entry]:
+        found = _entries(session, at, stored, level=chosen_level, parent=parent, by=chosen_by)
+        return _as_new_provinces(found) if convert else found
+
+    earlier = _previous(session, moment, stored)
     previous = None
     if earlier is not None:
-        before = rank(_entries(session, earlier, structure, level=chosen_level, parent=parent, by=chosen_by))
-        previous = {row.area_code: row.rank for row in before if row.rank is not None}
-    return moment, rank(current, previous)
+        previous = {row.area_code: row.rank for row in rank(entries(earlier)) if row.rank is not None}
+    return moment, rank(entries(moment), previous)
 
 
 def describe(moment: int) -> str:

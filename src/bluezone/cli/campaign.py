@@ -48,6 +48,9 @@ def ranking(
     level: Annotated[str, typer.Option(help="province, district or commune.")] = "province",
     parent: Annotated[str | None, typer.Option(help="Only areas within this area (GSO code).")] = None,
     by: Annotated[str, typer.Option(help="population or smartphones.")] = "population",
+    structure: Annotated[
+        str | None, typer.Option(help="2025: show figures dated before July 2025 in the 34 provinces.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -60,6 +63,7 @@ def ranking(
             level=level,
             parent=parent,
             by=by,
+            structure=structure,
         )
     if as_json:
         print_json([row.__dict__ for row in rows])

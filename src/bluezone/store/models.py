@@ -227,6 +227,7 @@ class CampaignCount(Base):
     installs: Mapped[int] = mapped_column(BigInteger)
     smartphones: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     active: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    population: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # imported denominators
 
 
 class ActivityReceipt(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, UploadFile
+from fastapi import APIRouter, Depends, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -75,13 +75,22 @@ def ranking(
     level: str = "province",
     parent: str | None = None,
     by: str = "population",
+    structure: str | None = None,
+    top: Annotated[int | None, Query(ge=1)] = None,
+    bottom: Annotated[int | None, Query(ge=1)] = None,
     format: Format = "json",
 ) -> list[RankingRow] | Response:
     """Areas of one level by install rate (of population or of smartphone subscribers), with their movement
-    since the previous snapshot (`rank_change` > 0: moved up). `format=csv|xlsx` downloads the table."""
+    since the previous snapshot (`rank_change` > 0: moved up). `structure=2025` shows older figures in the
+    34 provinces; `top`/`bottom` keep the first or last N ranked; `format=csv|xlsx` downloads the table."""
     moment = None if as_of is None else imports.parse_time(as_of)
     with svc.db.session() as session:
-        _, rows = service.ranking(session, as_of=moment, level=level, parent=parent, by=by)
+        _, rows = service.ranking(
+            session, as_of=moment, level=level, parent=parent, by=by, structure=structure
+        )
+    if top is not None or bottom is not None:
+        ranked = [r for r in rows if r.rank is not None]
+        rows = ranked[: top or 0] + (ranked[-bottom:] if bottom else [])
     if format != "json":
         return _download(f"ranking-{level}", format, RANKING_HEADER, _ranking_cells(rows))
     return [RankingRow(**row.__dict__) for row in rows]
@@ -140,11 +149,13 @@ class UnitResponse(BaseModel):
     smartphone_holders: int | None
     installed: int | None
     rate_of_staff: float | None
+    rank: int | None  # among the units listed, by share of staff with the app
     status: str
 
 
-def _unit_response(line: units.UnitLine) -> UnitResponse:
+def _unit_response(line: units.UnitLine, rank: int | None = None) -> UnitResponse:
     return UnitResponse(
+        rank=rank,
         id=line.unit_id,
         name=line.name,
         kind=line.kind,
@@ -189,7 +200,8 @@ def list_units(
     late or missing."""
     with svc.db.session() as session:
         lines = units.unit_table(session, units.units_in(session, area, parent), svc.now())
-    shown = [_unit_response(line) for line in lines]
+    ranks = {row.area_code: row.rank for row in units.unit_ranking(lines)}
+    shown = [_unit_response(line, ranks.get(str(line.unit_id))) for line in lines]
     if format != "json":
         cells: list[list[tables.Cell]] = [
             [
