@@ -132,7 +132,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
 CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"
 
 
-def add_console_user(server: RunningServer, username: str, role: str) -> None:
+def add_console_user(server: RunningServer, username: str, role: str, scope: str | None = None) -> None:
     from bluezone.authority.users import create_user
 
     with server.services.db.session() as session:
@@ -143,6 +143,7 @@ def add_console_user(server: RunningServer, username: str, role: str) -> None:
             password=CONSOLE_PASSWORD,
             role=role,
             now=server.services.now(),
+            scope=scope,
         )
 
 

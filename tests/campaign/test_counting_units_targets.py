@@ -8,17 +8,19 @@ import secrets
 from datetime import date
 
 import httpx
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from bluezone.campaign import activity
 from bluezone.clock import ManualClock
+from bluezone.errors import InvalidInput
 from bluezone.phone.client import ServerClient
 from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
 from bluezone.store.models import ActivityCount, ActivityReceipt, CampaignCount
 from bluezone.web.app import export_and_clean
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, add_console_user
 
 BA_DINH, NGOC_HA, HANOI = "00004", "00008", "01"  # 2025 structure (the server's clock is in March 2026)
 
@@ -199,3 +201,36 @@ def test_targets_show_what_is_still_needed(server: RunningServer) -> None:
         past = http.put("/api/campaign/targets", json={**body, "by": "2020-01-01"}, headers=_admin(server))
         assert past.json()["code"] == "bad_target"
     assert isinstance(server.clock, ManualClock)
+
+
+def test_officials_report_only_for_their_own_area_or_unit(server: RunningServer) -> None:
+    from bluezone.campaign import units as unit_domain
+    from tests.web.test_console import _csrf, _sign_in
+
+    with server.services.db.session() as session:
+        now = server.services.now()
+        hospital = unit_domain.create_unit(
+            session, name="Bệnh viện E", kind="hospital", area_code=BA_DINH, now=now
+        )
+        ward = unit_domain.create_unit(
+            session, name="Khoa Nội", kind="hospital", area_code=BA_DINH, parent_id=hospital.id, now=now
+        )
+        elsewhere = unit_domain.create_unit(
+            session, name="Trường Sài Gòn", kind="school", area_code="26740", now=now
+        )
+        ids = hospital.id, ward.id, elsewhere.id
+    add_console_user(server, "hn.official", "campaign_official", scope="area:01")
+    add_console_user(server, "bve.reporter", "campaign_official", scope=f"unit:{ids[0]}")
+    with pytest.raises(InvalidInput):
+        add_console_user(server, "case.scope", "case_worker", scope="area:01")
+    today = date.fromtimestamp(server.services.now()).isoformat()
+    report = {"as_of": today, "staff": "10", "smartphone_holders": "9", "installed": "8"}
+    for username, allowed in (("hn.official", ids[:2]), ("bve.reporter", ids[:2])):
+        with server.client() as http:
+            _sign_in(http, username)
+            for unit_id in ids:
+                form = http.get(f"/campaign/units/{unit_id}/report")
+                assert form.status_code == (200 if unit_id in allowed else 403), (username, unit_id)
+                token = _csrf(form.text)
+                sent = http.post(f"/campaign/units/{unit_id}/report", data={**report, "csrf": token})
+                assert sent.status_code == (303 if unit_id in allowed else 403), (username, unit_id)

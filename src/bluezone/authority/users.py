@@ -22,6 +22,7 @@ from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unau
 from bluezone.store.models import Realm, User, WebSession
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,64}$")
+SCOPE = re.compile(r"^(area:\d{2,5}|unit:\d{1,10})$")
 MIN_PASSWORD = 10
 SESSION_SECONDS = 8 * 3600
 LOCK_AFTER, LOCK_SECONDS = 10, 3600
@@ -86,7 +87,14 @@ def _password_matches(password: str, stored: str) -> bool:
 
 
 def create_user(
-    session: Session, *, realm_code: str | None, username: str, password: str, role: str, now: int
+    session: Session,
+    *,
+    realm_code: str | None,
+    username: str,
+    password: str,
+    role: str,
+    now: int,
+    scope: str | None = None,
 ) -> User:
     try:
         chosen = Role(role)
@@ -100,6 +108,8 @@ def create_user(
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters", code="weak_password")
     if (realm_code is None) != (chosen is Role.SYSTEM_ADMIN):
         raise InvalidInput("system admins have no realm; everyone else belongs to one", code="bad_realm")
+    if scope is not None and (chosen is not Role.CAMPAIGN_OFFICIAL or not SCOPE.match(scope)):
+        raise InvalidInput("a scope (area:CODE or unit:ID) is for campaign officials", code="bad_scope")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"user {username} exists already", code="user_exists")
     realm_id = None if realm_code is None else realm_by_code(session, realm_code).id
@@ -111,6 +121,7 @@ def create_user(
         created_at=now,
         failed_logins=0,
         locked_until=0,
+        scope=scope,
     )
     session.add(user)
     session.flush()

@@ -231,3 +231,20 @@ def unit_ranking(lines: list[UnitLine], previous: list[UnitLine] | None = None) 
         earlier = {r.area_code: r.rank for r in unit_ranking(previous) if r.rank is not None}
     entries = [Entry(str(line.unit_id), line.name, line.installed or 0, line.staff) for line in lines]
     return rank(entries, earlier)
+
+
+def within_scope(session: Session, unit: Unit, scope: str | None) -> bool:
+    """Whether an official of `scope` ("area:CODE", "unit:ID", None for the whole country) may report for
+    `unit`: a unit in their area (at any depth), their unit, or a unit inside it."""
+    if scope is None:
+        return True
+    kind, _, ident = scope.partition(":")
+    if kind == "area":
+        areas = registry(Structure(unit.structure))
+        return unit.area_code == ident or ident in areas.ancestors(areas.get(unit.area_code))
+    current: Unit | None = unit
+    while current is not None:
+        if str(current.id) == ident:
+            return True
+        current = None if current.parent_id is None else session.get(Unit, current.parent_id)
+    return False

@@ -88,8 +88,13 @@ def create_api_key(
 @admin.command("create-user")
 def create_user(
     username: Annotated[str, typer.Argument(help="Lower-case letters, digits, '.', '_' or '-'.")],
-    role: Annotated[str, typer.Option(help="case_worker, realm_admin, viewer or system_admin.")],
+    role: Annotated[
+        str, typer.Option(help="case_worker, realm_admin, viewer, system_admin or campaign_official.")
+    ],
     realm: Annotated[str | None, typer.Option(help="Realm code (none for a system admin).")] = None,
+    scope: Annotated[
+        str | None, typer.Option(help="A campaign official's part: area:CODE or unit:ID (default: all).")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Create a console user; the password is read from standard input (never from the command line)."""
@@ -100,5 +105,13 @@ def create_user(
     )
     svc = open_services(settings_for(data_dir))
     with svc.db.session() as session:
-        make_user(session, realm_code=realm, username=username, password=password, role=role, now=svc.now())
+        make_user(
+            session,
+            realm_code=realm,
+            username=username,
+            password=password,
+            role=role,
+            now=svc.now(),
+            scope=scope,
+        )
     console.print(f"user {username} created")

@@ -185,6 +185,8 @@ class User(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A campaign official's part of the campaign: "area:CODE" or "unit:ID"; none means the whole country.
+    scope: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class WebSession(Base):

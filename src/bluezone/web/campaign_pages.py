@@ -10,13 +10,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from bluezone.authority import users
 from bluezone.campaign import activity, geo, service, targets, units
 from bluezone.campaign.areas import Area, Level, Structure, find_area, registry
 from bluezone.campaign.ranking import RankRow
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import Unit
 from bluezone.web import charts
-from bluezone.web.console import Svc, Token, _attempt, _guarded, page
+from bluezone.web.console import Svc, Token, _attempt, _guarded, language, page
+from bluezone.web.i18n import t
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
@@ -114,6 +116,8 @@ def report_form(request: Request, svc: Svc, unit_id: int, token: Token = None) -
         unit = session.get(Unit, unit_id)
         if unit is None:
             return Response("not found", status_code=404)
+        if who is not None and not units.within_scope(session, unit, who.user.scope):
+            return _not_theirs(request, who)
         line = units.unit_table(session, [unit], svc.now())[0]
     shown = {"staff": line.staff, "smartphone_holders": line.smartphone_holders, "installed": line.installed}
     return page(
@@ -137,6 +141,10 @@ def report_submit(
     who, refusal = _guarded(request, svc, token, "report_units", "campaign_report.html", csrf=csrf, unit=None)
     if refusal:
         return refusal
+    with svc.db.session() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is not None and who is not None and not units.within_scope(session, unit, who.user.scope):
+            return _not_theirs(request, who)
     row = units.ReportRow(unit_id, (as_of - activity.EPOCH).days, staff, smartphone_holders, installed)
     _, error = _attempt(request, svc, lambda session: units.submit_reports(session, [row], svc.now()))
     with svc.db.session() as session:
@@ -150,3 +158,9 @@ def report_submit(
             request, "campaign_report.html", who, status=400, error=error, unit=line, today=as_of, shown=typed
         )
     return RedirectResponse(f"/campaign/units/{unit_id}/report?saved=1", status_code=303)
+
+
+def _not_theirs(request: Request, who: users.SignedIn) -> Response:
+    """Officials report for their own area or unit only."""
+    message = t("error.forbidden", language(request))
+    return page(request, "campaign_report.html", who, status=403, error=message, unit=None)
