@@ -62,7 +62,7 @@ def test_a_unit_reports_through_the_form(server: RunningServer, browser_page: ob
     page = browser_page
     assert isinstance(page, Page)
     unit_id = _seed(server)
-    add_console_user(server, "bd.lan", "campaign_official")
+    add_console_user(server, "bd.lan", "campaign_officer")
     page.goto(f"{server.base_url}/console/login")
     page.get_by_label("Tên đăng nhập").fill("bd.lan")
     page.get_by_label("Mật khẩu").fill(CONSOLE_PASSWORD)

@@ -219,8 +219,8 @@ def test_officials_report_only_for_their_own_area_or_unit(server: RunningServer)
             session, name="Trường Sài Gòn", kind="school", area_code="26740", now=now
         )
         ids = hospital.id, ward.id, elsewhere.id
-    add_console_user(server, "hn.official", "campaign_official", scope="area:01")
-    add_console_user(server, "bve.reporter", "campaign_official", scope=f"unit:{ids[0]}")
+    add_console_user(server, "hn.official", "campaign_officer", scope="area:01")
+    add_console_user(server, "bve.reporter", "campaign_officer", scope=f"unit:{ids[0]}")
     with pytest.raises(InvalidInput):
         add_console_user(server, "case.scope", "case_worker", scope="area:01")
     today = date.fromtimestamp(server.services.now()).isoformat()

@@ -53,7 +53,7 @@ def test_f0_to_f1_to_f2(server: RunningServer) -> None:
         }.items()
     }
     air = Air(phones, np.random.default_rng(5))
-    meetings = [("Bình", "An", T0 + 3600, 20), ("Chi", "Bình", T0 + DAY + 7200, 30)]
+    meetings = [("Bình", "An", T0 + 3600, 30), ("Chi", "Bình", T0 + DAY + 7200, 30)]
     scans = sorted(
         Scan(start + offset, listener, speaker, 1.0)
         for a, b, start, minutes in meetings

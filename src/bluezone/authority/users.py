@@ -34,7 +34,7 @@ class Role(StrEnum):
     REALM_ADMIN = "realm_admin"  # also facilities, users and API keys of the realm
     VIEWER = "viewer"  # statistics only
     SYSTEM_ADMIN = "system_admin"  # every realm
-    CAMPAIGN_OFFICIAL = "campaign_official"  # the installation campaign: units' reports
+    CAMPAIGN_OFFICER = "campaign_officer"  # the installation campaign: units' reports
 
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -43,7 +43,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
     ),
     Role.VIEWER: frozenset({"read_stats"}),
-    Role.CAMPAIGN_OFFICIAL: frozenset({"report_units"}),
+    Role.CAMPAIGN_OFFICER: frozenset({"report_units"}),
     Role.SYSTEM_ADMIN: frozenset(
         {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
     ),
@@ -108,7 +108,7 @@ def create_user(
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters", code="weak_password")
     if (realm_code is None) != (chosen is Role.SYSTEM_ADMIN):
         raise InvalidInput("system admins have no realm; everyone else belongs to one", code="bad_realm")
-    if scope is not None and (chosen is not Role.CAMPAIGN_OFFICIAL or not SCOPE.match(scope)):
+    if scope is not None and (chosen is not Role.CAMPAIGN_OFFICER or not SCOPE.match(scope)):
         raise InvalidInput("a scope (area:CODE or unit:ID) is for campaign officials", code="bad_scope")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"user {username} exists already", code="user_exists")

@@ -89,7 +89,7 @@ def create_api_key(
 def create_user(
     username: Annotated[str, typer.Argument(help="Lower-case letters, digits, '.', '_' or '-'.")],
     role: Annotated[
-        str, typer.Option(help="case_worker, realm_admin, viewer, system_admin or campaign_official.")
+        str, typer.Option(help="case_worker, realm_admin, viewer, system_admin or campaign_officer.")
     ],
     realm: Annotated[str | None, typer.Option(help="Realm code (none for a system admin).")] = None,
     scope: Annotated[

@@ -77,7 +77,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "role.realm_admin": {"vi": "Quản trị", "en": "Administrator"},
     "role.viewer": {"vi": "Xem thống kê", "en": "Statistics viewer"},
     "role.system_admin": {"vi": "Quản trị hệ thống", "en": "System administrator"},
-    "role.campaign_official": {"vi": "Cán bộ chiến dịch cài đặt", "en": "Campaign official"},
+    "role.campaign_officer": {"vi": "Cán bộ chiến dịch cài đặt", "en": "Campaign official"},
     "people.add_user": {"vi": "Thêm người dùng", "en": "Add user"},
     "people.initial_password": {
         "vi": "Mật khẩu ban đầu (ít nhất 10 ký tự)",
