@@ -30,6 +30,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_export.py
+	$(BIN)/python bench/bench_campaign.py
 
 # Regenerate the protobuf module from export.proto (needs grpcio-tools; the result is committed).
 proto: $(STAMP)
