@@ -234,3 +234,27 @@ def test_officials_report_only_for_their_own_area_or_unit(server: RunningServer)
                 token = _csrf(form.text)
                 sent = http.post(f"/campaign/units/{unit_id}/report", data={**report, "csrf": token})
                 assert sent.status_code == (303 if unit_id in allowed else 403), (username, unit_id)
+
+
+def test_national_officers_import_counts_on_the_web_page(server: RunningServer) -> None:
+    from tests.web.test_console import _csrf, _sign_in
+
+    add_console_user(server, "vn.officer", "campaign_officer")
+    add_console_user(server, "hn.officer", "campaign_officer", scope="area:01")
+    good = "as_of,area_code,installs,smartphones\n2026-03-01,01,60,90\n"
+    bad = good + "2026-03-01,01,5,10\n2026-03-01,999,1,1\n"
+    with server.client() as http:
+        _sign_in(http, "vn.officer")
+        token = _csrf(http.get("/campaign/import").text)
+        refused = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", bad)})
+        assert refused.status_code == 422
+        assert "the same area and time as line 2" in refused.text and "no area 999" in refused.text
+        done = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", good)})
+        assert done.status_code == 200 and "Đã nhập 1 dòng" in done.text
+        forged = http.post("/campaign/import", data={"csrf": "forged"}, files={"file": ("c.csv", good)})
+        assert forged.status_code == 403
+    with server.client() as http:
+        _sign_in(http, "hn.officer")
+        assert (
+            http.get("/campaign/import").status_code == 403
+        )  # one area's officer: not the country's figures

@@ -43,9 +43,12 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
     ),
     Role.VIEWER: frozenset({"read_stats"}),
-    Role.CAMPAIGN_OFFICER: frozenset({"report_units"}),
+    Role.CAMPAIGN_OFFICER: frozenset({"report_units", "import_counts"}),
     Role.SYSTEM_ADMIN: frozenset(
-        {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
+        {
+            *("issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"),
+            *("report_units", "import_counts"),
+        }
     ),
 }
 

@@ -4,21 +4,22 @@ area's page with its trend, the areas within it and its units, and the unit repo
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from bluezone.authority import users
-from bluezone.campaign import activity, geo, service, targets, units
+from bluezone.campaign import activity, geo, imports, service, tables, targets, units
 from bluezone.campaign.areas import Area, Level, Structure, find_area, registry
 from bluezone.campaign.ranking import RankRow
-from bluezone.errors import InvalidInput, NotFound
+from bluezone.errors import BluezoneError, InvalidInput, NotFound
 from bluezone.store.models import Unit
 from bluezone.web import charts
 from bluezone.web.console import Svc, Token, _attempt, _guarded, language, page
 from bluezone.web.i18n import t
+from bluezone.web.routes_campaign import MAX_UPLOAD_BYTES
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
@@ -164,3 +165,60 @@ def _not_theirs(request: Request, who: users.SignedIn) -> Response:
     """Officials report for their own area or unit only."""
     message = t("error.forbidden", language(request))
     return page(request, "campaign_report.html", who, status=403, error=message, unit=None)
+
+
+IMPORT_EMPTY: dict[str, Any] = {"imported": None, "replaced": 0, "problems": []}
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, svc: Svc, token: Token = None) -> Response:
+    who, refusal = _guarded(request, svc, token, "import_counts", "campaign_import.html", **IMPORT_EMPTY)
+    if refusal:
+        return refusal
+    if who is not None and who.user.scope is not None:
+        return _national_only(request, who)
+    return page(request, "campaign_import.html", who, **IMPORT_EMPTY)
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_upload(
+    request: Request,
+    svc: Svc,
+    file: UploadFile,
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Counts as CSV or XLSX, checked whole; the page lists every bad row by line."""
+    who, refusal = _guarded(
+        request, svc, token, "import_counts", "campaign_import.html", csrf=csrf, **IMPORT_EMPTY
+    )
+    if refusal:
+        return refusal
+    if who is not None and who.user.scope is not None:
+        return _national_only(request, who)
+    try:
+        report = imports.parse_counts(tables.as_csv_text(file.file.read(MAX_UPLOAD_BYTES + 1)))
+    except BluezoneError as unreadable:
+        return page(
+            request,
+            "campaign_import.html",
+            who,
+            status=400,
+            **{**IMPORT_EMPTY, "problems": [(1, unreadable.message)]},
+        )
+    if report.errors:
+        return page(
+            request, "campaign_import.html", who, status=422, **{**IMPORT_EMPTY, "problems": report.errors}
+        )
+    replaced, failure = _attempt(request, svc, lambda session: imports.store_counts(session, report.rows))
+    if failure:
+        return page(request, "campaign_import.html", who, status=400, error=failure, **IMPORT_EMPTY)
+    return page(
+        request, "campaign_import.html", who, imported=len(report.rows), replaced=replaced, problems=[]
+    )
+
+
+def _national_only(request: Request, who: users.SignedIn) -> Response:
+    """Country-wide figures come from national officers, not from one area's or unit's."""
+    message = t("error.forbidden", language(request))
+    return page(request, "campaign_import.html", who, status=403, error=message, **IMPORT_EMPTY)

@@ -166,6 +166,22 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "campaign.report_title": {"vi": "Báo cáo số người cài đặt Bluezone", "en": "Report Bluezone installs"},
     "campaign.report_saved": {"vi": "Đã ghi nhận báo cáo.", "en": "Report saved."},
     "campaign.submit": {"vi": "Gửi báo cáo", "en": "Send report"},
+    "campaign.import_title": {"vi": "Nhập số liệu cài đặt", "en": "Import install counts"},
+    "campaign.import_help": {
+        "vi": "Tệp CSV hoặc XLSX với các cột as_of, area_code, installs và (tùy chọn) smartphones, active, "
+        "population. Cả tệp được kiểm tra trước: nếu có dòng sai, không dòng nào được lưu.",
+        "en": "A CSV or XLSX file with columns as_of, area_code, installs and optionally smartphones, "
+        "active, population. The whole file is checked first: with any bad row, nothing is stored.",
+    },
+    "campaign.import_file": {"vi": "Tệp số liệu", "en": "Counts file"},
+    "campaign.import_submit": {"vi": "Nhập", "en": "Import"},
+    "campaign.imported": {
+        "vi": "Đã nhập {rows} dòng ({replaced} dòng thay thế số liệu cũ).",
+        "en": "{rows} rows imported ({replaced} replaced earlier figures).",
+    },
+    "campaign.bad_rows": {"vi": "{n} dòng sai; chưa lưu gì", "en": "{n} bad rows; nothing stored"},
+    "campaign.line": {"vi": "Dòng", "en": "Line"},
+    "campaign.problem": {"vi": "Lỗi", "en": "Problem"},
     "error.bad_report": {
         "vi": "Số liệu không hợp lệ: đã cài đặt ≤ có ĐTTM ≤ tổng số cán bộ, và ngày không ở tương lai.",
         "en": "Invalid figures: installed ≤ with a smartphone ≤ staff, and the date not in the future.",
