@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bluezone.cli import main
 from bluezone.sim.engine import Run
 from bluezone.sim.epidemic import NEVER
 from bluezone.sim.report import render, write_report
 from bluezone.sim.scenario import Scenario
 from bluezone.sim.study import run_with_and_without
+from tests.cli.test_cli import run
 
 SMALL = Scenario().with_overrides(
     **{
@@ -80,18 +80,8 @@ def test_an_interrupted_write_leaves_no_half_report(tmp_path: Path, monkeypatch:
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_demo_json_keeps_the_documented_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _cli(capsys, "demo", "--people", "1500", "--days", "5", "--out", str(tmp_path), "--json")
+    code, out, err = run(capsys, "demo", "--people", "1500", "--days", "5", "--out", str(tmp_path), "--json")
     assert code == 0, err
     result = json.loads(out)
     for name in (
@@ -105,7 +95,7 @@ def test_demo_json_keeps_the_documented_names(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_sweep_json_lists_each_adoption(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _cli(
+    code, out, err = run(
         capsys, "sim", "sweep", "--adoption", "0.2,0.6", "--people", "1500", "--days", "5",
         "--out", str(tmp_path), "--json",
     )  # fmt: skip
@@ -126,7 +116,7 @@ def test_sweep_json_lists_each_adoption(tmp_path: Path, capsys: pytest.CaptureFi
 def test_bad_settings_exit_2_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
 ) -> None:
-    code, _, err = _cli(capsys, *argv)
+    code, _, err = run(capsys, *argv)
     assert code == 2 and message in err and err.count("\n") == 1
 
 
@@ -137,6 +127,6 @@ def test_sim_run_refuses_a_scenario_file_naming_the_setting(
     path.write_text(
         "[run]\ndays = 5\n[population]\nadoption = 1.4\n[epidemic]\n[response]\n", encoding="utf-8"
     )
-    code, _, err = _cli(capsys, "sim", "run", "--config", str(path), "--out", str(tmp_path / "out"))
+    code, _, err = run(capsys, "sim", "run", "--config", str(path), "--out", str(tmp_path / "out"))
     assert code == 2 and "population.adoption" in err
     assert not (tmp_path / "out").exists()

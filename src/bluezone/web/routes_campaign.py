@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from bluezone.authority.realms import KeyKind, authenticate
 from bluezone.campaign import activity, imports, quick_report, service, tables, targets, units
@@ -139,7 +139,11 @@ def import_counts(file: UploadFile, svc: Svc, x_api_key: ApiKeyHeader = None) ->
 
 
 class UnitResponse(BaseModel):
-    id: int
+    """A unit with its latest report; read from `units.UnitLine`'s attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(validation_alias="unit_id")
     name: str
     kind: str
     area_code: str
@@ -149,25 +153,14 @@ class UnitResponse(BaseModel):
     smartphone_holders: int | None
     installed: int | None
     rate_of_staff: float | None
-    rank: int | None  # among the units listed, by share of staff with the app
+    rank: int | None = None  # among the units listed, by share of staff with the app
     status: str
 
 
 def _unit_response(line: units.UnitLine, rank: int | None = None) -> UnitResponse:
-    return UnitResponse(
-        rank=rank,
-        id=line.unit_id,
-        name=line.name,
-        kind=line.kind,
-        area_code=line.area_code,
-        parent_id=line.parent_id,
-        as_of=line.as_of,
-        staff=line.staff,
-        smartphone_holders=line.smartphone_holders,
-        installed=line.installed,
-        rate_of_staff=line.rate_of_staff,
-        status=line.status.value,
-    )
+    response = UnitResponse.model_validate(line)
+    response.rank = rank
+    return response
 
 
 @router.post("/api/campaign/units", response_model=UnitResponse, status_code=201, responses=ERRORS)
