@@ -32,10 +32,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_campaign.py
 
-# Regenerate the protobuf module from export.proto (needs grpcio-tools; the result is committed).
+# Regenerate the protobuf modules from the .proto files (needs grpcio-tools; the result is committed).
 proto: $(STAMP)
 	$(BIN)/pip install --quiet grpcio-tools
-	cd src && ../$(BIN)/python -m grpc_tools.protoc -I. --python_out=. --pyi_out=. bluezone/protocol/export.proto
+	cd src && ../$(BIN)/python -m grpc_tools.protoc -I. --python_out=. --pyi_out=. bluezone/protocol/export.proto bluezone/venues/venues.proto
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info src/bluezone/protocol/*.so

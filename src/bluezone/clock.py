@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta, timezone
 from typing import Protocol
+
+VIETNAM = timezone(timedelta(hours=7))  # Viet Nam's time, all year (no daylight saving)
 
 
 class Clock(Protocol):

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority.secrets import ServerSecrets
 from bluezone.campaign.areas import Level, level_of, registry, structure_on
-from bluezone.campaign.imports import VIETNAM, CountRow, store_counts
+from bluezone.campaign.imports import CountRow, store_counts
+from bluezone.clock import VIETNAM
 from bluezone.errors import InvalidInput
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import ActivityCount, ActivityDay, ActivityReceipt

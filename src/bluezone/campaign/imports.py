@@ -10,17 +10,17 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.areas import Level, Registry, Structure, registry, structure_on
+from bluezone.clock import VIETNAM
 from bluezone.errors import BluezoneError, InvalidInput
 from bluezone.store.models import CampaignCount
 
-VIETNAM = timezone(timedelta(hours=7))
 REQUIRED = ("as_of", "area_code", "installs")
 OPTIONAL = ("smartphones", "active", "population")
 MAX_ROWS = 2_000_000

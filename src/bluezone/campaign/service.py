@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bluezone.campaign.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
 from bluezone.campaign.geo import old_to_new
-from bluezone.campaign.imports import VIETNAM
 from bluezone.campaign.ranking import Entry, RankRow, rank
+from bluezone.clock import VIETNAM
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import CampaignCount
 

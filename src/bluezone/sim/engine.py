@@ -12,13 +12,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.clock import ManualClock
+from bluezone.clock import VIETNAM, ManualClock
 from bluezone.phone.client import ServerError
 from bluezone.protocol.backend import default_backend
 from bluezone.protocol.intervals import DAY_SECONDS, ROLLING_PERIOD
@@ -35,7 +35,6 @@ from bluezone.sim.radio import Channel
 from bluezone.sim.scenario import Scenario
 from bluezone.sim.sightings import DayLog, HeardScans, simulate_scans
 
-LOCAL = timezone(timedelta(hours=7))
 CLOSE_M, CLOSE_MINUTES = 2.0, 15
 LOG_DAYS = 15  # sightings are kept 14 days, plus today
 TEST_AFTER_ALERT_HOURS = 12
@@ -103,7 +102,7 @@ class Run:
         self.backend = default_backend()
         self.channel = Channel()
         self.risk = preset(scenario.response.risk_preset)
-        self.t0 = datetime.combine(scenario.run.start, datetime.min.time(), LOCAL).timestamp()
+        self.t0 = datetime.combine(scenario.run.start, datetime.min.time(), VIETNAM).timestamp()
         self.infections = Infections.draw(n, scenario.epidemic, self.stream(Stream.EPIDEMIC))
         tests = self.stream(Stream.TESTS)
         self.tested_if_symptomatic = tests.random(n) < scenario.response.test_after_symptoms
@@ -450,4 +449,4 @@ class Run:
 
 
 def _local_date(unix_seconds: float) -> date:
-    return datetime.fromtimestamp(unix_seconds, LOCAL).date()
+    return datetime.fromtimestamp(unix_seconds, VIETNAM).date()

@@ -7,7 +7,7 @@ from datetime import datetime
 from html import escape
 
 from bluezone.authority.stats import DayFigures
-from bluezone.campaign.imports import VIETNAM
+from bluezone.clock import VIETNAM
 
 
 def daily_bars(days: Sequence[DayFigures], issued_label: str, claimed_label: str, withheld_label: str) -> str:

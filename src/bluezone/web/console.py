@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any, TypeVar
 
@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from bluezone.authority import codes, facilities, followup, realms, stats, users
+from bluezone.clock import VIETNAM
 from bluezone.errors import BluezoneError, Forbidden, Unauthorized
 from bluezone.phone.messages import text
 from bluezone.web.charts import daily_bars
@@ -22,7 +23,6 @@ from bluezone.web.services import Services, services
 T = TypeVar("T")
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("bluezone.web") / "templates"))
-VIETNAM = timezone(timedelta(hours=7))
 SESSION_COOKIE, LANG_COOKIE, REALM_COOKIE = "bz_session", "bz_lang", "bz_realm"
 NAV = [
     ("nav.codes", "/console/codes"),

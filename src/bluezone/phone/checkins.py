@@ -1,0 +1,118 @@
+"""The phone's venue check-ins: kept on the phone only, closed automatically after the venue's usual visit
+length, deleted after 14 days; shared, as protected reports, only when an F0 agrees; matched locally against
+published reports of risky stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from bluezone.clock import VIETNAM, Clock
+from bluezone.errors import BluezoneError
+from bluezone.protocol.intervals import INTERVAL_SECONDS
+from bluezone.venues import qr, reports, venues_pb2
+
+RETENTION_SECONDS = 14 * 86_400
+MIN_OVERLAP_SECONDS = 10 * 60  # a shorter shared time at a venue raises no alert
+DEFAULT_RISK = 7
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    venue: qr.Venue
+    location_id: bytes
+    arrival: float
+    departure: float  # planned (automatic check-out) until the user leaves earlier
+    closed_by_user: bool = False
+
+
+@dataclass(frozen=True)
+class VenueAlert:
+    venue: qr.Venue
+    arrival: float
+    departure: float
+    overlap_seconds: float
+
+    def render(self, language: str = "vi") -> str:
+        day = datetime.fromtimestamp(self.arrival, VIETNAM).strftime("%d/%m/%Y")
+        minutes = round(self.overlap_seconds / 60)
+        place = f"{self.venue.name} ({self.venue.address})"
+        if language == "en":
+            return (
+                f"You were at {place} on {day} for about {minutes} minutes while a confirmed case (F0) was "
+                "there. Watch for symptoms for 14 days, wear a mask, and call your commune health station or "
+                "the 1900 9095 hotline if you feel unwell."
+            )
+        return (
+            f"Ngày {day}, bạn đã ở {place} khoảng {minutes} phút cùng lúc với một ca bệnh (F0). Hãy theo dõi "
+            "sức khỏe trong 14 ngày, đeo khẩu trang, và gọi trạm y tế xã, phường hoặc đường dây nóng "
+            "1900 9095 nếu có triệu chứng."
+        )
+
+
+class CheckInBook:
+    def __init__(self, clock: Clock, venue_keys: Mapping[str, ec.EllipticCurvePublicKey]) -> None:
+        self.clock = clock
+        self.venue_keys = venue_keys
+        self._stays: list[CheckIn] = []
+
+    def scan(self, payload: str) -> CheckIn:
+        """Check in at the venue a scanned code names; a forged or altered code is refused (nothing kept).
+        Being somewhere new ends the stay before."""
+        venue = qr.read_payload(payload, self.venue_keys)
+        now = self.clock.now()
+        self.check_out()
+        stay = CheckIn(venue, qr.location_id(payload), now, now + venue.visit_minutes * 60)
+        self._stays.append(stay)
+        return stay
+
+    def check_out(self) -> None:
+        """The user leaves: the open stay ends now (a stay already past its planned end is left as it is)."""
+        now = self.clock.now()
+        if self._stays and self._stays[-1].departure > now:
+            self._stays[-1] = replace(self._stays[-1], departure=now, closed_by_user=True)
+
+    def stays(self) -> list[CheckIn]:
+        """Every stay of the last 14 days (older ones are deleted)."""
+        oldest = self.clock.now() - RETENTION_SECONDS
+        self._stays = [s for s in self._stays if s.departure >= oldest]
+        return list(self._stays)
+
+    def reports_since(self, first: float) -> list[venues_pb2.CheckInProtectedReport]:
+        """Protected reports of the stays that ended after `first` (the infectious window), for an F0 who
+        agreed to share them; the phone's own clock bounds the stay that is still open."""
+        now = self.clock.now()
+        shared = []
+        for stay in self.stays():
+            end = min(stay.departure, now)
+            if end < first:
+                continue
+            start_interval = int(stay.arrival // INTERVAL_SECONDS)
+            period = max(1, -(-int(end - start_interval * INTERVAL_SECONDS) // INTERVAL_SECONDS))
+            shared.append(
+                reports.protect(stay.location_id, reports.Stay(start_interval, period, DEFAULT_RISK))
+            )
+        return shared
+
+    def match(self, published: Iterable[venues_pb2.CheckInProtectedReport]) -> list[VenueAlert]:
+        """Venue alerts: published stays at a venue this phone was at, overlapping its stay long enough."""
+        mine: dict[bytes, list[CheckIn]] = {}
+        for stay in self.stays():
+            mine.setdefault(reports.location_id_hash(stay.location_id), []).append(stay)
+        alerts = []
+        for report in published:
+            for stay in mine.get(report.location_id_hash, []):
+                try:
+                    risky = reports.unprotect(stay.location_id, report)
+                except BluezoneError:
+                    continue  # an altered report says nothing
+                start = risky.start_interval * INTERVAL_SECONDS
+                end = risky.end_interval * INTERVAL_SECONDS
+                overlap = min(end, stay.departure) - max(start, stay.arrival)
+                if overlap >= MIN_OVERLAP_SECONDS:
+                    alerts.append(VenueAlert(stay.venue, stay.arrival, stay.departure, overlap))
+        return alerts
