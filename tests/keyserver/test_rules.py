@@ -11,6 +11,7 @@ from bluezone.errors import InvalidInput
 from bluezone.keyserver import rules
 from bluezone.keyserver.rules import PublishRejected, Submission, SubmittedKey
 from bluezone.protocol import tekmac
+from bluezone.venues import reports
 
 NOW = 2_930_000  # an ENIntervalNumber
 TODAY = NOW - NOW % 144
@@ -47,6 +48,7 @@ def test_a_good_submission_passes_every_rule() -> None:
         "key_length",
         "rolling_period_range",
         "transmission_risk_range",
+        "check_in_reports",
         "tekmac_matches",
         "not_in_future",
         "not_too_old",
@@ -89,6 +91,10 @@ REFUSALS: list[tuple[Callable[[Submission], None], Callable[[], Submission], str
         "keys_overlap",
     ),
     (rules.onset_in_range, lambda: _submission(_keys(), onset=TODAY + 15 * 144), "onset_out_of_range"),
+    (rules.check_in_reports, lambda: _with_check_ins([b"\x0a\x03abc"]), "bad_check_in"),
+    (rules.check_in_reports, lambda: _with_check_ins([b"\xff\xff"]), "bad_check_in"),
+    (rules.check_in_reports, lambda: _with_check_ins([_stay()] * 101), "bad_check_in_count"),
+    (rules.tekmac_matches, lambda: _with_check_ins([_stay()], mac_over=[]), "certificate_mismatch"),
 ]
 
 
@@ -101,6 +107,23 @@ def test_each_rule_refuses_with_its_code(
     with pytest.raises(PublishRejected) as error:
         rule(make())
     assert error.value.code == code
+
+
+def _stay() -> bytes:
+    return reports.protect(b"\x07" * 32, reports.Stay(TODAY + 60, 3, 7)).SerializeToString()
+
+
+def _with_check_ins(check_ins: list[bytes], mac_over: list[bytes] | None = None) -> Submission:
+    """A submission with venue stays; its certificate's MAC covers `mac_over` (default: the stays)."""
+    keys = _keys()
+    covered = check_ins if mac_over is None else mac_over
+    mac = tekmac.tekmac(HMAC_KEY, [k.as_exposure_key() for k in keys], check_ins=covered)
+    claims = CertificateClaims("HN", 1, mac, "confirmed", None, None)
+    return Submission(keys, HMAC_KEY, claims, NOW, check_ins)
+
+
+def test_stays_bound_by_the_certificate_pass() -> None:
+    rules.validate(_with_check_ins([_stay(), _stay()]))
 
 
 def test_edges_that_pass() -> None:

@@ -1,7 +1,8 @@
 """Server secrets, created on first start in the data directory and shared by every app process there.
 
 `hmac_key` hashes codes and API keys (they are stored only as keyed hashes) and signs verify tokens;
-`wrap_key` encrypts realm signing keys and revision tokens; `export_key` signs export files.
+`wrap_key` encrypts realm signing keys and revision tokens; `export_key` signs export files and risky-venue
+packages; `venue_key` signs venue QR codes.
 """
 
 from __future__ import annotations
@@ -45,31 +46,35 @@ def _create_once(path: Path, make: bytes) -> bytes:
     return path.read_bytes()
 
 
+def _signing_key(path: Path) -> ec.EllipticCurvePrivateKey | None:
+    """A P-256 key made on first start; None when the file holds something else."""
+    pem = _create_once(
+        path,
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
+    key = serialization.load_pem_private_key(pem, password=None)
+    return key if isinstance(key, ec.EllipticCurvePrivateKey) else None
+
+
 @dataclass(frozen=True)
 class ServerSecrets:
     hmac_key: bytes
     wrap_key: bytes
     export_key: ec.EllipticCurvePrivateKey
+    venue_key: ec.EllipticCurvePrivateKey
 
     @classmethod
     def load_or_create(cls, directory: Path) -> ServerSecrets:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         hmac_key = _create_once(directory / "hmac.key", secrets.token_bytes(32))
         wrap_key = _create_once(directory / "wrap.key", secrets.token_bytes(32))
-        pem = _create_once(
-            directory / "export-signing-key.pem",
-            ec.generate_private_key(ec.SECP256R1()).private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            ),
-        )
-        export_key = serialization.load_pem_private_key(pem, password=None)
-        if (
-            len(hmac_key) != 32
-            or len(wrap_key) != 32
-            or not isinstance(export_key, ec.EllipticCurvePrivateKey)
-        ):
+        export_key = _signing_key(directory / "export-signing-key.pem")
+        venue_key = _signing_key(directory / "venue-signing-key.pem")
+        if len(hmac_key) != 32 or len(wrap_key) != 32 or export_key is None or venue_key is None:
             raise InvalidInput(f"the secrets in {directory} are damaged", code="bad_secrets")
-        return cls(hmac_key, wrap_key, export_key)
+        return cls(hmac_key, wrap_key, export_key, venue_key)
 
     def keyed_hash(self, purpose: str, value: str) -> bytes:
         """What is stored instead of a code or an API key: HMAC-SHA256 under the server key."""

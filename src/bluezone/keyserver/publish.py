@@ -6,7 +6,7 @@ import base64
 import binascii
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from bluezone.keyserver.rules import MAX_KEYS, PublishRejected, Submission, Subm
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD, day_start_interval
 from bluezone.store.inserts import insert_ignoring_duplicates
-from bluezone.store.models import Exposure, PublishEvent
+from bluezone.store.models import CheckInReport, Exposure, PublishEvent
 
 HOUR = 3600
 REVISION_ENTRY = struct.Struct("<16sIB")  # key, rolling start, rolling period
@@ -29,6 +29,7 @@ REPORT_TYPES = {
     "negative": ReportType.REVOKED,
     "close-contact": ReportType.RECURSIVE,  # an F1 asked to upload: their contacts become F2
 }
+RISKY_VENUE_REPORTS = (ReportType.CONFIRMED_TEST, ReportType.CONFIRMED_CLINICAL_DIAGNOSIS)
 # Transmission risk for keys sent without one, by report type (as the GAEN key server fills it in).
 DEFAULT_TRANSMISSION_RISK = {"confirmed": 2, "likely": 4, "negative": 6, "close-contact": 0}
 
@@ -56,6 +57,7 @@ class PublishRequest:
     certificate: str
     hmac_key: bytes
     revision_token: str | None = None
+    check_ins: list[bytes] = field(default_factory=list)  # serialised CheckInProtectedReports
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
     claims = verify_certificate(session, request.certificate, request.health_authority_id, now)
     if claims.report_type not in REPORT_TYPES:
         raise PublishRejected(f"unknown report type {claims.report_type!r}", code="bad_report_type")
-    validate(Submission(request.keys, request.hmac_key, claims, now // INTERVAL_SECONDS))
+    validate(Submission(request.keys, request.hmac_key, claims, now // INTERVAL_SECONDS, request.check_ins))
     onset_day = (
         None if claims.symptom_onset_interval is None else day_start_interval(claims.symptom_onset_interval)
     )
@@ -110,6 +112,12 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
         if key.key_data not in known
     ]
     inserted = insert_ignoring_duplicates(session, Exposure, rows, ["key_data"])
+    if report_type in RISKY_VENUE_REPORTS:  # a close contact's stays put nobody at risk
+        next_hour = now - now % HOUR + HOUR
+        session.add_all(
+            CheckInReport(realm_id=claims.realm_id, report=data, available_at=next_hour)
+            for data in request.check_ins
+        )
     today = now // 86_400
     session.add(
         PublishEvent(

@@ -8,17 +8,21 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from google.protobuf.message import DecodeError
 
 from bluezone.authority.certificates import CertificateClaims
 from bluezone.errors import InvalidInput
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import MAX_DAYS_SINCE_ONSET, ExposureKey
 from bluezone.protocol.intervals import ROLLING_PERIOD, day_start_interval
+from bluezone.venues import venues_pb2
 
 MAX_KEYS = 30
 MAX_KEY_AGE_DAYS = 15
 MAX_KEYS_PER_START = 3
+MAX_CHECK_INS = 100
 
 
 class PublishRejected(InvalidInput):
@@ -42,6 +46,7 @@ class Submission:
     hmac_key: bytes
     claims: CertificateClaims
     now_interval: int
+    check_ins: list[bytes] = field(default_factory=list)  # serialised CheckInProtectedReports
 
 
 Rule = Callable[[Submission], None]
@@ -109,7 +114,7 @@ def no_overlap(sub: Submission) -> None:
 def tekmac_matches(sub: Submission) -> None:
     """The certificate was issued for exactly these keys."""
     keys = [k.as_exposure_key() for k in sub.keys]
-    if not tekmac.verify(sub.hmac_key, keys, sub.claims.tekmac):
+    if not tekmac.verify(sub.hmac_key, keys, sub.claims.tekmac, sub.check_ins):
         raise PublishRejected("the certificate was not issued for these keys", code="certificate_mismatch")
 
 
@@ -125,11 +130,32 @@ def onset_in_range(sub: Submission) -> None:
             )
 
 
+def check_in_reports(sub: Submission) -> None:
+    """At most a fortnight of stays, each a well-formed protected report (what it says stays unreadable)."""
+    if len(sub.check_ins) > MAX_CHECK_INS:
+        raise PublishRejected(f"send at most {MAX_CHECK_INS} check-ins", code="bad_check_in_count")
+    for i, data in enumerate(sub.check_ins):
+        try:
+            report = venues_pb2.CheckInProtectedReport.FromString(data)
+        except DecodeError:
+            raise PublishRejected(f"check-in {i} is not a protected report", code="bad_check_in") from None
+        ciphertext = len(report.encrypted_check_in_record)
+        if (
+            len(report.location_id_hash) != 32
+            or len(report.iv) != 16
+            or len(report.mac) != 32
+            or not 16 <= ciphertext <= 64
+            or ciphertext % 16
+        ):
+            raise PublishRejected(f"check-in {i} has fields of the wrong length", code="bad_check_in")
+
+
 RULES: list[tuple[str, Rule]] = [
     ("key_count", key_count),
     ("key_length", key_length),
     ("rolling_period_range", rolling_period_range),
     ("transmission_risk_range", transmission_risk_range),
+    ("check_in_reports", check_in_reports),
     ("tekmac_matches", tekmac_matches),
     ("not_in_future", not_in_future),
     ("not_too_old", not_too_old),

@@ -94,6 +94,7 @@ class ServerClient:
                 "healthAuthorityID": realm_code,
                 "verificationPayload": certificate,
                 "hmacKey": base64.b64encode(bundle.hmac_key).decode(),
+                "checkInProtectedReports": [base64.b64encode(r).decode() for r in bundle.check_ins],
             },
         )
         return int(published["insertedExposures"])

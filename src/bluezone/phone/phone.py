@@ -48,7 +48,8 @@ class UploadBundle:
 
     keys: list[ExposureKey]
     hmac_key: bytes  # random per upload; sent to the publish server, never to the verification server
-    tekmac: str  # sent to the verification server to get a certificate for exactly these keys
+    tekmac: str  # sent to the verification server to get a certificate for exactly these keys (and stays)
+    check_ins: tuple[bytes, ...] = ()  # venue stays the user chose to share: serialised protected reports
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,9 @@ class Phone:
 
     # ------------------------------------------------------------ upload
 
-    def prepare_upload(self, onset_or_test: date) -> UploadBundle:
-        """Keys of the infectious window: from 2 days before symptom onset (or the test) until today.
+    def prepare_upload(self, onset_or_test: date, check_ins: Sequence[bytes] = ()) -> UploadBundle:
+        """Keys of the infectious window: from 2 days before symptom onset (or the test) until today, and
+        the venue stays of that window if the user also agreed to share them (`CheckInBook.reports_since`).
 
         The app calls this only after its user has entered a health-authority code and agreed to share.
         """
@@ -205,7 +207,8 @@ class Phone:
             ExposureKey(key, start, period) for start, key, period in self.store.teks() if start >= first
         ]
         hmac_key = secrets.token_bytes(32)
-        return UploadBundle(chosen, hmac_key, tekmac.tekmac(hmac_key, chosen))
+        stays = tuple(check_ins)
+        return UploadBundle(chosen, hmac_key, tekmac.tekmac(hmac_key, chosen, check_ins=stays), stays)
 
 
 def _utc_date(unix_seconds: float) -> date:

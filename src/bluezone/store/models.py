@@ -305,3 +305,30 @@ class Target(Base):
     start_day: Mapped[int] = mapped_column(Integer)
     by_day: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Venue(Base):
+    """A registered venue and the signed code printed on its poster (its identity for check-in reports)."""
+
+    __tablename__ = "venues"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[str] = mapped_column(String(12), unique=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(100))
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    visit_minutes: Mapped[int] = mapped_column(SmallInteger)
+    payload: Mapped[str] = mapped_column(String(1024))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class CheckInReport(Base):
+    """A protected report of a stay at a risky venue: the server cannot read it, only publish it."""
+
+    __tablename__ = "check_in_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    report: Mapped[bytes] = mapped_column(LargeBinary(160))  # a serialised CheckInProtectedReport
+    available_at: Mapped[int] = mapped_column(BigInteger, index=True)  # the hour it joins a package

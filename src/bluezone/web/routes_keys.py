@@ -57,6 +57,7 @@ async def publish(
         certificate=body.verificationPayload,
         hmac_key=hmac_key,
         revision_token=body.revisionToken,
+        check_ins=[_b64(report, "checkInProtectedReports") for report in body.checkInProtectedReports],
     )
     with svc.db.session() as session:
         result = publish_keys(session, svc.secrets, publication, svc.now())

@@ -76,6 +76,9 @@ class PublishRequest(Body):
     symptomOnsetInterval: int | None = Field(None, ge=0)
     traveler: bool = False
     revisionToken: str | None = Field(None, max_length=8192)
+    checkInProtectedReports: list[str] = Field(
+        default_factory=list, max_length=100, description="venue stays, base64 CheckInProtectedReport"
+    )
 
 
 class PublishResponse(BaseModel):
