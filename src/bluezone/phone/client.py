@@ -21,6 +21,7 @@ from bluezone.phone.phone import ExposureCheck, Phone, UploadBundle
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import interval_number
+from bluezone.venues import package, venues_pb2
 
 TIMEOUT = httpx.Timeout(30.0)
 
@@ -70,6 +71,20 @@ class ServerClient:
             batches.append(archive.batch.keys + archive.batch.revised_keys)
             state.seen.add(path)
         return batches
+
+    def new_venue_reports(self, state: DownloadState) -> list[venues_pb2.CheckInProtectedReport]:
+        """Reports of risky stays from every venue package listed since the last call, each verified first."""
+        index = self._get(f"/exports/{package.PACKAGES}/{package.INDEX}").text
+        found: list[venues_pb2.CheckInProtectedReport] = []
+        for path in (line.strip() for line in index.splitlines()):
+            if not path or path in state.seen:
+                continue
+            if ".." in path or path.startswith("/"):
+                raise FormatError(f"the venue index lists an unsafe path {path!r}", code="bad_index")
+            body = package.read_verified_package(self._get(f"/exports/{path}").content, self.public_keys)
+            found.extend(body.check_in_protected_reports)
+            state.seen.add(path)
+        return found
 
     # ------------------------------------------------------------ uploads
 

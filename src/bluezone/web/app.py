@@ -27,6 +27,7 @@ from bluezone.keyserver.exporter import (
     write_index,
 )
 from bluezone.store.db import Database
+from bluezone.venues import registry as venues
 from bluezone.web import (
     campaign_pages,
     console,
@@ -35,6 +36,7 @@ from bluezone.web import (
     routes_followup,
     routes_keys,
     routes_ops,
+    routes_venues,
     routes_verification,
 )
 from bluezone.web.middleware import LimitAndLog
@@ -50,6 +52,8 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     db.migrate()
     secrets_ = ServerSecrets.load_or_create(settings.secrets_dir)
     write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
+    write_atomically(settings.exports_dir / venues.PUBLIC_KEY, venues.public_pem(secrets_))
+    venues.write_index(settings.exports_dir)
     write_index(db, settings)  # phones always find an index, even before the first export
     return Services(settings, db, secrets_, clock or SystemClock())
 
@@ -63,6 +67,10 @@ def export_and_clean(svc: Services) -> ExportReport:
         purge_declarations(session, now)
         purge_sessions(session, now)
         close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted
+        venues.purge(session, svc.settings.exports_dir, now, svc.settings.retention_days)
+        venues.publish_packages(
+            session, svc.secrets, svc.settings.exports_dir, region=svc.settings.region, now=now
+        )
     svc.metrics.export_files.inc(len(report.files))
     return report
 
@@ -100,6 +108,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.include_router(routes_keys.router)
     app.include_router(routes_followup.router)
     app.include_router(routes_campaign.router)
+    app.include_router(routes_venues.router)
     app.include_router(console.router)
     app.include_router(campaign_pages.router)
     app.include_router(routes_ops.router)

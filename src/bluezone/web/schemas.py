@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -179,3 +179,23 @@ class TargetRequest(Body):
     basis: str = Field(max_length=12)
     ratePercent: float
     by: date
+
+
+class VenueRequest(Body):
+    name: str = Field(min_length=1, max_length=100)
+    address: str = Field("", max_length=100)
+    communeCode: str = Field(min_length=5, max_length=5)
+    kind: str = Field(max_length=16)
+    visitMinutes: int = Field(60, ge=5, le=720)
+
+
+class RiskyWindowRequest(Body):
+    start: datetime
+    end: datetime
+
+
+class VenueResponse(BaseModel):
+    venueId: str
+    payload: str  # the text of the QR code
+    posterPdf: str
+    posterPng: str

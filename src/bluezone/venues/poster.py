@@ -1,0 +1,48 @@
+"""The poster a venue prints: its name and address, the signed QR code, and how to check in (vi/en), as PDF
+(A4, to print) or PNG (to show on a screen)."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from fpdf import FPDF
+
+from bluezone.campaign.quick_report import FONT, FONT_BOLD
+from bluezone.venues import qr
+
+CALL = {
+    "vi": "Quét mã bằng ứng dụng Bluezone khi đến và khi rời đi. Nếu có ca bệnh ở đây cùng lúc với bạn, "
+    "điện thoại sẽ báo cho bạn; không ai khác biết bạn đã đến.",
+    "en": "Scan with the Bluezone app when you arrive and when you leave. If a confirmed case was here at "
+    "the same time, your phone will tell you; nobody else learns that you came.",
+}
+TITLE = {"vi": "KHAI BÁO ĐIỂM ĐẾN", "en": "CHECK IN HERE"}
+
+
+def qr_png(payload: str, scale: int = 8) -> bytes:
+    out = io.BytesIO()
+    segno.make(payload, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def poster_pdf(venue: qr.Venue, payload: str, language: str = "vi") -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(f"Bluezone: {venue.name}")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 26)
+    pdf.multi_cell(0, 14, TITLE[language], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 18)
+    pdf.multi_cell(0, 10, venue.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 12)
+    pdf.multi_cell(0, 7, venue.address, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.image(io.BytesIO(qr_png(payload)), x=45, w=120)
+    pdf.ln(6)
+    pdf.set_font("DejaVu", "", 13)
+    pdf.multi_cell(0, 7, CALL[language], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9)
+    pdf.multi_cell(0, 6, f"Bluezone · {venue.venue_id}", align="C", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,78 @@
+"""Venues: registration and posters (admin key), and stays a case worker marks risky by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from bluezone.authority.realms import KeyKind, authenticate, realm_of
+from bluezone.clock import VIETNAM
+from bluezone.errors import InvalidInput
+from bluezone.venues import poster, qr, registry
+from bluezone.web.routes_verification import ERRORS, ApiKeyHeader
+from bluezone.web.schemas import RiskyWindowRequest, VenueRequest, VenueResponse
+from bluezone.web.services import Services, services
+
+router = APIRouter(tags=["venues"])
+Svc = Annotated[Services, Depends(services)]
+
+
+@router.post("/api/venues", response_model=VenueResponse, status_code=201, responses=ERRORS)
+def register(body: VenueRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> VenueResponse:
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        made = registry.register_venue(
+            session,
+            svc.secrets,
+            realm_of(session, key),
+            name=body.name,
+            address=body.address,
+            commune_code=body.communeCode,
+            kind=body.kind,
+            visit_minutes=body.visitMinutes,
+            now=svc.now(),
+        )
+    base = f"/api/venues/{made.venue.venue_id}/poster"
+    return VenueResponse(
+        venueId=made.venue.venue_id, payload=made.payload, posterPdf=f"{base}.pdf", posterPng=f"{base}.png"
+    )
+
+
+@router.get(
+    "/api/venues/{venue_id}/poster.{kind}",
+    responses={**ERRORS, 200: {"content": {"application/pdf": {}, "image/png": {}}}},
+)
+def venue_poster(venue_id: str, kind: str, svc: Svc, lang: str = "vi") -> Response:
+    """The printable poster (PDF) or the code alone (PNG). The code is on the venue's wall for all to see."""
+    if kind not in ("pdf", "png") or lang not in poster.TITLE:
+        raise InvalidInput("the poster is poster.pdf or poster.png, in vi or en", code="bad_poster")
+    with svc.db.session() as session:
+        stored = registry.venue_by_id(session, venue_id)
+        payload = stored.payload
+    venue = qr.read_payload(payload, {registry.VENUE_KEY_ID: svc.secrets.venue_key.public_key()})
+    if kind == "png":
+        return Response(poster.qr_png(payload), media_type="image/png")
+    return Response(poster.poster_pdf(venue, payload, lang), media_type="application/pdf")
+
+
+@router.post("/api/venues/{venue_id}/risk", status_code=201, responses=ERRORS)
+def mark(venue_id: str, body: RiskyWindowRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> Response:
+    """A case worker marks a stretch of time at a venue as risky (e.g. from an interview)."""
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        registry.mark_risky(
+            session,
+            realm_of(session, key),
+            venue_id,
+            start=_unix(body.start),
+            end=_unix(body.end),
+            now=svc.now(),
+        )
+    return Response(status_code=201)
+
+
+def _unix(moment: datetime) -> int:
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).timestamp())
