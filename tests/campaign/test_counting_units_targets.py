@@ -258,3 +258,14 @@ def test_national_officers_import_counts_on_the_web_page(server: RunningServer) 
         assert (
             http.get("/campaign/import").status_code == 403
         )  # one area's officer: not the country's figures
+
+
+def test_check_ins_per_area_and_day_reach_the_dashboard(server: RunningServer) -> None:
+    with server.client() as http:
+        for commune in (BA_DINH, BA_DINH, NGOC_HA):
+            assert _ping(http, server.device_key, "checkin", commune, _token()).status_code == 202
+        page = http.get(f"/campaign/area/{HANOI}").text
+        ward = http.get(f"/campaign/area/{NGOC_HA}").text
+    table = page[page.index('id="check-ins"') :]
+    assert "<td>3</td>" in table[: table.index("</table>")]
+    assert "<td>1</td>" in ward[ward.index('id="check-ins"') :]

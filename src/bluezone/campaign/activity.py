@@ -1,7 +1,8 @@
 """Counting installs and daily activity from the phones themselves, without identifying any phone.
 
 A phone reports its install once and its activity (app running, Bluetooth on) once a day, with the commune
-its user chose and a token it makes fresh for that day. The server keeps a keyed hash of the token only until
+its user chose, and that it checked in at venues of a commune that day, each with a token it makes fresh for
+that day. The server keeps a keyed hash of the token only until
 the day is closed, to count each phone once; it keeps no address. Closing a day writes the communes' figures
 into the campaign's snapshots (installs to date, phones active that day) and deletes the day's receipts.
 """
@@ -31,6 +32,7 @@ EPOCH = date(1970, 1, 1)
 class Kind(StrEnum):
     INSTALL = "install"
     ACTIVE = "active"
+    CHECKIN = "checkin"  # the phone checked in at a venue in this commune today
 
 
 def local_day(unix_seconds: int) -> int:
@@ -137,3 +139,18 @@ def _snapshot(session: Session, day: int) -> list[CountRow]:
         )
         for code in sorted(set(installs) | set(active))
     ]
+
+
+def check_in_days(session: Session, communes: list[str], *, first_day: int, last_day: int) -> dict[int, int]:
+    """Phones that checked in at venues of these communes, per day (Viet Nam's day numbers)."""
+    rows = session.execute(
+        select(ActivityCount.day, func.sum(ActivityCount.phones))
+        .where(
+            ActivityCount.kind == Kind.CHECKIN.value,
+            ActivityCount.commune_code.in_(communes),
+            ActivityCount.day >= first_day,
+            ActivityCount.day <= last_day,
+        )
+        .group_by(ActivityCount.day)
+    )
+    return {int(day): int(phones) for day, phones in rows}

@@ -221,3 +221,18 @@ def trend(session: Session, code: str, *, by: Denominator) -> list[tuple[int, fl
         if history:
             return [(t, 100 * n / d if d else None, n) for t, n, d in history]
     return []
+
+
+def communes_of(code: str) -> list[str]:
+    """The commune codes at or below an area, in every structure that has it."""
+    found: list[str] = []
+    for structure in Structure:
+        areas = registry(structure)
+        try:
+            area = areas.get(code)
+        except InvalidInput:
+            continue
+        if area.level is Level.COMMUNE:
+            found.append(code)
+        found += [c for c in _below(areas, code) if level_of(c) is Level.COMMUNE]
+    return sorted(set(found))

@@ -3,7 +3,7 @@ area's page with its trend, the areas within it and its units, and the unit repo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -24,6 +24,7 @@ from bluezone.web.routes_campaign import MAX_UPLOAD_BYTES
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
 TOP = 5
+CHECK_IN_DAYS = 7
 
 
 def _by(value: str | None) -> str:
@@ -80,6 +81,14 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
             except (NotFound, InvalidInput):
                 below = []
         lines = units.unit_table(session, units.units_in(session, code), svc.now())
+        today = activity.local_day(svc.now())
+        per_day = activity.check_in_days(
+            session, service.communes_of(code), first_day=today - CHECK_IN_DAYS + 1, last_day=today
+        )
+        check_ins = [
+            (activity.EPOCH + timedelta(days=d), per_day.get(d, 0))
+            for d in range(today - CHECK_IN_DAYS + 1, today + 1)
+        ]
         progress = [p for p in targets.all_progress(session, svc.now()) if p.subject == f"area:{code}"]
     return page(
         request,
@@ -91,6 +100,7 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
         below=below,
         moment=moment,
         units=lines,
+        check_ins=check_ins if any(n for _, n in check_ins) else [],
         progress=progress,
         is_province=area.level is Level.PROVINCE,
     )

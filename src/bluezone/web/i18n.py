@@ -151,6 +151,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "campaign.behind": {"vi": "Chậm tiến độ", "en": "Behind"},
     "campaign.trend": {"vi": "Diễn biến tỷ lệ cài đặt", "en": "Install rate over time"},
     "campaign.below": {"vi": "Các địa phương trực thuộc", "en": "Areas within"},
+    "campaign.check_ins": {
+        "vi": "Số điện thoại khai báo điểm đến (7 ngày qua)",
+        "en": "Phones checking in at venues (last 7 days)",
+    },
     "campaign.units": {"vi": "Cơ quan, đơn vị", "en": "Units"},
     "campaign.unit": {"vi": "Đơn vị", "en": "Unit"},
     "campaign.staff": {"vi": "Cán bộ, nhân viên", "en": "Staff"},
