@@ -83,8 +83,8 @@ def authority(tmp_path: Path, database_url: str) -> Iterator[Authority]:
     svc = open_services(settings, clock)
     keys = {}
     with svc.db.session() as session:
-        create_realm(session, svc.secrets, "HN", "Sở Y tế Hà Nội", svc.now())
-        create_realm(session, svc.secrets, "HCM", "Sở Y tế TP Hồ Chí Minh", svc.now())
+        create_realm(session, svc.secrets, "HN", "Sở Y tế Hà Nội", svc.now(), province_code="01")
+        create_realm(session, svc.secrets, "HCM", "Sở Y tế TP Hồ Chí Minh", svc.now(), province_code="79")
         for kind in ("admin", "device", "stats"):
             keys[kind] = create_api_key(session, svc.secrets, "HN", kind, svc.now())
         keys["other-realm-device"] = create_api_key(session, svc.secrets, "HCM", "device", svc.now())
@@ -104,6 +104,7 @@ class RunningServer:
     admin_key: str
     device_key: str
     stats_key: str
+    other_admin_key: str  # of realm HCM (province 79)
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30)
@@ -121,12 +122,14 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
     app = create_app(settings, clock)
     svc: Services = app.state.services
     with svc.db.session() as session:
-        create_realm(session, svc.secrets, REALM, "Sở Y tế Hà Nội", svc.now())
+        create_realm(session, svc.secrets, REALM, "Sở Y tế Hà Nội", svc.now(), province_code="01")
+        create_realm(session, svc.secrets, "HCM", "Sở Y tế TP Hồ Chí Minh", svc.now(), province_code="79")
+        hcm_admin = create_api_key(session, svc.secrets, "HCM", "admin", svc.now())
         admin = create_api_key(session, svc.secrets, REALM, "admin", svc.now())
         device = create_api_key(session, svc.secrets, REALM, "device", svc.now())
         stats = create_api_key(session, svc.secrets, REALM, "stats", svc.now())
     with serve_in_background(app) as base_url:
-        yield RunningServer(base_url, clock, svc, admin, device, stats)
+        yield RunningServer(base_url, clock, svc, admin, device, stats, hcm_admin)
 
 
 CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"

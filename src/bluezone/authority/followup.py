@@ -23,7 +23,7 @@ from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import AuditEntry, Declaration, Realm
 
 COMMUNE_CODE = re.compile(r"^\d{5}$")
-LEVELS = ("F1", "F2")
+LEVELS = ("F1", "F2", "declared")  # declared: symptoms and an exposure in a health declaration
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ContactDetails:
         if not COMMUNE_CODE.match(self.commune_code):
             raise InvalidInput("communeCode must be a 5-digit GSO code", code="bad_commune")
         if self.level not in LEVELS:
-            raise InvalidInput("level must be F1 or F2", code="bad_level")
+            raise InvalidInput("level must be F1, F2 or declared", code="bad_level")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _alert_date(value: str, now: int) -> date:
     return day
 
 
-def _audit(
+def audit(
     session: Session, realm: Realm, actor: str, *, action: str, declaration_id: int | None, now: int
 ) -> None:
     session.add(
@@ -124,7 +124,7 @@ def queue(
             **json.loads(secrets_.open_for_realm(realm.code, row.sealed, _context(row.id)))
         )
         shown.append(QueuedDeclaration(row.id, row.created_at, row.status, details))
-        _audit(session, realm, actor, action="read", declaration_id=row.id, now=now)
+        audit(session, realm, actor, action="read", declaration_id=row.id, now=now)
     return shown
 
 
@@ -155,7 +155,7 @@ def issue_close_contact_code(
         now=now,
     )
     row.status = "code_issued"
-    _audit(session, realm, actor, action="issue_close_contact_code", declaration_id=row.id, now=now)
+    audit(session, realm, actor, action="issue_close_contact_code", declaration_id=row.id, now=now)
     return issued
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bluezone.authority.secrets import ServerSecrets
+from bluezone.campaign.areas import Level, find_area, level_of
 from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from bluezone.store.models import ApiKey, Realm, SigningKey
 
@@ -25,17 +26,39 @@ class KeyKind(StrEnum):
     STATS = "stats"  # reads statistics
 
 
-def create_realm(session: Session, secrets_: ServerSecrets, code: str, name: str, now: int) -> Realm:
+def create_realm(
+    session: Session,
+    secrets_: ServerSecrets,
+    code: str,
+    name: str,
+    now: int,
+    *,
+    province_code: str | None = None,
+) -> Realm:
     if not REALM_CODE.match(code):
         raise InvalidInput("a realm code is 1-32 letters, digits, '-' or '_'", code="bad_realm_code")
     if not name.strip() or len(name) > 200:
         raise InvalidInput("a realm needs a name of at most 200 characters", code="bad_realm_name")
     if session.scalar(select(Realm).where(Realm.code == code)) is not None:
         raise Conflict(f"realm {code} exists already", code="realm_exists")
-    realm = Realm(code=code, name=name.strip(), created_at=now)
+    if province_code is not None:
+        if level_of(province_code) is not Level.PROVINCE:
+            raise InvalidInput("a realm's province is a 2-digit GSO code", code="bad_province")
+        find_area(province_code)
+        if session.scalar(select(Realm).where(Realm.province_code == province_code)) is not None:
+            raise Conflict(f"province {province_code} has a realm already", code="province_taken")
+    realm = Realm(code=code, name=name.strip(), created_at=now, province_code=province_code)
     session.add(realm)
     session.flush()
     rotate_signing_key(session, secrets_, realm, now)
+    return realm
+
+
+def realm_of_province(session: Session, province_code: str) -> Realm:
+    """The health department that serves a province (declarations go there)."""
+    realm = session.scalar(select(Realm).where(Realm.province_code == province_code))
+    if realm is None:
+        raise NotFound(f"no health department is registered for province {province_code}", code="no_realm")
     return realm
 
 

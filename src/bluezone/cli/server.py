@@ -51,12 +51,15 @@ def serve(
 def create_realm(
     code: Annotated[str, typer.Argument(help="Short code, e.g. HN for Hà Nội.")],
     name: Annotated[str, typer.Option(help="The health department's name.")],
+    province: Annotated[
+        str | None, typer.Option(help="GSO code of the province it serves (declarations go there).")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Create a realm with its first certificate signing key."""
     svc = open_services(settings_for(data_dir))
     with svc.db.session() as session:
-        realm = make_realm(session, svc.secrets, code, name, svc.now())
+        realm = make_realm(session, svc.secrets, code, name, svc.now(), province_code=province)
         console.print(f"realm {realm.code} ({realm.name}) created")
 
 

@@ -38,6 +38,7 @@ class Realm(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[int] = mapped_column(BigInteger)
+    province_code: Mapped[str | None] = mapped_column(String(2), unique=True, nullable=True)  # GSO
 
 
 class ApiKey(Base):
@@ -332,3 +333,17 @@ class CheckInReport(Base):
     realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
     report: Mapped[bytes] = mapped_column(LargeBinary(160))  # a serialised CheckInProtectedReport
     available_at: Mapped[int] = mapped_column(BigInteger, index=True)  # the hour it joins a package
+
+
+class HealthDeclaration(Base):
+    """A voluntary or an entry declaration, sealed for the province it concerns; deleted after retention."""
+
+    __tablename__ = "health_declarations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(9))  # voluntary | entry
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    arrival_day: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # entry only
+    receipt_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    delete_after: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -18,6 +18,7 @@ from bluezone.authority.users import purge_sessions
 from bluezone.campaign.activity import close_days
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings, load_settings
+from bluezone.declarations import store as declarations
 from bluezone.keyserver.exporter import (
     PUBLIC_KEY,
     ExportReport,
@@ -33,6 +34,7 @@ from bluezone.web import (
     console,
     errors,
     routes_campaign,
+    routes_declarations,
     routes_followup,
     routes_keys,
     routes_ops,
@@ -68,6 +70,7 @@ def export_and_clean(svc: Services) -> ExportReport:
         purge_sessions(session, now)
         close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted
         venues.purge(session, svc.settings.exports_dir, now, svc.settings.retention_days)
+        declarations.purge(session, now)
         venues.publish_packages(
             session, svc.secrets, svc.settings.exports_dir, region=svc.settings.region, now=now
         )
@@ -109,6 +112,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.include_router(routes_followup.router)
     app.include_router(routes_campaign.router)
     app.include_router(routes_venues.router)
+    app.include_router(routes_declarations.router)
     app.include_router(console.router)
     app.include_router(campaign_pages.router)
     app.include_router(routes_ops.router)

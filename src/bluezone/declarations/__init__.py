@@ -1,0 +1,1 @@
+"""Health declarations: residents' voluntary ones and travellers' entry declarations, sealed per province."""

@@ -1,0 +1,157 @@
+"""Health declarations over HTTP: validation with the field named, the follow-up queue, receipts a border
+officer checks, arrivals only for their province (audited), deletion after retention; both databases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bluezone.store.models import AuditEntry, HealthDeclaration
+from bluezone.web.app import export_and_clean
+from tests.conftest import RunningServer
+
+HANG_BAC, BEN_NGHE = "00037", "26740"  # a commune of Hà Nội (01) and one of Hồ Chí Minh City (79)
+TODAY = date(2026, 3, 2)  # the server's clock
+
+
+def resident(**changes: Any) -> dict[str, Any]:
+    return {
+        "full_name": "Nguyễn Thị Hoa",
+        "phone": "0912345678",
+        "commune_code": HANG_BAC,
+        "address": "12 Hàng Bạc",
+        "symptoms": [],
+        "exposure": "none",
+        **changes,
+    }
+
+
+def traveller(**changes: Any) -> dict[str, Any]:
+    return {
+        "full_name": "Kim Min-jun",
+        "phone": "0987654321",
+        "commune_code": HANG_BAC,
+        "address": "Khách sạn Hàng Bạc",
+        "document_type": "passport",
+        "document_number": "M12345678",
+        "nationality": "KR",
+        "departure_date": TODAY.isoformat(),
+        "arrival_date": TODAY.isoformat(),
+        "flight": "VN417",
+        "gate": "HAN",
+        "countries_visited": ["KR"],
+        **changes,
+    }
+
+
+def _post(http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    return http.post(path, json=body)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/api/health-declarations", resident(symptoms=["headache"]), "symptoms: unknown symptoms"),
+        ("/api/health-declarations", resident(commune_code="99999"), "commune_code: no area 99999"),
+        ("/api/health-declarations", resident(phone="12345"), "phone: String should match pattern"),
+        ("/api/health-declarations", resident(secret="x"), "secret: unknown field"),
+        ("/api/entry-declarations", traveller(nationality="XX"), "nationality: 'XX' is not an ISO 3166"),
+        ("/api/entry-declarations", traveller(gate="NOWHERE"), "gate: unknown border gate"),
+        (
+            "/api/entry-declarations",
+            traveller(departure_date="2026-03-05", arrival_date="2026-03-03"),
+            "departure_date must not be after arrival_date",
+        ),
+        ("/api/entry-declarations", traveller(flight=None), "a flight number is needed"),
+        (
+            "/api/entry-declarations",
+            traveller(arrival_date="2026-04-01", departure_date="2026-04-01"),
+            "arrival_date: declare within 3 days",
+        ),
+        ("/api/entry-declarations", traveller(full_name="x" * 5000), "full_name"),
+    ],
+)
+def test_bad_declarations_are_refused_naming_the_field(
+    server: RunningServer, path: str, body: dict[str, Any], message: str
+) -> None:
+    with server.client() as http:
+        response = _post(http, path, body)
+    assert response.status_code in (400, 413), response.text
+    if response.status_code == 400:
+        assert message in response.json()["error"]
+    with server.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(HealthDeclaration)) == 0  # nothing stored
+
+
+def test_symptoms_with_an_exposure_reach_the_follow_up_queue(server: RunningServer) -> None:
+    with server.client() as http:
+        quiet = _post(http, "/api/health-declarations", resident())
+        worried = _post(
+            http, "/api/health-declarations", resident(symptoms=["fever", "cough"], exposure="f1")
+        )
+        assert quiet.status_code == worried.status_code == 202
+        assert len(quiet.content) == len(worried.content)  # the answer says nothing about the contents
+        queue = http.get("/api/declarations", headers={"X-API-Key": server.admin_key}).json()
+        other = http.get("/api/declarations", headers={"X-API-Key": server.other_admin_key}).json()
+    assert [(q["name"], q["level"]) for q in queue] == [("Nguyễn Thị Hoa", "declared")]
+    assert other == []  # Hồ Chí Minh City's department sees nothing of Hà Nội's
+    with server.services.db.session() as session:
+        stored = session.scalars(select(HealthDeclaration)).all()
+        assert len(stored) == 2 and all(b"Hoa" not in row.sealed for row in stored)  # sealed
+
+
+def test_receipts_and_arrivals_by_province(server: RunningServer) -> None:
+    with server.client() as http:
+        to_hanoi = _post(http, "/api/entry-declarations", traveller()).json()["receipt"]
+        _post(
+            http,
+            "/api/entry-declarations",
+            traveller(commune_code=BEN_NGHE, full_name="Lee Ji-eun", gate="SGN"),
+        )
+        admin = {"X-API-Key": server.admin_key}
+        checked = http.get(f"/api/entry-declarations/receipts/{to_hanoi}", headers=admin).json()
+        assert checked == {
+            "arrival_date": TODAY.isoformat(),
+            "gate": "Sân bay quốc tế Nội Bài",
+            "province": "Sở Y tế Hà Nội",
+        }
+        assert (
+            http.get(
+                "/api/entry-declarations/receipts/BZ-ENTRY:1:AAAAAAAAAAAAAAAA", headers=admin
+            ).status_code
+            == 404
+        )
+        assert http.get(f"/api/entry-declarations/receipts/{to_hanoi}").status_code == 401  # officers only
+        assert (
+            http.get(
+                f"/api/entry-declarations/receipts/{to_hanoi}", headers={"X-API-Key": server.device_key}
+            ).status_code
+            == 403
+        )
+        window = {"first": TODAY.isoformat(), "last": (TODAY + timedelta(days=1)).isoformat()}
+        hanoi = http.get("/api/entry-declarations/arrivals", params=window, headers=admin).json()
+        saigon = http.get(
+            "/api/entry-declarations/arrivals", params=window, headers={"X-API-Key": server.other_admin_key}
+        ).json()
+        stats = http.get(
+            "/api/entry-declarations/arrivals", params=window, headers={"X-API-Key": server.stats_key}
+        )
+    assert [a["declaration"]["full_name"] for a in hanoi] == ["Kim Min-jun"]
+    assert [a["declaration"]["full_name"] for a in saigon] == ["Lee Ji-eun"]
+    assert stats.status_code == 403
+    with server.services.db.session() as session:
+        reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "read_arrival")).all()
+        assert len(reads) == 2 and {r.actor[:4] for r in reads} == {"key:"}
+
+
+def test_declarations_are_deleted_after_the_retention_period(server: RunningServer) -> None:
+    with server.client() as http:
+        _post(http, "/api/health-declarations", resident())
+    server.clock.advance((server.services.settings.declaration_retention_days + 1) * 86_400)
+    export_and_clean(server.services)
+    with server.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(HealthDeclaration)) == 0
