@@ -32,6 +32,7 @@ from bluezone.venues import registry as venues
 from bluezone.web import (
     campaign_pages,
     console,
+    declaration_pages,
     errors,
     routes_campaign,
     routes_declarations,
@@ -115,6 +116,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     app.include_router(routes_declarations.router)
     app.include_router(console.router)
     app.include_router(campaign_pages.router)
+    app.include_router(declaration_pages.router)
     app.include_router(routes_ops.router)
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
     app.add_middleware(LimitAndLog, metrics=svc.metrics)
