@@ -155,3 +155,27 @@ def test_declarations_are_deleted_after_the_retention_period(server: RunningServ
     export_and_clean(server.services)
     with server.services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(HealthDeclaration)) == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("case_worker", 200), ("realm_admin", 200), ("viewer", 403), ("campaign_officer", 403)],
+)
+def test_who_sees_arrivals_in_the_console(server: RunningServer, role: str, status: int) -> None:
+    from tests.conftest import add_console_user
+    from tests.web.test_console import _sign_in
+
+    with server.client() as http:
+        _post(http, "/api/entry-declarations", traveller())
+    add_console_user(server, f"user.{role}", role)
+    with server.client() as http:
+        assert http.get("/console/arrivals").status_code in (303, 307)  # signed out: to the login page
+        _sign_in(http, f"user.{role}")
+        page = http.get("/console/arrivals")
+    assert page.status_code == status
+    assert ("Kim Min-jun" in page.text) == (status == 200)
+    with server.services.db.session() as session:
+        reads = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "read_arrival")
+        )
+    assert reads == (1 if status == 200 else 0)

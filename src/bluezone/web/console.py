@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any, TypeVar
 
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority import codes, facilities, followup, realms, stats, users
 from bluezone.clock import VIETNAM
+from bluezone.declarations import store as declaration_store
+from bluezone.declarations.forms import border_gates, today_in_vietnam
 from bluezone.errors import BluezoneError, Forbidden, Unauthorized
 from bluezone.phone.messages import text
 from bluezone.web.charts import daily_bars
@@ -27,11 +29,13 @@ SESSION_COOKIE, LANG_COOKIE, REALM_COOKIE = "bz_session", "bz_lang", "bz_realm"
 NAV = [
     ("nav.codes", "/console/codes"),
     ("nav.queue", "/console/queue"),
+    ("nav.arrivals", "/console/arrivals"),
     ("nav.facilities", "/console/facilities"),
     ("nav.stats", "/console/stats"),
     ("nav.people", "/console/people"),
 ]
 Svc = Annotated[Services, Depends(services)]
+ARRIVAL_DAYS = 3
 Token = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
 
 
@@ -225,6 +229,26 @@ def queue(request: Request, svc: Svc, token: Token = None, issued: dict[str, str
         shown = followup.queue(session, svc.secrets, who.require("read_queue"), who.actor, now=svc.now())
     rows = [{"id": d.id, "received": local_time(d.received_at), "details": d.details} for d in shown]
     return page(request, "queue.html", who, declarations=rows, issued=issued)
+
+
+@router.get("/arrivals", response_class=HTMLResponse)
+def arrivals(request: Request, svc: Svc, token: Token = None) -> Response:
+    """Travellers arriving in the province today and in the next three days; every reading audited."""
+    who, refusal = _guarded(request, svc, token, "read_queue", "arrivals.html", arrivals=[])
+    if refusal or who is None:
+        return refusal or to_login()
+    today = today_in_vietnam(svc.now())
+    with svc.db.session() as session:
+        shown = declaration_store.arrivals(
+            session,
+            svc.secrets,
+            who.require("read_queue"),
+            who.actor,
+            first=today,
+            last=today + timedelta(days=ARRIVAL_DAYS),
+            now=svc.now(),
+        )
+    return page(request, "arrivals.html", who, arrivals=shown, gates=border_gates())
 
 
 @router.post("/queue/{declaration_id}/code", response_class=HTMLResponse)

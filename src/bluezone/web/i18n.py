@@ -10,6 +10,12 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "title": {"vi": "Bluezone — Bảng điều khiển y tế", "en": "Bluezone — Health console"},
     "nav.codes": {"vi": "Cấp mã", "en": "Issue code"},
     "nav.queue": {"vi": "Danh sách F1 khai báo", "en": "F1 follow-up"},
+    "nav.arrivals": {"vi": "Người nhập cảnh", "en": "Arrivals"},
+    "arrivals.title": {
+        "vi": "Người nhập cảnh về tỉnh (hôm nay và 3 ngày tới)",
+        "en": "Travellers arriving in the province (today and the next 3 days)",
+    },
+    "arrivals.none": {"vi": "Chưa có ai khai báo.", "en": "Nobody has declared yet."},
     "nav.facilities": {"vi": "Cơ sở y tế", "en": "Facilities"},
     "nav.stats": {"vi": "Thống kê", "en": "Statistics"},
     "nav.logout": {"vi": "Đăng xuất", "en": "Sign out"},
