@@ -179,3 +179,9 @@ def test_who_sees_arrivals_in_the_console(server: RunningServer, role: str, stat
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "read_arrival")
         )
     assert reads == (1 if status == 200 else 0)
+
+
+def test_an_oversized_declaration_is_refused_before_it_is_read(server: RunningServer) -> None:
+    with server.client() as http:
+        huge = http.post("/api/health-declarations", json=resident(address="x" * 100_000))
+    assert huge.status_code == 413

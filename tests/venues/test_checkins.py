@@ -115,3 +115,16 @@ def test_only_overlapping_stays_get_venue_alerts() -> None:
     assert visitor(T0 + 3600, T0 + 4000) == []  # came after the case left
     assert visitor(T0 + 1500, T0 + 2400) == []  # only 5 minutes together
     assert visitor(T0, T0 + 1800, MARKET) == []  # another venue at the same time
+
+
+def test_check_ins_survive_a_restart_of_the_app(tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    clock = ManualClock(T0)
+    CheckInBook(clock, KEYS, tmp_path / "checkins.db").scan(_poster())
+    clock.advance(600)
+    reopened = CheckInBook(clock, KEYS, tmp_path / "checkins.db")
+    assert [s.venue.name for s in reopened.stays()] == ["Phở Hàng Bạc"]
+    reopened.check_out()
+    assert CheckInBook(clock, KEYS, tmp_path / "checkins.db").stays()[0].departure == T0 + 600

@@ -5,9 +5,11 @@ published reports of risky stays.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -23,11 +25,15 @@ DEFAULT_RISK = 7
 
 @dataclass(frozen=True)
 class CheckIn:
+    payload: str  # the venue code as scanned: the stay's key to its venue
     venue: qr.Venue
-    location_id: bytes
     arrival: float
     departure: float  # planned (automatic check-out) until the user leaves earlier
     closed_by_user: bool = False
+
+    @property
+    def location_id(self) -> bytes:
+        return qr.location_id(self.payload)
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,22 @@ class VenueAlert:
 
 
 class CheckInBook:
-    def __init__(self, clock: Clock, venue_keys: Mapping[str, ec.EllipticCurvePublicKey]) -> None:
+    """The phone's check-ins, in memory or in a SQLite file of the phone's (kept across restarts)."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        venue_keys: Mapping[str, ec.EllipticCurvePublicKey],
+        path: Path | str | None = None,
+    ) -> None:
         self.clock = clock
         self.venue_keys = venue_keys
-        self._stays: list[CheckIn] = []
+        self._db = sqlite3.connect(str(path) if path is not None else ":memory:")
+        with self._db:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS check_ins (payload TEXT NOT NULL, arrival REAL NOT NULL, "
+                "departure REAL NOT NULL, closed_by_user INTEGER NOT NULL)"
+            )
 
     def scan(self, payload: str) -> CheckIn:
         """Check in at the venue a scanned code names; a forged or altered code is refused (nothing kept).
@@ -66,21 +84,34 @@ class CheckInBook:
         venue = qr.read_payload(payload, self.venue_keys)
         now = self.clock.now()
         self.check_out()
-        stay = CheckIn(venue, qr.location_id(payload), now, now + venue.visit_minutes * 60)
-        self._stays.append(stay)
+        stay = CheckIn(payload, venue, now, now + venue.visit_minutes * 60)
+        with self._db:
+            self._db.execute(
+                "INSERT INTO check_ins VALUES (?, ?, ?, 0)", (payload, stay.arrival, stay.departure)
+            )
         return stay
 
     def check_out(self) -> None:
         """The user leaves: the open stay ends now (a stay already past its planned end is left as it is)."""
         now = self.clock.now()
-        if self._stays and self._stays[-1].departure > now:
-            self._stays[-1] = replace(self._stays[-1], departure=now, closed_by_user=True)
+        with self._db:
+            self._db.execute(
+                "UPDATE check_ins SET departure = ?, closed_by_user = 1 WHERE departure > ?", (now, now)
+            )
 
     def stays(self) -> list[CheckIn]:
-        """Every stay of the last 14 days (older ones are deleted)."""
-        oldest = self.clock.now() - RETENTION_SECONDS
-        self._stays = [s for s in self._stays if s.departure >= oldest]
-        return list(self._stays)
+        """Every stay of the last 14 days; older ones are deleted."""
+        with self._db:
+            self._db.execute(
+                "DELETE FROM check_ins WHERE departure < ?", (self.clock.now() - RETENTION_SECONDS,)
+            )
+        rows = self._db.execute(
+            "SELECT payload, arrival, departure, closed_by_user FROM check_ins ORDER BY arrival"
+        ).fetchall()
+        return [
+            CheckIn(payload, qr.read_payload(payload, self.venue_keys), arrival, departure, bool(closed))
+            for payload, arrival, departure, closed in rows
+        ]
 
     def reports_since(self, first: float) -> list[venues_pb2.CheckInProtectedReport]:
         """Protected reports of the stays that ended after `first` (the infectious window), for an F0 who

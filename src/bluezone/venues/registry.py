@@ -17,7 +17,7 @@ from bluezone.campaign.areas import find_area
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.keyserver.exporter import write_atomically
 from bluezone.protocol.intervals import INTERVAL_SECONDS
-from bluezone.store.models import CheckInReport, Realm, Venue
+from bluezone.store.models import CheckInReport, Realm, Unit, Venue
 from bluezone.venues import package, qr, reports, venues_pb2
 
 HOUR = 3600
@@ -46,6 +46,8 @@ def register_venue(
     unit_id: int | None = None,
 ) -> Registered:
     find_area(commune_code)
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise NotFound(f"no unit {unit_id}", code="unknown_unit")
     venue_id = base64.b32encode(random.token_bytes(10)).decode()[:12]
     venue = qr.check(qr.Venue(venue_id, name.strip(), address.strip(), commune_code, kind, visit_minutes))
     payload = qr.make_payload(venue, secrets_.venue_key, VENUE_KEY_ID)

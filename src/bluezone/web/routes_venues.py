@@ -34,6 +34,7 @@ def register(body: VenueRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> Ve
             kind=body.kind,
             visit_minutes=body.visitMinutes,
             now=svc.now(),
+            unit_id=body.unitId,
         )
     base = f"/api/venues/{made.venue.venue_id}/poster"
     return VenueResponse(

@@ -182,6 +182,7 @@ class TargetRequest(Body):
 
 
 class VenueRequest(Body):
+    unitId: int | None = Field(None, description="the unit that runs the venue, if any")
     name: str = Field(min_length=1, max_length=100)
     address: str = Field("", max_length=100)
     communeCode: str = Field(min_length=5, max_length=5)
