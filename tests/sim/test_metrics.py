@@ -41,6 +41,7 @@ def _outcome() -> Outcome:
         uploaded=uploaded,
         alerted_f1_at=alerted,
         alerted_f2_at=np.full(n, NEVER),
+        venue_alerted_at=np.full(n, NEVER),
         close_pairs=close,
         days=[],
         day_starts=T0 + np.arange(7, dtype=np.float64) * DAY,

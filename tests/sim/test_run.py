@@ -46,6 +46,10 @@ def test_cases_upload_and_their_close_contacts_get_alerts(outcome) -> None:  # t
     assert outcome.alerted_f1_at[alerted].min() >= first_upload
     assert outcome.sighting_rows > 1_000_000
     assert outcome.uploads_by_type["confirmed"] == outcome.uploaded.sum()
+    venue_alerted = outcome.venue_alerted_at < NEVER
+    assert outcome.check_ins > 1000 and venue_alerted.sum() >= 1  # F0s shared stays at markets and cafés
+    assert np.all(has_app[venue_alerted])
+    assert outcome.venue_alerted_at[venue_alerted].min() >= first_upload
 
 
 def test_the_same_seed_gives_the_same_run(tmp_path: Path, outcome) -> None:  # type: ignore[no-untyped-def]

@@ -71,6 +71,7 @@ def show(summary: Summary, report: Path) -> None:
     rows = [
         ("F0 confirmed / uploaded", f"{summary.f0_confirmed} / {summary.f0_uploaded}"),
         ("F1 alerts / F2 alerts", f"{summary.alerts_f1} / {summary.alerts_f2}"),
+        ("venue check-ins / venue alerts", f"{summary.check_ins:,} / {summary.alerts_venue}"),
         ("true close contacts of F0s", str(q.true_close_contacts)),
         ("precision · recall · F1", f"{pct(q.precision)} · {pct(q.recall)} · {pct(q.f1)}"),
         ("recall where both run the app", pct(q.recall_app_pairs)),

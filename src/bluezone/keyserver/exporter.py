@@ -23,7 +23,7 @@ from bluezone.authority.secrets import ServerSecrets
 from bluezone.config import Settings
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
-from bluezone.store.db import Database
+from bluezone.store.db import INDEX_LOCK, Database
 from bluezone.store.models import ExportBatch, ExportFile, Exposure
 
 GRACE_SECONDS = 120
@@ -192,7 +192,9 @@ def _build(
 
 
 def write_index(db: Database, settings: Settings) -> list[str]:
-    with db.session() as session:
+    """List every complete file. Exporters finishing together take turns, and each reads the batches inside
+    its turn: the last index written lists everything either of them completed."""
+    with db.exclusive(INDEX_LOCK) as session:
         paths = list(
             session.scalars(
                 select(ExportFile.path)
@@ -201,7 +203,7 @@ def write_index(db: Database, settings: Settings) -> list[str]:
                 .order_by(ExportBatch.end_ts, ExportFile.batch_num)
             )
         )
-    write_atomically(settings.exports_dir / INDEX, "".join(f"{p}\n" for p in paths).encode("ascii"))
+        write_atomically(settings.exports_dir / INDEX, "".join(f"{p}\n" for p in paths).encode("ascii"))
     return paths
 
 

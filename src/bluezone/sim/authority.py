@@ -8,6 +8,7 @@ exporter runs on its cadence; downloads are verified against the server's export
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import ROLLING_PERIOD
+from bluezone.venues import venues_pb2
 from bluezone.web.app import create_app, export_and_clean
 from bluezone.web.local import serve_in_background
 from bluezone.web.services import Services
@@ -59,6 +61,7 @@ class LocalAuthority:
         self._device_key, self._public_key = device_key, public_key
         self._stack = contextlib.ExitStack()
         self._downloads = DownloadState()
+        self._venue_downloads = DownloadState()
         self.uploads: list[Upload] = []
 
     def __enter__(self) -> LocalAuthority:
@@ -84,14 +87,34 @@ class LocalAuthority:
         response.raise_for_status()
         return str(response.json()["code"])
 
-    def upload(self, code: str, teks: list[tuple[int, bytes]], first_day: date, test_type: str) -> int:
+    def register_venue(self, name: str, commune_code: str, kind: str, visit_minutes: int) -> str:
+        """A venue registered by the province; returns the code printed on its poster."""
+        body = {
+            "name": name,
+            "address": name,
+            "communeCode": commune_code,
+            "kind": kind,
+            "visitMinutes": visit_minutes,
+        }
+        response = self._http.post("/api/venues", json=body, headers={"X-API-Key": self._admin_key})
+        response.raise_for_status()
+        return str(response.json()["payload"])
+
+    def upload(
+        self,
+        code: str,
+        teks: list[tuple[int, bytes]],
+        first_day: date,
+        test_type: str,
+        check_ins: Sequence[bytes] = (),
+    ) -> int:
         """The user enters the code in the app and agrees: the app's own upload, over HTTP."""
         store = MemoryStore()
         for start, tek in teks:
             store.put_key(start, tek, ROLLING_PERIOD)
         phone = Phone(self.clock, store=store)
         utc_today = datetime.fromtimestamp(self.clock.now(), UTC).date()
-        bundle = phone.prepare_upload(min(first_day, utc_today))  # the phone counts days in UTC
+        bundle = phone.prepare_upload(min(first_day, utc_today), check_ins)  # the phone counts days in UTC
         stored = self.client.upload(code, bundle, REALM)
         self.uploads.append(Upload(len(bundle.keys), test_type))
         return stored
@@ -99,6 +122,10 @@ class LocalAuthority:
     def export(self) -> int:
         """The exporter's scheduled run; returns how many files it wrote."""
         return len(export_and_clean(self.services).files)
+
+    def venue_reports(self) -> list[venues_pb2.CheckInProtectedReport]:
+        """Risky stays from the venue packages published since the last call, each package verified."""
+        return self.client.new_venue_reports(self._venue_downloads)
 
     def download(self) -> list[list[ExposureKey]]:
         """New export files, each verified with the health authority's public key before it is read."""

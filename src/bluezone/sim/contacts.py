@@ -99,6 +99,29 @@ class Encounters:
 
 
 @dataclass(frozen=True)
+class Visits:
+    """One row per person's visit to a community place: which gathering (per setting), when."""
+
+    person: npt.NDArray[np.int32]
+    setting: npt.NDArray[np.int8]
+    gathering: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int16]  # step of the local day
+    end: npt.NDArray[np.int16]
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    @classmethod
+    def concat(cls, parts: list[Visits]) -> Visits:
+        return cls(
+            *(
+                np.concatenate([getattr(p, name) for p in parts])
+                for name in ("person", "setting", "gathering", "start", "end")
+            )
+        )
+
+
+@dataclass(frozen=True)
 class Steps:
     """Encounters expanded to 5-minute steps, with the distance at each."""
 
@@ -113,7 +136,12 @@ class Steps:
         return Steps(self.encounter[rows], self.step[rows], self.distance_m[rows])
 
 
-def day_encounters(
+def day_encounters(population: Population, **day: Any) -> Encounters:
+    """The day's encounters alone (see `day_contacts`)."""
+    return day_contacts(population, **day)[0]
+
+
+def day_contacts(
     population: Population,
     *,
     weekday: int,
@@ -121,8 +149,9 @@ def day_encounters(
     home_only: npt.NDArray[np.bool_],
     seed: int,
     day: int,
-) -> Encounters:
-    """The day's encounters. `away`: isolated people (no contacts); `home_only`: quarantined people.
+) -> tuple[Encounters, Visits]:
+    """The day's encounters, and the visits to community places behind some of them.
+    `away`: isolated people (no contacts); `home_only`: quarantined people.
     Who goes where is drawn for everyone before those two are applied, and distances are addressed by
     the encounter (`noise`), so that two runs of one town differ only where people's behaviour does."""
     rng = np.random.default_rng([seed, 1, day])
@@ -153,15 +182,17 @@ def day_encounters(
         parts.append(
             _group_pairs(np.where(workers, population.team, NO_GROUP), start, end, Setting.WORK, draw)
         )
-    parts.extend(_community(out, school_day, rng, draw))
-    return Encounters(
+    community, visits = _community(out, school_day, rng, draw)
+    parts.extend(community)
+    encounters = Encounters(
         *(np.concatenate(columns) for columns in zip(*(_columns(p) for p in parts), strict=True))
     )
+    return encounters, visits
 
 
 def _community(
     out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator, draw: Draw
-) -> list[Encounters]:
+) -> tuple[list[Encounters], Visits]:
     """Visits to markets, cafés and buses; visitors of one place at one time form a gathering.
     Everyone's plans are drawn; only those who are out go."""
     visits = rng.poisson(VISITS_PER_DAY[weekday], len(out))
@@ -170,6 +201,7 @@ def _community(
     shares = np.array([PLACES[k][0] for k in kinds])
     kind_of = rng.choice(len(kinds), size=len(visitor), p=shares / shares.sum())
     result = []
+    visits_of_kind = []
     for k, kind in enumerate(kinds):
         _, size, minutes = PLACES[kind]
         who = visitor[kind_of == k]
@@ -183,7 +215,16 @@ def _community(
         result.append(
             _gathering_pairs(who, place, starts=starts, ends=starts + length, setting=kind, draw=draw)
         )
-    return result
+        visits_of_kind.append(
+            Visits(
+                person=who.astype(np.int32),
+                setting=np.full(len(who), int(kind), np.int8),
+                gathering=place.astype(np.int64),
+                start=starts[place].astype(np.int16),
+                end=(starts[place] + length).astype(np.int16),
+            )
+        )
+    return result, Visits.concat(visits_of_kind)
 
 
 def _group_pairs(

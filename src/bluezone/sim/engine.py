@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bluezone.campaign import areas
 from bluezone.clock import VIETNAM, ManualClock
 from bluezone.phone.client import ServerError
 from bluezone.protocol.backend import default_backend
@@ -27,15 +28,17 @@ from bluezone.risk.presets import preset
 from bluezone.risk.scoring import Level, daily_risk
 from bluezone.risk.windows import ScanInstances, windows_from_scans
 from bluezone.sim.authority import LocalAuthority
-from bluezone.sim.contacts import STEP_SECONDS, Draw, Encounters, Steps, day_encounters, expand
+from bluezone.sim.contacts import STEP_SECONDS, Draw, Encounters, Steps, day_contacts, expand
 from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
 from bluezone.sim.population import Population, build_population
 from bluezone.sim.radio import Channel
 from bluezone.sim.scenario import Scenario
 from bluezone.sim.sightings import DayLog, HeardScans, simulate_scans
+from bluezone.sim.venues import TownVenues
 
 CLOSE_M, CLOSE_MINUTES = 2.0, 15
+TOWN_PROVINCE = "48"  # the town's venues are in Đà Nẵng's communes
 LOG_DAYS = 15  # sightings are kept 14 days, plus today
 TEST_AFTER_ALERT_HOURS = 12
 
@@ -47,7 +50,7 @@ class Stream:
     """Independent random streams per purpose and day, so that a run with the app and one without share
     the same town and the same draws wherever their histories agree."""
 
-    POPULATION, CONTACTS, EPIDEMIC, RADIO, KEYS, RESPONSE, TESTS, SEEDS = range(8)
+    POPULATION, CONTACTS, EPIDEMIC, RADIO, KEYS, RESPONSE, TESTS, SEEDS, VENUES = range(9)
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -64,6 +67,7 @@ class DayFigures:
     uploads: int = 0
     alerts_f1: int = 0
     alerts_f2: int = 0
+    alerts_venue: int = 0
     quarantined: int = 0
 
 
@@ -78,6 +82,7 @@ class Outcome:
     uploaded: npt.NDArray[np.bool_]
     alerted_f1_at: F64
     alerted_f2_at: F64
+    venue_alerted_at: F64
     close_pairs: npt.NDArray[
         np.int64
     ]  # (n, 3): a, b, local day index — true close contacts of infected people
@@ -86,6 +91,7 @@ class Outcome:
     sighting_rows: int = 0
     seeds: int = 0
     uploads_by_type: dict[str, int] = field(default_factory=dict)
+    check_ins: int = 0
 
 
 class Run:
@@ -115,6 +121,8 @@ class Run:
         self.uploaded = np.zeros(n, bool)
         self.alerted_f1_at = np.full(n, NEVER)
         self.alerted_f2_at = np.full(n, NEVER)
+        self.venue_alerted_at = np.full(n, NEVER)
+        self.venues: TownVenues | None = None
         self.app_index = np.full(n, -1, np.int32)
         self.app_index[self.population.app_users] = np.arange(len(self.population.app_users), dtype=np.int32)
         self.scan_phase = self.stream(Stream.RADIO).uniform(0, STEP_SECONDS, n)
@@ -134,6 +142,11 @@ class Run:
             assert self.workdir is not None
             with LocalAuthority(self.workdir, clock) as authority:
                 self.authority = authority
+                towns = areas.registry(areas.structure_on(self.scenario.run.start))
+                communes = [a.code for a in towns.at_level(areas.Level.COMMUNE, TOWN_PROVINCE)]
+                self.venues = TownVenues(
+                    len(self.population), communes, authority.register_venue, self.stream(Stream.VENUES)
+                )
                 self._days(clock)
                 uploads_by_type = {
                     t: sum(1 for u in authority.uploads if u.test_type == t)
@@ -150,12 +163,14 @@ class Run:
             uploaded=self.uploaded,
             alerted_f1_at=self.alerted_f1_at,
             alerted_f2_at=self.alerted_f2_at,
+            venue_alerted_at=self.venue_alerted_at,
             close_pairs=np.concatenate(self.close_pairs) if self.close_pairs else np.zeros((0, 3), np.int64),
             days=self.days,
             day_starts=self.t0 + np.arange(self.scenario.run.days, dtype=np.float64) * DAY,
             sighting_rows=self.sighting_rows,
             seeds=self.scenario.population.seed_infections,
             uploads_by_type=uploads_by_type,
+            check_ins=0 if self.venues is None else self.venues.check_ins,
         )
 
     def _days(self, clock: ManualClock) -> None:
@@ -198,7 +213,7 @@ class Run:
         home_only = (self.quarantine_from <= start) & (start < self.quarantine_until) & ~away
         figures.quarantined = int(home_only.sum())
         weekday = (self.scenario.run.start + timedelta(days=day)).weekday()
-        encounters = day_encounters(
+        encounters, visits = day_contacts(
             self.population,
             weekday=weekday,
             away=away,
@@ -227,6 +242,15 @@ class Run:
         if self.with_app:
             app_step = present & app_pair[wanted][steps.encounter]
             self._log_scans(day, chosen, steps.take(app_step), start)
+        if self.venues is not None:
+            self.venues.check_in(
+                day,
+                visits,
+                has_app=self.population.has_app,
+                share=self.scenario.response.venue_check_in,
+                day_start=start,
+                rng=self.stream(Stream.VENUES, day),
+            )
         self._events(day, start, end, clock, figures)
 
     def _ensure_ids(self, start: float, end: float) -> None:
@@ -368,8 +392,13 @@ class Run:
         if rng.random() >= consent:
             return
         since = max(onset_date or when, when - timedelta(days=12))  # the phone adds the 2 days before
+        stays = (
+            self.venues.shared_by(person, self.first_key_day[person])
+            if self.venues is not None and test_type == "confirmed"
+            else []
+        )
         try:
-            self.authority.upload(code, self._teks_of(person, at), since, test_type)
+            self.authority.upload(code, self._teks_of(person, at), since, test_type, stays)
         except ServerError:
             return
         figures.uploads += 1
@@ -412,6 +441,13 @@ class Run:
             if len(heard) == 0:
                 continue
             self._alert(keys, heard, at, rng, figures)
+        if self.venues is not None:
+            at_venue = self.venues.alerted_by(self.authority.venue_reports())
+            fresh = at_venue[
+                ~(self.venue_alerted_at[at_venue] < NEVER) & ~(self.confirmed_at[at_venue] < NEVER)
+            ]
+            self.venue_alerted_at[fresh] = at
+            figures.alerts_venue += len(fresh)
 
     def _alert(
         self, keys: DiagnosisKeys, heard: HeardScans, at: float, rng: np.random.Generator, figures: DayFigures

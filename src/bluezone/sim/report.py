@@ -60,21 +60,22 @@ def timeline_plot(summary: Summary) -> str:
     axis = figure.subplots()
     x = np.arange(summary.days)
     curve = summary.with_app
-    width = 0.2
+    width = 0.16
     for k, (label, values, colour) in enumerate(
         [
             ("F0 confirmed", curve.confirmed, RED),
             ("uploads", curve.uploads, GREY),
             ("F1 alerts", curve.alerts_f1, BLUE),
             ("F2 alerts", curve.alerts_f2, ORANGE),
+            ("venue alerts", curve.alerts_venue, GREEN),
         ]
     ):
-        axis.bar(x + (k - 1.5) * width, values, width, label=label, color=colour)
+        axis.bar(x + (k - 2) * width, values, width, label=label, color=colour)
     axis.set_yscale("symlog")
     axis.set_title("What the system did each day")
     labels = _days_axis(summary)
     axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
-    axis.legend(frameon=False, ncol=4)
+    axis.legend(frameon=False, ncol=5)
     axis.grid(alpha=0.3, axis="y")
     return _svg(figure)
 

@@ -65,6 +65,9 @@ class ResponseSettings(Section):
     manual_household_tracing: bool = Field(
         default=True, description="Case workers quarantine and test households"
     )
+    venue_check_in: float = Field(
+        default=0.5, ge=0, le=1, description="Share of app users' market and café visits checked in by QR"
+    )
     check_every_hours: int = Field(
         default=4, ge=1, le=24, description="How often phones download new exports"
     )

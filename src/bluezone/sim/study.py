@@ -31,6 +31,7 @@ class Curve:
     uploads: list[int]
     alerts_f1: list[int]
     alerts_f2: list[int]
+    alerts_venue: list[int]
     quarantined: list[int]
 
     @classmethod
@@ -43,6 +44,7 @@ class Curve:
             uploads=[f.uploads for f in d],
             alerts_f1=[f.alerts_f1 for f in d],
             alerts_f2=[f.alerts_f2 for f in d],
+            alerts_venue=[f.alerts_venue for f in d],
             quarantined=[f.quarantined for f in d],
         )
 
@@ -57,6 +59,8 @@ class Summary:
     f0_uploaded: int
     alerts_f1: int
     alerts_f2: int
+    alerts_venue: int
+    check_ins: int
     close_contact_uploads: int
     upload_share: float | None  # of confirmed cases with the app, the share who uploaded
     infections_with_app: int
@@ -90,6 +94,8 @@ class Summary:
             "alerts_per_uploading_case": _round(q.alerts_per_uploading_case, 2),
             "alerted_later_positive": _round(q.alerted_later_positive),
             "close_contact_uploads": self.close_contact_uploads,
+            "alerts_venue": self.alerts_venue,
+            "check_ins": self.check_ins,
             "sightings_logged": self.sightings_logged,
             "seed": self.seed,
         }
@@ -120,6 +126,8 @@ def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None
         f0_uploaded=int(with_app.uploaded.sum()),
         alerts_f1=int((with_app.alerted_f1_at < NEVER).sum()),
         alerts_f2=int((with_app.alerted_f2_at < NEVER).sum()),
+        alerts_venue=int((with_app.venue_alerted_at < NEVER).sum()),
+        check_ins=with_app.check_ins,
         close_contact_uploads=with_app.uploads_by_type.get("close-contact", 0),
         upload_share=_share(int(with_app.uploaded.sum()), int(confirmed_with_app.sum())),
         infections_with_app=infections_during(with_app),

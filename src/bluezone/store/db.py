@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATION_LOCK = 0x427A6D69  # "Bzmi": any constant agreed by every process
+INDEX_LOCK = 0x427A6978  # "Bzix": the export index is rewritten by one process at a time
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -60,6 +61,15 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def exclusive(self, key: int) -> Iterator[Session]:
+        """A transaction that holds a lock only one process at a time may hold (PostgreSQL: an advisory
+        lock; SQLite: every write transaction is exclusive already)."""
+        with self.session() as session:
+            if not self.is_sqlite:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
             yield session
 
     def dispose(self) -> None:

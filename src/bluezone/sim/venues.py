@@ -1,0 +1,122 @@
+"""The town's markets and cafés as venues with QR posters (registered on the real server), app users'
+check-ins at them, the stays an F0 shares, and venue alerts matched against the published packages.
+
+A day's market or café gathering takes place at one of the town's venues of that kind; each app user there
+checks in with some probability and stays as long as the gathering. Stays are protected and read with the
+venues' real scheme (`bluezone.venues.reports`); a phone is alerted when its stay overlaps a risky one by
+10 minutes or more, as `CheckInBook.match` decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from bluezone.errors import BluezoneError
+from bluezone.phone.checkins import MIN_OVERLAP_SECONDS
+from bluezone.protocol.intervals import INTERVAL_SECONDS
+from bluezone.sim.contacts import STEP_SECONDS, Setting, Visits
+from bluezone.venues import qr, reports, venues_pb2
+
+# Setting → (venue kind, people per venue, usual visit minutes, name).
+VENUE_KINDS = {
+    Setting.MARKET: ("market", 500, 45, "Chợ"),
+    Setting.CAFE: ("cafe", 150, 60, "Quán cà phê"),
+}
+KEEP_DAYS = 14
+
+Register = Callable[[str, str, str, int], str]  # (name, commune, kind, minutes) → the poster's code
+
+
+class TownVenues:
+    def __init__(
+        self, people: int, communes: list[str], register: Register, rng: np.random.Generator
+    ) -> None:
+        self.payloads: list[str] = []
+        self.first: dict[Setting, int] = {}
+        self.count: dict[Setting, int] = {}
+        for setting, (kind, per_venue, minutes, name) in VENUE_KINDS.items():
+            self.first[setting] = len(self.payloads)
+            self.count[setting] = max(2, people // per_venue)
+            for i in range(self.count[setting]):
+                commune = communes[int(rng.integers(len(communes)))]
+                self.payloads.append(register(f"{name} số {i + 1}", commune, kind, minutes))
+        self.location_ids = [qr.location_id(p) for p in self.payloads]
+        self.by_hash = {reports.location_id_hash(lid): i for i, lid in enumerate(self.location_ids)}
+        self._days: dict[
+            int,
+            tuple[
+                npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]
+            ],
+        ] = {}
+        self.check_ins = 0
+
+    def check_in(
+        self,
+        day: int,
+        visits: Visits,
+        *,
+        has_app: npt.NDArray[np.bool_],
+        share: float,
+        day_start: float,
+        rng: np.random.Generator,
+    ) -> None:
+        """App users at a market or café scan its poster (each visit with probability `share`)."""
+        venue = np.full(len(visits), -1, np.int64)
+        for setting in VENUE_KINDS:
+            at = visits.setting == int(setting)
+            venue[at] = self.first[setting] + visits.gathering[at] % self.count[setting]
+        scans = (venue >= 0) & has_app[visits.person] & (rng.random(len(visits)) < share)
+        self._days[day] = (
+            visits.person[scans],
+            venue[scans].astype(np.int32),
+            day_start + visits.start[scans].astype(np.float64) * STEP_SECONDS,
+            day_start + visits.end[scans].astype(np.float64) * STEP_SECONDS,
+        )
+        self.check_ins += int(scans.sum())
+        for old in [d for d in self._days if d <= day - KEEP_DAYS]:
+            del self._days[old]
+
+    def _all(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]
+    ]:
+        if not self._days:
+            empty = np.zeros(0)
+            return np.zeros(0, np.int32), np.zeros(0, np.int32), empty, empty
+        parts = list(self._days.values())
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
+
+    def shared_by(self, person: int, since: float) -> list[bytes]:
+        """The protected stays an F0 shares: those that ended after `since` (the infectious window)."""
+        who, venue, arrival, departure = self._all()
+        mine = (who == person) & (departure >= since)
+        shared = []
+        for v, start, end in zip(venue[mine], arrival[mine], departure[mine], strict=True):
+            first = int(start // INTERVAL_SECONDS)
+            period = max(1, -(-int(end - first * INTERVAL_SECONDS) // INTERVAL_SECONDS))
+            report = reports.protect(
+                self.location_ids[int(v)], reports.Stay(first, period, reports.MAX_RISK_LEVEL - 1)
+            )
+            shared.append(report.SerializeToString())
+        return shared
+
+    def alerted_by(self, published: list[venues_pb2.CheckInProtectedReport]) -> npt.NDArray[np.int32]:
+        """Everyone whose stay overlaps a published risky stay by 10 minutes or more."""
+        who, venue, arrival, departure = self._all()
+        alerted: list[npt.NDArray[np.int32]] = []
+        for report in published:
+            index = self.by_hash.get(report.location_id_hash)
+            if index is None:
+                continue
+            try:
+                risky = reports.unprotect(self.location_ids[index], report)
+            except BluezoneError:
+                continue
+            start, end = risky.start_interval * INTERVAL_SECONDS, risky.end_interval * INTERVAL_SECONDS
+            overlap = np.minimum(departure, end) - np.maximum(arrival, start)
+            alerted.append(who[(venue == index) & (overlap >= MIN_OVERLAP_SECONDS)])
+        return np.unique(np.concatenate(alerted)) if alerted else np.zeros(0, np.int32)
