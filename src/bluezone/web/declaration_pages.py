@@ -3,10 +3,12 @@ health declaration and a traveller's entry declaration with its receipt QR code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from bluezone.declarations import store
 from bluezone.declarations.forms import (
@@ -22,6 +24,7 @@ from bluezone.errors import BluezoneError
 from bluezone.web.console import Svc, language, page
 from bluezone.web.i18n import t
 from bluezone.web.routes_declarations import receipt_png
+from bluezone.web.services import Services
 
 router = APIRouter(prefix="/declare", include_in_schema=False)
 LISTS = ("symptoms", "travel_provinces", "countries_visited")
@@ -65,23 +68,31 @@ def health_form(request: Request) -> Response:
     return page(request, "declare_health.html", None, **_context())
 
 
-@router.post("/health", response_class=HTMLResponse)
-async def health_submit(request: Request, svc: Svc) -> Response:
+async def _submit(
+    request: Request,
+    svc: Services,
+    template: str,
+    store_it: Callable[[Session, dict[str, Any]], dict[str, Any]],
+) -> Response:
+    """Check and store a posted form; on a refusal, the form again with the problem and what was typed."""
     data = await _fields(request)
     try:
-        declaration = parse(VoluntaryDeclaration, data, today=today_in_vietnam(svc.now()))
         with svc.db.session() as session:
-            followed = store.submit_voluntary(session, svc.secrets, svc.settings, declaration, svc.now())
+            done = store_it(session, data)
     except BluezoneError as error:
-        return page(
-            request,
-            "declare_health.html",
-            None,
-            status=400,
-            error=_problem(error, request),
-            **{**_context(), "entered": data},
-        )
-    return page(request, "declare_done.html", None, follow_up=followed, receipt=None)
+        context = {**_context(), "entered": data}
+        return page(request, template, None, status=400, error=_problem(error, request), **context)
+    return page(request, "declare_done.html", None, **done)
+
+
+@router.post("/health", response_class=HTMLResponse)
+async def health_submit(request: Request, svc: Svc) -> Response:
+    def store_it(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+        declaration = parse(VoluntaryDeclaration, data, today=today_in_vietnam(svc.now()))
+        followed = store.submit_voluntary(session, svc.secrets, svc.settings, declaration, svc.now())
+        return {"follow_up": followed, "receipt": None}
+
+    return await _submit(request, svc, "declare_health.html", store_it)
 
 
 @router.get("/entry", response_class=HTMLResponse)
@@ -91,20 +102,9 @@ def entry_form(request: Request) -> Response:
 
 @router.post("/entry", response_class=HTMLResponse)
 async def entry_submit(request: Request, svc: Svc) -> Response:
-    data = await _fields(request)
-    try:
+    def store_it(session: Session, data: dict[str, Any]) -> dict[str, Any]:
         declaration = parse(EntryDeclaration, data, today=today_in_vietnam(svc.now()))
-        with svc.db.session() as session:
-            receipt = store.submit_entry(session, svc.secrets, svc.settings, declaration, svc.now())
-    except BluezoneError as error:
-        return page(
-            request,
-            "declare_entry.html",
-            None,
-            status=400,
-            error=_problem(error, request),
-            **{**_context(), "entered": data},
-        )
-    return page(
-        request, "declare_done.html", None, follow_up=False, receipt=receipt, receipt_png=receipt_png(receipt)
-    )
+        receipt = store.submit_entry(session, svc.secrets, svc.settings, declaration, svc.now())
+        return {"follow_up": False, "receipt": receipt, "receipt_png": receipt_png(receipt)}
+
+    return await _submit(request, svc, "declare_entry.html", store_it)
