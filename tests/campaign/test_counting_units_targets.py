@@ -269,3 +269,48 @@ def test_check_ins_per_area_and_day_reach_the_dashboard(server: RunningServer) -
     table = page[page.index('id="check-ins"') :]
     assert "<td>3</td>" in table[: table.index("</table>")]
     assert "<td>1</td>" in ward[ward.index('id="check-ins"') :]
+
+
+def test_officers_manage_units_and_targets_within_their_part(server: RunningServer) -> None:
+    from bluezone.campaign import units as unit_domain
+    from tests.web.test_console import _csrf, _sign_in
+
+    with server.services.db.session() as session:
+        office = unit_domain.create_unit(
+            session, name="UBND phường", kind="agency", area_code=BA_DINH, now=server.services.now()
+        )
+        office_id = office.id
+    add_console_user(server, "vn.boss", "campaign_officer")
+    add_console_user(server, "hn.boss", "campaign_officer", scope="area:01")
+    add_console_user(server, "office.boss", "campaign_officer", scope=f"unit:{office_id}")
+    add_console_user(server, "case.worker", "case_worker")
+
+    def attempt(username: str, path: str, form: dict[str, str]) -> int:
+        with server.client() as http:
+            _sign_in(http, username)
+            page = http.get("/campaign/manage")
+            if page.status_code != 200:
+                return page.status_code
+            return http.post(path, data={**form, "csrf": _csrf(page.text)}).status_code
+
+    saigon_unit = {"name": "Trường Sài Gòn", "kind": "school", "area_code": "26740"}
+    hanoi_unit = {"name": "Trường Ba Đình", "kind": "school", "area_code": BA_DINH}
+    sub_unit = {"name": "Phòng một cửa", "kind": "agency", "area_code": BA_DINH, "parent_id": str(office_id)}
+    assert attempt("vn.boss", "/campaign/manage/units", saigon_unit) == 303
+    assert attempt("hn.boss", "/campaign/manage/units", hanoi_unit) == 303
+    assert attempt("hn.boss", "/campaign/manage/units", saigon_unit) == 400  # outside Hà Nội
+    assert attempt("office.boss", "/campaign/manage/units", hanoi_unit) == 400  # not inside their unit
+    assert attempt("office.boss", "/campaign/manage/units", sub_unit) == 303
+    assert attempt("case.worker", "/campaign/manage/units", hanoi_unit) == 403
+    target = {"basis": "staff", "rate_percent": "80", "by": "2026-04-30"}
+    assert (
+        attempt("office.boss", "/campaign/manage/targets", {**target, "subject": f"unit:{office_id}"}) == 303
+    )
+    area_target = {"basis": "smartphones", "rate_percent": "60", "by": "2026-04-30"}
+    assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:01"}) == 303
+    assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:79"}) == 400
+    with server.client() as http:
+        names = {u["name"] for u in http.get("/api/campaign/units").json()}
+        subjects = {t["subject"] for t in http.get("/api/campaign/targets").json()}
+    assert names == {"UBND phường", "Trường Sài Gòn", "Trường Ba Đình", "Phòng một cửa"}
+    assert subjects == {f"unit:{office_id}", "area:01"}

@@ -128,3 +128,30 @@ def test_check_ins_survive_a_restart_of_the_app(tmp_path: object) -> None:
     assert [s.venue.name for s in reopened.stays()] == ["Phở Hàng Bạc"]
     reopened.check_out()
     assert CheckInBook(clock, KEYS, tmp_path / "checkins.db").stays()[0].departure == T0 + 600
+
+
+def test_a_province_registers_venues_in_the_console(server: object) -> None:
+    from tests.conftest import RunningServer, add_console_user
+    from tests.web.test_console import _csrf, _sign_in
+
+    assert isinstance(server, RunningServer)
+    add_console_user(server, "hn.admin", "realm_admin")
+    add_console_user(server, "hn.case", "case_worker")
+    with server.client() as http:
+        _sign_in(http, "hn.admin")
+        token = _csrf(http.get("/console/venues").text)
+        venue = {
+            "name": "Nhà văn hóa phường",
+            "address": "Hàng Bạc",
+            "commune_code": "00037",
+            "kind": "event",
+            "visit_minutes": "90",
+        }
+        assert http.post("/console/venues", data={**venue, "csrf": token}).status_code == 303
+        page = http.get("/console/venues").text
+        assert "Nhà văn hóa phường" in page and "poster.pdf" in page
+        bad = http.post("/console/venues", data={**venue, "commune_code": "99999", "csrf": token})
+        assert bad.status_code == 400
+    with server.client() as http:
+        _sign_in(http, "hn.case")
+        assert http.get("/console/venues").status_code == 403

@@ -40,14 +40,17 @@ class Role(StrEnum):
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.CASE_WORKER: frozenset({"issue_code", "read_queue"}),
     Role.REALM_ADMIN: frozenset(
-        {"issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats", "report_units"}
+        {
+            *("issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"),
+            *("report_units", "manage_units"),
+        }
     ),
     Role.VIEWER: frozenset({"read_stats"}),
-    Role.CAMPAIGN_OFFICER: frozenset({"report_units", "import_counts"}),
+    Role.CAMPAIGN_OFFICER: frozenset({"report_units", "import_counts", "manage_units"}),
     Role.SYSTEM_ADMIN: frozenset(
         {
             *("issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"),
-            *("report_units", "import_counts"),
+            *("report_units", "import_counts", "manage_units"),
         }
     ),
 }

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.activity import EPOCH, local_day
-from bluezone.campaign.areas import Structure, registry, structure_on
+from bluezone.campaign.areas import Structure, find_area, registry, structure_on
 from bluezone.campaign.ranking import Entry, RankRow, rank
 from bluezone.errors import BluezoneError, InvalidInput, NotFound
 from bluezone.store.models import Unit, UnitReport
@@ -248,3 +248,15 @@ def within_scope(session: Session, unit: Unit, scope: str | None) -> bool:
             return True
         current = None if current.parent_id is None else session.get(Unit, current.parent_id)
     return False
+
+
+def may_manage(session: Session, *, area_code: str, parent_id: int | None, scope: str | None) -> bool:
+    """Whether an officer of `scope` may add a unit here: in their area, or inside their unit."""
+    if scope is None:
+        return True
+    kind, _, ident = scope.partition(":")
+    if kind == "unit":
+        parent = None if parent_id is None else session.get(Unit, parent_id)
+        return parent is not None and within_scope(session, parent, scope)
+    structure, area = find_area(area_code)
+    return area_code == ident or ident in registry(structure).ancestors(area)

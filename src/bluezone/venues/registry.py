@@ -68,6 +68,10 @@ def register_venue(
     return Registered(venue, payload)
 
 
+def venues_of(session: Session, realm: Realm) -> list[Venue]:
+    return list(session.scalars(select(Venue).where(Venue.realm_id == realm.id).order_by(Venue.id)))
+
+
 def venue_by_id(session: Session, venue_id: str, realm: Realm | None = None) -> Venue:
     venue = session.scalar(select(Venue).where(Venue.venue_id == venue_id))
     if venue is None or (realm is not None and venue.realm_id != realm.id):

@@ -14,12 +14,13 @@ from bluezone.authority import users
 from bluezone.campaign import activity, geo, imports, service, tables, targets, units
 from bluezone.campaign.areas import Area, Level, Structure, find_area, registry
 from bluezone.campaign.ranking import RankRow
-from bluezone.errors import BluezoneError, InvalidInput, NotFound
+from bluezone.errors import BluezoneError, Forbidden, InvalidInput, NotFound
 from bluezone.store.models import Unit
 from bluezone.web import charts
-from bluezone.web.console import Svc, Token, _attempt, _guarded, language, page
+from bluezone.web.console import Svc, Token, _attempt, _guarded, language, page, to_login
 from bluezone.web.i18n import t
 from bluezone.web.routes_campaign import MAX_UPLOAD_BYTES
+from bluezone.web.services import Services
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
@@ -232,3 +233,100 @@ def _national_only(request: Request, who: users.SignedIn) -> Response:
     """Country-wide figures come from national officers, not from one area's or unit's."""
     message = t("error.forbidden", language(request))
     return page(request, "campaign_import.html", who, status=403, error=message, **IMPORT_EMPTY)
+
+
+MANAGE_EMPTY: dict[str, Any] = {"units": [], "progress": [], "kinds": units.KINDS, "done": None}
+
+
+def _manage_page(request: Request, svc: Services, who: users.SignedIn, **extra: Any) -> Response:
+    scope = who.user.scope
+    area = scope.partition(":")[2] if scope and scope.startswith("area:") else None
+    with svc.db.session() as session:
+        listed = units.units_in(session, area)
+        if scope and scope.startswith("unit:"):
+            listed = [u for u in units.units_in(session, None) if units.within_scope(session, u, scope)]
+        lines = units.unit_table(session, listed, svc.now())
+        progress = targets.all_progress(session, svc.now())
+    status = 400 if extra.get("error") else 200
+    context = {**MANAGE_EMPTY, "units": lines, "progress": progress, **extra}
+    return page(request, "campaign_manage.html", who, status=status, **context)
+
+
+@router.get("/manage", response_class=HTMLResponse)
+def manage(request: Request, svc: Svc, token: Token = None) -> Response:
+    """Units and targets of what is the officer's: the country, their area or their unit."""
+    who, refusal = _guarded(request, svc, token, "manage_units", "campaign_manage.html", **MANAGE_EMPTY)
+    if refusal or who is None:
+        return refusal or to_login()
+    return _manage_page(request, svc, who)
+
+
+@router.post("/manage/units", response_class=HTMLResponse)
+def add_unit(
+    request: Request,
+    svc: Svc,
+    *,
+    name: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    area_code: Annotated[str, Form()],
+    parent_id: Annotated[str, Form()] = "",
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(
+        request, svc, token, "manage_units", "campaign_manage.html", csrf=csrf, **MANAGE_EMPTY
+    )
+    if refusal or who is None:
+        return refusal or to_login()
+    parent = int(parent_id) if parent_id.strip().isdigit() else None
+
+    def create(session: Session) -> None:
+        if not units.may_manage(session, area_code=area_code, parent_id=parent, scope=who.user.scope):
+            raise Forbidden("outside your part of the campaign", code="forbidden")
+        units.create_unit(session, name=name, kind=kind, area_code=area_code, parent_id=parent, now=svc.now())
+
+    _, error = _attempt(request, svc, create)
+    if error:
+        return _manage_page(request, svc, who, error=error)
+    return RedirectResponse("/campaign/manage", status_code=303)
+
+
+@router.post("/manage/targets", response_class=HTMLResponse)
+def add_target(
+    request: Request,
+    svc: Svc,
+    *,
+    subject: Annotated[str, Form()],
+    basis: Annotated[str, Form()],
+    rate_percent: Annotated[float, Form()],
+    by: Annotated[date, Form()],
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    who, refusal = _guarded(
+        request, svc, token, "manage_units", "campaign_manage.html", csrf=csrf, **MANAGE_EMPTY
+    )
+    if refusal or who is None:
+        return refusal or to_login()
+
+    def set_it(session: Session) -> None:
+        kind, _, ident = subject.partition(":")
+        scope = who.user.scope
+        if kind == "unit" and ident.isdigit():
+            unit = session.get(Unit, int(ident))
+            allowed = unit is not None and units.within_scope(session, unit, scope)
+        else:
+            allowed = scope is None or (
+                scope.startswith("area:")
+                and units.may_manage(session, area_code=ident, parent_id=None, scope=scope)
+            )
+        if not allowed:
+            raise Forbidden("outside your part of the campaign", code="forbidden")
+        targets.set_target(
+            session, subject=subject, basis=basis, rate_percent=rate_percent, by=by, now=svc.now()
+        )
+
+    _, error = _attempt(request, svc, set_it)
+    if error:
+        return _manage_page(request, svc, who, error=error)
+    return RedirectResponse("/campaign/manage", status_code=303)

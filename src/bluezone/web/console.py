@@ -18,6 +18,8 @@ from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates, today_in_vietnam
 from bluezone.errors import BluezoneError, Forbidden, Unauthorized
 from bluezone.phone.messages import text
+from bluezone.venues import qr
+from bluezone.venues import registry as venue_registry
 from bluezone.web.charts import daily_bars
 from bluezone.web.i18n import Lang, t
 from bluezone.web.services import Services, services
@@ -31,6 +33,7 @@ NAV = [
     ("nav.queue", "/console/queue"),
     ("nav.arrivals", "/console/arrivals"),
     ("nav.facilities", "/console/facilities"),
+    ("nav.venues", "/console/venues"),
     ("nav.stats", "/console/stats"),
     ("nav.people", "/console/people"),
 ]
@@ -458,3 +461,57 @@ def revoke_key(
         if error
         else RedirectResponse("/console/people", 303)
     )
+
+
+@router.get("/venues", response_class=HTMLResponse)
+def venue_list(request: Request, svc: Svc, token: Token = None, error: str | None = None) -> Response:
+    """The province's registered venues with their posters, and the form to register one."""
+    who, refusal = _guarded(
+        request, svc, token, "manage_facilities", "venues.html", venues=[], kinds=qr.KINDS
+    )
+    if refusal or who is None:
+        return refusal or to_login()
+    with svc.db.session() as session:
+        listed = [
+            (v.venue_id, v.name, v.address, v.kind)
+            for v in venue_registry.venues_of(session, who.require("manage_facilities"))
+        ]
+    status = 400 if error else 200
+    return page(request, "venues.html", who, status=status, venues=listed, kinds=qr.KINDS, error=error)
+
+
+@router.post("/venues", response_class=HTMLResponse)
+def venue_add(
+    request: Request,
+    svc: Svc,
+    *,
+    token: Token = None,
+    csrf: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    commune_code: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    visit_minutes: Annotated[int, Form()] = 60,
+) -> Response:
+    who, refusal = _guarded(
+        request, svc, token, "manage_facilities", "venues.html", csrf=csrf, venues=[], kinds=qr.KINDS
+    )
+    if refusal or who is None:
+        return refusal or to_login()
+    realm = who.require("manage_facilities")
+    _, error = _attempt(
+        request,
+        svc,
+        lambda session: venue_registry.register_venue(
+            session,
+            svc.secrets,
+            realm,
+            name=name,
+            address=address,
+            commune_code=commune_code,
+            kind=kind,
+            visit_minutes=visit_minutes,
+            now=svc.now(),
+        ),
+    )
+    return venue_list(request, svc, token, error=error) if error else RedirectResponse("/console/venues", 303)
