@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.areas import Level, Registry, Structure, registry, structure_on
@@ -157,6 +157,11 @@ def store_counts(session: Session, rows: list[CountRow]) -> int:
     for row in rows:
         by_moment.setdefault((row.as_of, row.structure.value), []).append(row.area_code)
     for (as_of, structure), codes in by_moment.items():
+        stored = select(CampaignCount.id).where(
+            CampaignCount.as_of == as_of, CampaignCount.structure == structure
+        )
+        if session.execute(stored.limit(1)).first() is None:
+            continue  # a new moment (the usual import): nothing to replace
         for first in range(0, len(codes), DELETE_CHUNK):
             replaced += session.execute(
                 delete(CampaignCount).where(
@@ -166,19 +171,37 @@ def store_counts(session: Session, rows: list[CountRow]) -> int:
                 )
             ).rowcount  # type: ignore[attr-defined]
     if rows:
-        connection = session.connection()
-        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        # The driver's own executemany over plain tuples: a million rows in seconds on either database.
-        connection.exec_driver_sql(
-            f"INSERT INTO {CampaignCount.__tablename__} "
-            "(as_of, structure, level, area_code, installs, smartphones, active, population) "
-            f"VALUES ({', '.join([marker] * 8)})",
-            [
-                (
-                    *(r.as_of, r.structure.value, r.level.value, r.area_code),
-                    *(r.installs, r.smartphones, r.active, r.population),
-                )
-                for r in rows
-            ],
-        )
+        _insert(session, rows)
     return int(replaced)
+
+
+COLUMNS = "as_of, structure, level, area_code, installs, smartphones, active, population"
+
+
+def _insert(session: Session, rows: list[CountRow]) -> None:
+    """A million rows in seconds: PostgreSQL's COPY, or SQLite's executemany over plain tuples."""
+    values = (
+        (
+            r.as_of,
+            r.structure.value,
+            r.level.value,
+            r.area_code,
+            r.installs,
+            r.smartphones,
+            r.active,
+            r.population,
+        )
+        for r in rows
+    )
+    connection = session.connection()
+    table = CampaignCount.__tablename__
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row(value)
+        return
+    connection.exec_driver_sql(
+        f"INSERT INTO {table} ({COLUMNS}) VALUES ({', '.join(['?'] * 8)})", list(values)
+    )
