@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib
-from fpdf import FPDF
 from matplotlib.figure import Figure
 from sqlalchemy.orm import Session
 
 from bluezone.campaign import service
 from bluezone.campaign.areas import Level, Structure, registry
 from bluezone.campaign.ranking import RankRow
+from bluezone.documents import FAMILY, new_pdf
 from bluezone.errors import InvalidInput, NotFound
-
-FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"  # has every Vietnamese letter
-FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 
 TEXT = {
     "vi": {
@@ -129,16 +124,12 @@ def render_pdf(report: QuickReport, language: str = "vi") -> bytes:
     if report.national is None:
         raise NotFound(f"no figures for province {report.province_code}", code="no_counts")
     t = TEXT[language]
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"{t['title']}: {report.province_name}")
-    pdf.add_font("DejaVu", "", str(FONT))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 15)
+    pdf = new_pdf(f"{t['title']}: {report.province_name}")
+    pdf.set_font(FAMILY, "B", 15)
     pdf.multi_cell(0, 8, t["title"], align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "B", 13)
+    pdf.set_font(FAMILY, "B", 13)
     pdf.multi_cell(0, 8, report.province_name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     pdf.multi_cell(0, 6, f"{t['as_of']} {report.as_of}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
@@ -151,19 +142,19 @@ def render_pdf(report: QuickReport, language: str = "vi") -> bytes:
         (t["rate"], rate),
         (t["national"], rank),
     ):
-        pdf.set_font("DejaVu", "", 11)
+        pdf.set_font(FAMILY, "", 11)
         pdf.cell(70, 7, label)
-        pdf.set_font("DejaVu", "B", 11)
+        pdf.set_font(FAMILY, "B", 11)
         pdf.cell(0, 7, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     what = t["district"] if report.below_level is Level.DISTRICT else t["commune"]
     widths = (16, 78, 30, 30, 26)
-    pdf.set_font("DejaVu", "B", 9)
+    pdf.set_font(FAMILY, "B", 9)
     for width, head in zip(widths, (t["rank"], what, t["installs"], t["rate"], t["change"]), strict=True):
         pdf.cell(width, 7, head, border=1)
     pdf.ln()
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     if not report.below:
         pdf.cell(0, 7, t["none"], new_x="LMARGIN", new_y="NEXT")
     for row in report.below:

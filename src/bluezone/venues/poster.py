@@ -6,9 +6,8 @@ from __future__ import annotations
 import io
 
 import segno
-from fpdf import FPDF
 
-from bluezone.campaign.quick_report import FONT, FONT_BOLD
+from bluezone.documents import FAMILY, new_pdf
 from bluezone.venues import qr
 
 CALL = {
@@ -27,22 +26,18 @@ def qr_png(payload: str, scale: int = 8) -> bytes:
 
 
 def poster_pdf(venue: qr.Venue, payload: str, language: str = "vi") -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Bluezone: {venue.name}")
-    pdf.add_font("DejaVu", "", str(FONT))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 26)
+    pdf = new_pdf(f"Bluezone: {venue.name}")
+    pdf.set_font(FAMILY, "B", 26)
     pdf.multi_cell(0, 14, TITLE[language], align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "B", 18)
+    pdf.set_font(FAMILY, "B", 18)
     pdf.multi_cell(0, 10, venue.name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 12)
+    pdf.set_font(FAMILY, "", 12)
     pdf.multi_cell(0, 7, venue.address, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.image(io.BytesIO(qr_png(payload)), x=45, w=120)
     pdf.ln(6)
-    pdf.set_font("DejaVu", "", 13)
+    pdf.set_font(FAMILY, "", 13)
     pdf.multi_cell(0, 7, CALL[language], align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     pdf.multi_cell(0, 6, f"Bluezone · {venue.venue_id}", align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

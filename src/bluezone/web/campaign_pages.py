@@ -172,10 +172,12 @@ def report_submit(
     return RedirectResponse(f"/campaign/units/{unit_id}/report?saved=1", status_code=303)
 
 
-def _not_theirs(request: Request, who: users.SignedIn) -> Response:
-    """Officials report for their own area or unit only."""
+def _not_theirs(
+    request: Request, who: users.SignedIn, template: str = "campaign_report.html", **extra: Any
+) -> Response:
+    """Officials act on their own part of the campaign only (and only national ones import counts)."""
     message = t("error.forbidden", language(request))
-    return page(request, "campaign_report.html", who, status=403, error=message, unit=None)
+    return page(request, template, who, status=403, error=message, **{"unit": None, **extra})
 
 
 IMPORT_EMPTY: dict[str, Any] = {"imported": None, "replaced": 0, "problems": []}
@@ -187,7 +189,7 @@ def import_form(request: Request, svc: Svc, token: Token = None) -> Response:
     if refusal:
         return refusal
     if who is not None and who.user.scope is not None:
-        return _national_only(request, who)
+        return _not_theirs(request, who, "campaign_import.html", **IMPORT_EMPTY)
     return page(request, "campaign_import.html", who, **IMPORT_EMPTY)
 
 
@@ -206,7 +208,7 @@ def import_upload(
     if refusal:
         return refusal
     if who is not None and who.user.scope is not None:
-        return _national_only(request, who)
+        return _not_theirs(request, who, "campaign_import.html", **IMPORT_EMPTY)
     try:
         report = imports.parse_counts(tables.as_csv_text(file.file.read(MAX_UPLOAD_BYTES + 1)))
     except BluezoneError as unreadable:
@@ -227,12 +229,6 @@ def import_upload(
     return page(
         request, "campaign_import.html", who, imported=len(report.rows), replaced=replaced, problems=[]
     )
-
-
-def _national_only(request: Request, who: users.SignedIn) -> Response:
-    """Country-wide figures come from national officers, not from one area's or unit's."""
-    message = t("error.forbidden", language(request))
-    return page(request, "campaign_import.html", who, status=403, error=message, **IMPORT_EMPTY)
 
 
 MANAGE_EMPTY: dict[str, Any] = {"units": [], "progress": [], "kinds": units.KINDS, "done": None}
