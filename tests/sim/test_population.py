@@ -53,3 +53,40 @@ def test_every_smartphone_gets_a_model_from_the_market_mix() -> None:
     assert 0.10 <= iphones <= 0.18
     tx = handsets.tx_power[town.has_phone]
     assert np.all((tx >= -50) & (tx <= 20))  # what receivers accept as plausible
+
+
+def _team_concentration(clustering: float) -> float:
+    """Mean square of the teams' app shares: higher when app users bunch in some teams."""
+    settings = PopulationSettings(people=10_000, adoption=0.3, household_clustering=clustering)
+    town = build_population(settings, np.random.default_rng(3))
+    workers = town.team != NO_GROUP
+    rate = np.bincount(town.team[workers], weights=town.has_app[workers]) / np.bincount(town.team[workers])
+    return float(np.mean(rate**2))
+
+
+def test_clustered_adoption_also_gathers_workplace_teams() -> None:
+    assert _team_concentration(0.9) > _team_concentration(0.0) + 0.02
+
+
+def test_adoption_can_come_from_a_provinces_campaign_figures(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from bluezone.campaign.areas import census_2019
+
+    assert isinstance(tmp_path, Path)
+    counts = tmp_path / "counts.csv"
+    danang = census_2019()["48"]
+    counts.write_text(
+        f"as_of,area_code,installs\n2020-08-10,48,{danang // 5}\n2020-08-20,48,{danang * 4 // 10}\n",
+        encoding="utf-8",
+    )
+    settings = PopulationSettings(people=5000, adoption_province="48", campaign_counts=counts)
+    town = build_population(settings, np.random.default_rng(6))
+    assert abs(town.has_app.mean() - 0.4) < 0.001  # the newest figure: 40% of the 2019 census
+    with pytest.raises(InvalidInput, match="no counts for province 79"):
+        build_population(
+            PopulationSettings(people=500, adoption_province="79", campaign_counts=counts),
+            np.random.default_rng(1),
+        )
+    with pytest.raises(InvalidInput, match=r"needs population\.campaign_counts"):
+        build_population(PopulationSettings(people=500, adoption_province="48"), np.random.default_rng(1))

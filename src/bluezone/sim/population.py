@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bluezone.campaign.areas import census_2019
+from bluezone.campaign.imports import parse_counts
 from bluezone.errors import InvalidInput
 from bluezone.sim.devices import Handsets, hand_out
 from bluezone.sim.scenario import PopulationSettings
@@ -57,13 +59,15 @@ def build_population(settings: PopulationSettings, rng: np.random.Generator) -> 
     band = np.minimum(age // 10, len(AGE_BANDS) - 1)
     has_phone = rng.random(n) < SMARTPHONE_BY_BAND[band]
     handsets = hand_out(has_phone, rng)
+    school_class = _classes(age, rng)
+    team = _teams(band, rng)
     return Population(
         age=age,
         household=household,
-        school_class=_classes(age, rng),
-        team=_teams(band, rng),
+        school_class=school_class,
+        team=team,
         handsets=handsets,
-        has_app=_adopters(has_phone, household, settings, rng),
+        has_app=_adopters(has_phone, household, team, settings, rng),
     )
 
 
@@ -109,21 +113,58 @@ def _teams(band: npt.NDArray[np.int64], rng: np.random.Generator) -> I32:
 
 
 def _adopters(
-    has_phone: Bools, household: I32, settings: PopulationSettings, rng: np.random.Generator
+    has_phone: Bools, household: I32, team: I32, settings: PopulationSettings, rng: np.random.Generator
 ) -> Bools:
-    """Adoption is a share of everyone, drawn from smartphone owners; clustering makes households adopt
-    together (a household-level propensity mixed with individual chance)."""
+    """Adoption is a share of everyone (or a province's install rate from campaign counts), drawn from
+    smartphone owners; clustering makes households and workplace teams adopt together (a shared propensity,
+    half the household's and half the team's, mixed with individual chance)."""
+    adoption = settings.adoption if settings.adoption_province is None else campaign_adoption(settings)
     owners = int(has_phone.sum())
-    wanted = round(settings.adoption * len(has_phone))
+    wanted = round(adoption * len(has_phone))
     if wanted > owners:
         raise InvalidInput(
-            f"population.adoption {settings.adoption} exceeds the smartphone share "
+            f"population.adoption {adoption:.2f} exceeds the smartphone share "
             f"({owners / len(has_phone):.2f}) of this population",
             code="bad_scenario",
         )
     c = settings.household_clustering
-    propensity = c * rng.random(int(household.max()) + 1)[household] + (1 - c) * rng.random(len(household))
+    at_home = rng.random(int(household.max()) + 1)[household]
+    shared = at_home
+    if c > 0:
+        team_draw = rng.random(int(team.max(initial=0)) + 1)[np.maximum(team, 0)]
+        shared = (at_home + np.where(team == NO_GROUP, at_home, team_draw)) / 2
+    propensity = c * shared + (1 - c) * rng.random(len(household))
     propensity[~has_phone] = -np.inf
     has_app = np.zeros(len(household), dtype=bool)
     has_app[np.argsort(-propensity, kind="stable")[:wanted]] = True
     return has_app
+
+
+def campaign_adoption(settings: PopulationSettings) -> float:
+    """A province's install rate of population, from the newest moment of a campaign counts file."""
+    if settings.campaign_counts is None or settings.adoption_province is None:
+        raise InvalidInput(
+            "population.adoption_province needs population.campaign_counts (and the other way round)",
+            code="bad_scenario",
+        )
+    try:
+        text = settings.campaign_counts.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(
+            f"population.campaign_counts: cannot read it: {error}", code="bad_scenario"
+        ) from None
+    report = parse_counts(text)
+    if report.errors:
+        line, problem = report.errors[0]
+        raise InvalidInput(f"population.campaign_counts: line {line}: {problem}", code="bad_scenario")
+    code = settings.adoption_province
+    rows = [r for r in report.rows if r.area_code == code]
+    if not rows:
+        raise InvalidInput(
+            f"population.campaign_counts has no counts for province {code}", code="bad_scenario"
+        )
+    newest = max(rows, key=lambda r: r.as_of)
+    population = newest.population or census_2019().get(code)
+    if not population:
+        raise InvalidInput(f"no population known for province {code}", code="bad_scenario")
+    return newest.installs / population

@@ -33,7 +33,15 @@ class PopulationSettings(Section):
         default=0.0,
         ge=0.0,
         le=1.0,
-        description="0: app users spread at random; 1: whole households adopt together",
+        description="0: app users spread at random; 1: households and workplace teams adopt together",
+    )
+    adoption_province: str | None = Field(
+        default=None,
+        pattern=r"^\d{2}$",
+        description="Take adoption from this province's install rate in `campaign_counts` instead",
+    )
+    campaign_counts: Path | None = Field(
+        default=None, description="A campaign counts CSV (as `bluezone campaign import-counts` reads)"
     )
     seed_infections: int = Field(default=20, ge=1, description="People infected on day 0")
 
