@@ -185,3 +185,19 @@ def test_an_oversized_declaration_is_refused_before_it_is_read(server: RunningSe
     with server.client() as http:
         huge = http.post("/api/health-declarations", json=resident(address="x" * 100_000))
     assert huge.status_code == 413
+
+
+def test_log_lines_carry_no_receipt_name_or_address(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="bluezone")
+    with server.client() as http:
+        receipt = _post(http, "/api/entry-declarations", traveller()).json()["receipt"]
+        http.get(f"/api/entry-declarations/receipts/{receipt}", headers={"X-API-Key": server.admin_key})
+        _post(http, "/api/health-declarations", resident(symptoms=["fever"], exposure="f0"))
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/api/entry-declarations/receipts/{receipt}" in text  # the route, not the code
+    for secret in (receipt.split(":")[-1], "Kim Min-jun", "Nguyễn", "0912345678", "M12345678", "127.0.0.1"):
+        assert secret not in text
