@@ -51,8 +51,12 @@ def _province_of(commune_code: str) -> str:
     return areas.ancestors(area)[-1]
 
 
-def _seal(secrets_: ServerSecrets, realm: Realm, row: HealthDeclaration, form: object) -> bytes:
-    assert hasattr(form, "model_dump_json")
+def _seal(
+    secrets_: ServerSecrets,
+    realm: Realm,
+    row: HealthDeclaration,
+    form: VoluntaryDeclaration | EntryDeclaration,
+) -> bytes:
     return secrets_.seal_for_realm(realm.code, form.model_dump_json().encode(), _context(row))
 
 
