@@ -83,6 +83,25 @@ def _claim(db: Database, window: tuple[int, int], now: int) -> int | None:
         return None
 
 
+def _settled_starts(db: Database, windows: list[tuple[int, int]], now: int) -> set[int]:
+    """Starts of the windows already built or held under a live lease, read in one query, so that a run
+    with nothing new to do does not open a transaction per window of the retention period."""
+    if not windows:
+        return set()
+    with db.session() as session:
+        rows = session.execute(
+            select(
+                ExportBatch.start_ts, ExportBatch.end_ts, ExportBatch.status, ExportBatch.lease_until
+            ).where(ExportBatch.start_ts >= windows[0][0], ExportBatch.start_ts <= windows[-1][0])
+        )
+        wanted = set(windows)
+        return {
+            start
+            for start, end, status, lease_until in rows
+            if (start, end) in wanted and (status == "complete" or lease_until > now)
+        }
+
+
 def _keys(session: Session, window: tuple[int, int]) -> tuple[list[ExposureKey], list[ExposureKey]]:
     """The window's new keys and its revised keys, each sorted by key bytes (plain rows, not ORM objects)."""
     table = Exposure.__table__.c
@@ -211,7 +230,11 @@ def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: 
     """Build every due window nobody else holds, then rewrite the index."""
     write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
     total = ExportReport()
-    for window in due_windows(settings, now):
+    windows = due_windows(settings, now)
+    settled = _settled_starts(db, windows, now)
+    for window in windows:
+        if window[0] in settled:
+            continue
         batch_id = _claim(db, window, now)
         if batch_id is None:
             continue
