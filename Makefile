@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit bench proto clean
 
-$(STAMP): pyproject.toml setup.py src/bluezone/protocol/_fastcrypto.c
+$(STAMP): pyproject.toml setup.py src/bluezone/protocol/_fastcrypto.c src/bluezone/sim/_scans.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/pip install --quiet -e '.[dev]'

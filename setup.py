@@ -1,4 +1,4 @@
-"""Builds the optional C accelerator; the package works without it (pure-Python fallback)."""
+"""Builds the optional C accelerators; the package works without them (NumPy and pure-Python twins)."""
 
 from setuptools import Extension, setup
 
@@ -9,6 +9,12 @@ setup(
             sources=["src/bluezone/protocol/_fastcrypto.c"],
             extra_compile_args=["-O3"],
             optional=True,
-        )
+        ),
+        Extension(
+            "bluezone.sim._scans",
+            sources=["src/bluezone/sim/_scans.c"],
+            extra_compile_args=["-O3"],
+            optional=True,
+        ),
     ]
 )

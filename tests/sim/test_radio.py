@@ -94,18 +94,3 @@ def test_the_simulated_channel_reproduces_the_field_medians() -> None:
         # medians bend above the fitted straight line, which the channel follows.
         if low < 4.0:
             assert abs(model - measured) < (2.0 if low < 3.0 else 3.5), (low, model, measured)
-
-
-def test_vectorised_scans_catch_a_field_like_number_of_packets() -> None:
-    channel = Channel()
-    rng = np.random.default_rng(5)
-    n = 300_000
-    near = channel.scans(np.full(n, 1.0), np.zeros(n), np.full(n, -21.0), rng)
-    assert near.packets.max() <= 16
-    assert 6.0 <= float(np.mean(near.packets)) <= 6.8
-    assert np.all(near.max_rssi[near.packets > 0] >= near.mean_rssi[near.packets > 0] - 0.5)  # both rounded
-    far = channel.scans(np.full(n, 10.0), np.full(n, 25.0), np.full(n, -21.0), rng)
-    assert float(np.mean(far.packets)) < 1.0  # mostly under the floor: lost, not just weak
-    again = channel.scans(np.full(1000, 2.0), np.zeros(1000), np.full(1000, -21.0), np.random.default_rng(6))
-    same = channel.scans(np.full(1000, 2.0), np.zeros(1000), np.full(1000, -21.0), np.random.default_rng(6))
-    assert np.array_equal(again.max_rssi, same.max_rssi)  # threads do not change the draws

@@ -28,13 +28,14 @@ from bluezone.risk.presets import preset
 from bluezone.risk.scoring import Level, daily_risk
 from bluezone.risk.windows import ScanInstances, windows_from_scans
 from bluezone.sim.authority import LocalAuthority
-from bluezone.sim.contacts import STEP_SECONDS, Draw, Encounters, Steps, day_contacts, expand
+from bluezone.sim.contacts import STEP_SECONDS, STEPS_PER_DAY, Draw, Encounters, day_contacts, expand
 from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
 from bluezone.sim.population import Population, build_population
 from bluezone.sim.radio import Channel
+from bluezone.sim.scans import AppEncounters, Radio
 from bluezone.sim.scenario import Scenario
-from bluezone.sim.sightings import DayLog, HeardScans, simulate_scans
+from bluezone.sim.sightings import DayLog, HeardScans
 from bluezone.sim.venues import TownVenues
 
 CLOSE_M, CLOSE_MINUTES = 2.0, 15
@@ -126,6 +127,9 @@ class Run:
         self.app_index = np.full(n, -1, np.int32)
         self.app_index[self.population.app_users] = np.arange(len(self.population.app_users), dtype=np.int32)
         self.scan_phase = self.stream(Stream.RADIO).uniform(0, STEP_SECONDS, n)
+        handsets = self.population.handsets
+        self.emit_db = handsets.tx_power + handsets.tx_error_db  # true power, not the advertised one
+        self.hear_db = handsets.rssi_correction + handsets.rssi_error_db
         self.ids: dict[int, DayIds] = {}
         self.logs: dict[int, DayLog] = {}
         self.close_pairs: list[npt.NDArray[np.int64]] = []
@@ -227,8 +231,7 @@ class Run:
         app_pair = (
             (app[encounters.a] & app[encounters.b]) if self.with_app else np.zeros(len(encounters), bool)
         )
-        wanted = involved | app_pair
-        chosen = encounters.take(wanted)
+        chosen = encounters.take(involved)
         steps = expand(chosen, Draw(self.stream.seed, day))
         when = start + steps.step.astype(np.float64) * STEP_SECONDS + STEP_SECONDS / 2
         a, b = chosen.a[steps.encounter], chosen.b[steps.encounter]
@@ -240,8 +243,7 @@ class Run:
             day, chosen, steps.encounter[involved_step], when[involved_step], steps.distance_m[involved_step]
         )
         if self.with_app:
-            app_step = present & app_pair[wanted][steps.encounter]
-            self._log_scans(day, chosen, steps.take(app_step), start)
+            self._log_scans(day, encounters.take(app_pair), start)
         if self.venues is not None:
             self.venues.check_in(
                 day,
@@ -313,17 +315,24 @@ class Run:
         self._infect(target[first], at[first], source[first].astype(np.int32), setting[first])
         return len(first)
 
-    def _log_scans(self, day: int, chosen: Encounters, steps: Steps, start: float) -> None:
-        scans = simulate_scans(
-            chosen,
-            steps,
-            day_start=start,
-            handsets=self.population.handsets,
-            scan_phase=self.scan_phase,
-            channel=self.channel,
-            rng=self.stream(Stream.RADIO, day),
+    def _log_scans(self, day: int, encounters: Encounters, start: float) -> None:
+        """Every scan of the day between app users, up to the moment one of the two was isolated."""
+        cut = np.minimum(self.confirm_plan[encounters.a], self.confirm_plan[encounters.b])
+        # A step counts while its middle comes before the cut, as for the steps of `expand`.
+        last = np.ceil((cut - start - STEP_SECONDS / 2) / STEP_SECONDS)
+        end = np.clip(last, 0, STEPS_PER_DAY).astype(np.int16)
+        radio = Radio(
+            self.channel, emit_db=self.emit_db, hear_db=self.hear_db, seed=self.stream.seed, day=day
         )
-        self.logs[day] = DayLog(**scans, ids=self.ids, app_index=self.app_index, backend=self.backend)  # type: ignore[arg-type]
+        self.logs[day] = DayLog(
+            AppEncounters.cut(encounters, end),
+            radio,
+            day_start=start,
+            ids=self.ids,
+            app_index=self.app_index,
+            scan_phase=self.scan_phase,
+            backend=self.backend,
+        )
         self.sighting_rows += len(self.logs[day])
         for old in [d for d in self.logs if d <= day - LOG_DAYS]:
             del self.logs[old]

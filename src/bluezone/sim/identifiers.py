@@ -2,6 +2,8 @@
 
 A day's IDs exist for the phones that ran the app that day; an ID heard at time t is the transmitter's
 RPI of interval ⌊t / 600⌋ under its key of that UTC day, exactly as a real phone would advertise it.
+Only the keys are kept: an RPI and its AEM are derived when a log asks for them, so a million phones'
+fortnight of IDs is not held in memory.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bluezone.protocol.intervals import ROLLING_PERIOD
 from bluezone.protocol.keys import AEMK_INFO, RPIK_INFO
 
 U8 = npt.NDArray[np.uint8]
+I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -25,30 +28,37 @@ class DayIds:
 
     day: int  # UTC day number
     teks: U8  # (n, 16)
-    rpis: U8  # (n, 144, 16)
-    aems: U8  # (n, 144, 4)
+    rpiks: U8  # (n, 16)
+    aemks: U8  # (n, 16)
+    metadata: U8  # (n, 4): what each phone advertises besides its RPI (its Tx power)
 
     @property
     def first_interval(self) -> int:
         return self.day * ROLLING_PERIOD
 
+    def rpis(self, rows: I64, intervals: I64, backend: CryptoBackend) -> U8:
+        """The RPI user `rows[i]` advertised in interval `intervals[i]` (an interval of this day)."""
+        if np.any((intervals < self.first_interval) | (intervals >= self.first_interval + ROLLING_PERIOD)):
+            raise ValueError(f"an interval outside UTC day {self.day}")
+        out = backend.rpis(
+            self.rpiks[rows].tobytes(), intervals.astype(np.int32), np.ones(len(rows), np.int32)
+        )
+        return np.frombuffer(out, dtype=np.uint8).reshape(-1, 16).copy()
+
+    def aems(self, rows: I64, rpis: U8, backend: CryptoBackend) -> U8:
+        """AEM = AES-CTR(AEMK, counter block = RPI) over the 4 metadata bytes."""
+        stream = backend.ecb_pairs(self.aemks[rows].tobytes(), np.ascontiguousarray(rpis).tobytes())
+        return np.frombuffer(stream, dtype=np.uint8).reshape(-1, 16)[:, :4] ^ self.metadata[rows]
+
 
 def derive_day(
     day: int, n_users: int, tx_power: npt.NDArray[np.int8], rng: np.random.Generator, backend: CryptoBackend
 ) -> DayIds:
-    """Fresh keys for `n_users` phones (from the run's seed, so runs repeat), and their 144 RPIs and AEMs."""
+    """Fresh keys for `n_users` phones (from the run's seed, so runs repeat) and their RPI and AEM keys."""
     teks = np.frombuffer(rng.bytes(16 * n_users), dtype=np.uint8).reshape(n_users, 16)
-    rpiks = backend.hkdf16(teks.tobytes(), RPIK_INFO)
-    starts = np.full(n_users, day * ROLLING_PERIOD, dtype=np.int32)
-    counts = np.full(n_users, ROLLING_PERIOD, dtype=np.int32)
-    rpis = np.frombuffer(backend.rpis(rpiks, starts, counts), dtype=np.uint8).reshape(
-        n_users, ROLLING_PERIOD, 16
-    )
-    metadata = np.array([list(Metadata(tx_power=int(tx)).to_bytes()) for tx in tx_power], dtype=np.uint8)
-    # AEM = AES-CTR(AEMK, counter block = RPI) over the 4 metadata bytes.
+    rpiks = np.frombuffer(backend.hkdf16(teks.tobytes(), RPIK_INFO), dtype=np.uint8).reshape(n_users, 16)
     aemks = np.frombuffer(backend.hkdf16(teks.tobytes(), AEMK_INFO), dtype=np.uint8).reshape(n_users, 16)
-    stream = np.frombuffer(
-        backend.ecb_pairs(np.repeat(aemks, ROLLING_PERIOD, axis=0).tobytes(), rpis.tobytes()), dtype=np.uint8
-    ).reshape(n_users, ROLLING_PERIOD, 16)
-    aems = stream[:, :, :4] ^ metadata[:, None, :]
-    return DayIds(day, teks.copy(), rpis, aems)
+    powers, which = np.unique(tx_power, return_inverse=True)
+    table = np.array([list(Metadata(tx_power=int(tx)).to_bytes()) for tx in powers], dtype=np.uint8)
+    metadata = table.reshape(-1, 4)[which.reshape(-1)]
+    return DayIds(day, teks.copy(), rpiks, aemks, metadata)

@@ -12,7 +12,6 @@ import csv
 import functools
 import io
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 
@@ -71,84 +70,37 @@ class Channel:
         and its median zero, as the fitted line is a median: the carriage states only split the term into
         believable parts, and their skew is kept."""
         states, shares = np.array(CARRIAGE_LOSS_DB), np.array(CARRIAGE_SHARES)
-        mean = float(states @ shares)
-        variance = float((states - mean) ** 2 @ shares)
-        rest = np.sqrt(max(self.slow_sigma_db**2 - 2 * variance, 0.0))
         carriage = np.searchsorted(np.cumsum(shares)[:-1], rng.random((n, 2)), side="right")
-        term = states[carriage].sum(axis=1) + rng.normal(0.0, rest, n)
+        term = states[carriage].sum(axis=1) + rng.normal(0.0, self.rest_of_slow_db, n)
         return np.asarray(term - _median_of_persistent(self.slow_sigma_db), dtype=np.float64)
 
-    def scans(
-        self,
-        distance_m: F64,
-        persistent_db: F64,
-        link_offset_db: F64,
-        rng: np.random.Generator,
-    ) -> ScanBatch:
-        """One scan per row: how many of the ~16 advertisements it caught above the receiver's floor, and
-        their strongest and mean RSSI (rounded to whole dBm as phones report it).
-        `link_offset_db` = true Tx power − true receiver offset.
+    @property
+    def rest_of_slow_db(self) -> float:
+        """Spread of the slow shadowing left once the two phones' carriage loss is taken out."""
+        return _rest_of_slow(self.slow_sigma_db)
 
-        Tens of millions of packets a day pass through here: they are drawn in chunks small enough to stay
-        in cache and in the allocator's reused memory, on two threads (NumPy releases the GIL), each chunk
-        with its own generator spawned from `rng`, so results do not depend on the threads' timing."""
-        n = len(distance_m)
-        level = (link_offset_db - self.mean_attenuation(distance_m) - persistent_db).astype(np.float32)
-        batch = ScanBatch(np.zeros(n, np.int64), np.full(n, -np.inf), np.zeros(n))
-        bounds = list(range(0, n, SCAN_CHUNK))
-        generators = rng.spawn(len(bounds))
-        with ThreadPoolExecutor(max_workers=SCAN_THREADS) as pool:
-            for _ in pool.map(
-                lambda k: self._scan_chunk(level, bounds[k], batch, generators[k]), range(len(bounds))
-            ):
-                pass
-        return batch
-
-    def _scan_chunk(
-        self, level: npt.NDArray[np.float32], first: int, out: ScanBatch, rng: np.random.Generator
-    ) -> None:
-        rows = slice(first, min(first + SCAN_CHUNK, len(level)))
-        caught = rng.binomial(ADVERTISEMENTS_PER_SCAN, self.capture_probability, rows.stop - rows.start)
-        rssi = np.repeat(level[rows], caught)
-        jitter = rng.standard_normal(len(rssi), dtype=np.float32)
-        jitter *= np.float32(self.fast_sigma_db)
-        rssi -= jitter
-        heard = rssi >= np.float32(self.sensitivity_dbm)
-        some = caught > 0
-        starts = (np.cumsum(caught) - caught)[some]
-        if not len(starts):
-            return
-        # int8 and float32 sums are exact enough: at most 16 packets of a few hundred dB each.
-        count = np.add.reduceat(heard.view(np.int8), starts).astype(np.int64)
-        strongest = np.maximum.reduceat(np.where(heard, rssi, np.float32(-np.inf)), starts)
-        total = np.add.reduceat(np.where(heard, rssi, np.float32(0)), starts)
-        index = np.flatnonzero(some) + first
-        out.packets[index] = count
-        out.max_rssi[index] = np.round(strongest)
-        out.mean_rssi[index] = np.round(total / np.maximum(count, 1), 1)
+    @property
+    def persistent_median_db(self) -> float:
+        return _median_of_persistent(self.slow_sigma_db)
 
 
 @functools.cache
 def _median_of_persistent(slow_sigma_db: float) -> float:
     """Median of carriage loss of two phones plus the rest of the shadowing (by a fixed large sample)."""
     states, shares = np.array(CARRIAGE_LOSS_DB), np.array(CARRIAGE_SHARES)
-    mean = float(states @ shares)
-    rest = np.sqrt(max(slow_sigma_db**2 - 2 * float((states - mean) ** 2 @ shares), 0.0))
     rng = np.random.default_rng(0)
     carriage = rng.choice(len(states), size=(400_000, 2), p=shares)
+    rest = _rest_of_slow(slow_sigma_db)
     return float(np.median(states[carriage].sum(axis=1) + rng.normal(0.0, rest, 400_000)))
 
 
-@dataclass(frozen=True)
-class ScanBatch:
-    packets: npt.NDArray[np.int64]  # 0 where the scan heard nothing
-    max_rssi: F64
-    mean_rssi: F64
+def _rest_of_slow(slow_sigma_db: float) -> float:
+    states, shares = np.array(CARRIAGE_LOSS_DB), np.array(CARRIAGE_SHARES)
+    mean = float(states @ shares)
+    return float(np.sqrt(max(slow_sigma_db**2 - 2 * float((states - mean) ** 2 @ shares), 0.0)))
 
 
 ADVERTISEMENTS_PER_SCAN = 16  # a 4-second scan of a phone advertising every ~250 ms
-SCAN_CHUNK = 1 << 17
-SCAN_THREADS = 2
 CARRIAGE_LOSS_DB = (0.0, 4.0, 12.0)  # in hand or on a table, front pocket, bag or back pocket
 CARRIAGE_SHARES = (0.45, 0.40, 0.15)
 

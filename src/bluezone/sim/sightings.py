@@ -2,9 +2,11 @@
 
 Each app user scans once every 5 minutes (at its own phase) and hears every app user it is gathered with.
 A log row is one scan of one transmitter: as GAEN keeps it, the packets' count, strongest and mean RSSI.
-For matching, a day's distinct heard IDs go into the core's `SightingIndex`; a matched ID is then
-expanded to every scan that heard it (all within its 10 minutes, so the key's validity check and the
-decrypted metadata are the same for each).
+The day's scans are all simulated when the day is lived, but the log keeps the encounters that made them
+(a few bytes per encounter instead of twenty per scan) and, per transmitter, the first ID someone heard
+on each UTC day. Those IDs go into the core's `SightingIndex`; when a published key matches one, every
+scan of that transmitter's advertisements is simulated again, draw for draw (`scans`), and each must
+still fall in the key's validity, as the core's matcher requires of every sighting.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bluezone.protocol.backend import CryptoBackend
-from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD
+from bluezone.protocol.intervals import DRIFT_INTERVALS, INTERVAL_SECONDS, ROLLING_PERIOD
 from bluezone.protocol.matching import DiagnosisKeys, SightingIndex, Sightings
-from bluezone.sim.contacts import STEP_SECONDS, Encounters, Steps
-from bluezone.sim.devices import Handsets
+from bluezone.sim.contacts import STEP_SECONDS
 from bluezone.sim.identifiers import DayIds
-from bluezone.sim.radio import Channel
+from bluezone.sim.scans import NO_STEP, AppEncounters, Radio
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -50,110 +51,82 @@ class HeardScans:
 
 
 class DayLog:
-    """One local day of every phone's scans, indexed by heard ID."""
+    """One local day of every phone's scans, kept as its encounters and indexed by first-heard ID."""
 
     def __init__(
         self,
+        encounters: AppEncounters,
+        radio: Radio,
         *,
-        receiver: I32,
-        sender: I32,
-        time: F64,
-        max_rssi: npt.NDArray[np.int8],
-        mean_rssi: npt.NDArray[np.float32],
-        packets: npt.NDArray[np.int8],
+        day_start: float,
         ids: dict[int, DayIds],
         app_index: I32,
+        scan_phase: F64,
         backend: CryptoBackend,
     ) -> None:
-        interval = (time // INTERVAL_SECONDS).astype(np.int64)
-        slot = sender.astype(np.int64) << 32 | interval
-        order = np.argsort(slot, kind="stable")
-        self.receiver, self.time = receiver[order], time[order]
-        self.max_rssi, self.mean_rssi, self.packets = max_rssi[order], mean_rssi[order], packets[order]
-        slot = slot[order]
-        self._first = (
-            np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]]) if len(slot) else np.zeros(0, np.int64)
+        if day_start % INTERVAL_SECONDS:
+            raise ValueError("a day starts on an interval boundary")
+        self.encounters, self.radio, self.day_start, self.scan_phase = (
+            encounters,
+            radio,
+            day_start,
+            scan_phase,
         )
-        self._end = np.append(self._first[1:], len(slot))
-        heard_sender = (slot[self._first] >> 32).astype(np.int64)
-        heard_interval = slot[self._first] & 0xFFFFFFFF
-        rpi = np.zeros((len(self._first), 16), np.uint8)
-        aem = np.zeros((len(self._first), 4), np.uint8)
-        for day, table in ids.items():
-            on_day = heard_interval // ROLLING_PERIOD == day
-            row = app_index[heard_sender[on_day]]
-            rpi[on_day] = table.rpis[row, heard_interval[on_day] - table.first_interval]
-            aem[on_day] = table.aems[row, heard_interval[on_day] - table.first_interval]
-        heard = Sightings(
+        first_interval = int(day_start // INTERVAL_SECONDS)
+        # A step's scans all fall in interval first_interval + step // 2, whatever the phone's phase.
+        self.split = 2 * (-first_interval % ROLLING_PERIOD)  # the step at which the UTC day changes
+        heard = radio.heard(encounters, self.split)
+        self.scans = heard.scans
+        person, part = np.nonzero(heard.first != NO_STEP)
+        interval = first_interval + heard.first[person, part].astype(np.int64) // 2
+        rpi = np.zeros((len(person), 16), np.uint8)
+        aem = np.zeros((len(person), 4), np.uint8)
+        for utc_day, table in ids.items():
+            on_day = interval // ROLLING_PERIOD == utc_day
+            row = app_index[person[on_day]].astype(np.int64)
+            rpi[on_day] = table.rpis(row, interval[on_day], backend)
+            aem[on_day] = table.aems(row, rpi[on_day], backend)
+        self._sender, self._part = person, part
+        heard_ids = Sightings(
             rpi=rpi,
             aem=aem,
-            time=(heard_interval * INTERVAL_SECONDS).astype(np.float64),
+            time=(interval * INTERVAL_SECONDS).astype(np.float64),
             rssi=np.zeros(len(rpi), np.int16),
             model=np.zeros(len(rpi), np.int32),
         )
-        self._index = SightingIndex(heard, backend)
+        self._index = SightingIndex(heard_ids, backend)
 
     def __len__(self) -> int:
-        return len(self.receiver)
+        return self.scans
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.receiver, self.time, self.max_rssi, self.mean_rssi, self.packets))
+        return self.encounters.nbytes + 16 * len(self._sender)
 
     def match(self, keys: DiagnosisKeys, before: float) -> HeardScans:
         """Scans before `before` (unix seconds) that heard one of `keys`."""
         found = self._index.match(keys)
-        sizes = self._end[found.sighting] - self._first[found.sighting]
-        rows = np.repeat(self._first[found.sighting], sizes) + (
-            np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        people = len(self.scan_phase)
+        key_of = np.full((people, 2), -1, np.int64)
+        tx_of = np.zeros((people, 2), np.int8)
+        key_of[self._sender[found.sighting], self._part[found.sighting]] = found.key
+        tx_of[self._sender[found.sighting], self._part[found.sighting]] = found.tx_power
+        rows = self.radio.rows(self.encounters, np.asarray((key_of >= 0).any(axis=1), dtype=bool))
+        part = (rows.step >= self.split).astype(np.intp)
+        key = key_of[rows.sender, part]
+        time = self.day_start + rows.step.astype(np.float64) * STEP_SECONDS + self.scan_phase[rows.receiver]
+        seen = np.floor(time / INTERVAL_SECONDS).astype(np.int64)
+        start = keys.rolling_start[np.maximum(key, 0)].astype(np.int64)
+        end = start + keys.rolling_period[np.maximum(key, 0)]
+        keep = (
+            (key >= 0) & (time < before) & (seen >= start - DRIFT_INTERVALS) & (seen < end + DRIFT_INTERVALS)
         )
-        key = np.repeat(found.key, sizes)
-        tx_power = np.repeat(found.tx_power, sizes)
-        keep = self.time[rows] < before
-        rows, key, tx_power = rows[keep], key[keep], tx_power[keep]
         return HeardScans(
-            self.receiver[rows],
-            key,
-            self.time[rows],
-            self.max_rssi[rows],
-            self.mean_rssi[rows],
-            self.packets[rows],
-            tx_power,
+            rows.receiver[keep],
+            key[keep],
+            time[keep],
+            rows.max_rssi[keep],
+            rows.mean_rssi[keep],
+            rows.packets[keep],
+            tx_of[rows.sender[keep], part[keep]],
         )
-
-
-def simulate_scans(
-    encounters: Encounters,
-    steps: Steps,
-    *,
-    day_start: float,
-    handsets: Handsets,
-    scan_phase: F64,
-    channel: Channel,
-    rng: np.random.Generator,
-) -> dict[str, npt.NDArray[np.generic]]:
-    """Both directions of every app-pair step: the receiver's scan in that step, on the channel."""
-    a = encounters.a[steps.encounter].astype(np.int32)
-    b = encounters.b[steps.encounter].astype(np.int32)
-    receiver, sender = np.concatenate([a, b]), np.concatenate([b, a])
-    distance = np.concatenate([steps.distance_m, steps.distance_m]).astype(np.float64)
-    # The persistent term holds for ~10 minutes of one encounter and one direction.
-    encounter = np.concatenate([steps.encounter * 2, steps.encounter * 2 + 1])
-    cell_key = encounter * 200 + np.concatenate([steps.step, steps.step]) // 2
-    new_cell = np.r_[True, cell_key[1:] != cell_key[:-1]]
-    cell = np.cumsum(new_cell) - 1
-    persistent = channel.body_and_slow_db(int(new_cell.sum()), rng)[cell]
-    link = (handsets.tx_power[sender] + handsets.tx_error_db[sender]) - (
-        handsets.rssi_correction[receiver] + handsets.rssi_error_db[receiver]
-    )
-    batch = channel.scans(distance, persistent, link, rng)
-    time = day_start + np.concatenate([steps.step, steps.step]) * STEP_SECONDS + scan_phase[receiver]
-    heard = batch.packets > 0
-    return {
-        "receiver": receiver[heard],
-        "sender": sender[heard],
-        "time": time[heard],
-        "max_rssi": batch.max_rssi[heard].astype(np.int8),
-        "mean_rssi": batch.mean_rssi[heard].astype(np.float32),
-        "packets": np.minimum(batch.packets[heard], 127).astype(np.int8),
-    }

@@ -1,0 +1,271 @@
+"""Every Bluetooth scan of a day's app-pair encounters, with each draw addressed by what it belongs to
+(encounter, direction, step, packet), so that one phone's scans can be simulated again, exactly, when a
+key it heard is published: the town's log keeps encounters, not scans.
+
+Per encounter and direction, each 5-minute step has the distance `contacts.expand` gives it; the
+persistent term (both phones' carriage loss plus slow shadowing) is drawn per 10-minute cell; the
+receiver's scan catches Binomial(16, p) advertisements, each with its own fast jitter, and keeps those
+above its floor. The jitter is the sum of a hash's eight bytes scaled to unit variance: normal to within
+what the field data can tell (tails cut at 4.9 σ), at one hash a packet. The loop runs in C
+(`_scans.c`, two threads); `_twin` below is the same arithmetic in NumPy, for machines without a
+compiler and for the tests.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+import numpy.typing as npt
+
+from bluezone.sim import noise
+from bluezone.sim.contacts import DRIFT_SIGMA, SEGMENT_STEPS, Encounters
+from bluezone.sim.radio import ADVERTISEMENTS_PER_SCAN, CARRIAGE_LOSS_DB, CARRIAGE_SHARES, Channel
+
+try:
+    from bluezone.sim import _scans as _fast  # type: ignore[attr-defined]
+except ImportError:  # no compiler when installed: the twin does the same work, slower
+    _fast = None
+ACCELERATED = _fast is not None
+
+I16 = npt.NDArray[np.int16]
+I32 = npt.NDArray[np.int32]
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+
+NO_STEP = np.iinfo(np.int16).max  # "not heard" in `Heard.first`
+DISTANCE_RANGE_M = (0.3, 15.0)  # as contacts.expand clips it
+DRIFT_CODE, DIRECTION_CODE, CELL_CODE, SCAN_CODE, CAUGHT_SLOT = 1000, 2000, 1 << 24, 2 << 24, 16
+BYTES_MEAN, BYTES_SD = 8 * 255 / 2, float(np.sqrt(8 * (256**2 - 1) / 12))
+THREADS = 2
+
+
+@dataclass(frozen=True)
+class AppEncounters:
+    """One day's encounters between two app users, each ending where one of them was isolated."""
+
+    a: I32
+    b: I32
+    setting: npt.NDArray[np.int8]
+    start: I16
+    end: I16
+    distance_m: F32
+
+    @classmethod
+    def cut(cls, encounters: Encounters, end: I16) -> AppEncounters:
+        return cls(
+            np.ascontiguousarray(encounters.a, np.int32),
+            np.ascontiguousarray(encounters.b, np.int32),
+            np.ascontiguousarray(encounters.setting, np.int8),
+            np.ascontiguousarray(encounters.start, np.int16),
+            np.ascontiguousarray(np.maximum(np.minimum(encounters.end, end), encounters.start), np.int16),
+            np.ascontiguousarray(encounters.distance_m, np.float32),
+        )
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def take(self, rows: npt.NDArray[np.bool_] | npt.NDArray[np.intp]) -> AppEncounters:
+        return AppEncounters(
+            self.a[rows],
+            self.b[rows],
+            self.setting[rows],
+            self.start[rows],
+            self.end[rows],
+            self.distance_m[rows],
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return sum(c.nbytes for c in (self.a, self.b, self.setting, self.start, self.end, self.distance_m))
+
+    def _columns(self) -> tuple[npt.NDArray[np.generic], ...]:
+        return self.a, self.b, self.setting, self.start, self.end, self.distance_m
+
+
+@dataclass(frozen=True)
+class Heard:
+    """Per person as a sender: the first step of the day someone heard them, before and from `split`."""
+
+    first: I16  # (people, 2), NO_STEP where nobody heard them
+    scans: int  # scans that heard at least one packet
+
+
+@dataclass(frozen=True)
+class ScanRows:
+    """One row per scan that heard at least one packet: as GAEN keeps it, count, strongest and mean."""
+
+    receiver: I32
+    sender: I32
+    step: I16
+    max_rssi: npt.NDArray[np.int8]
+    mean_rssi: F32
+    packets: npt.NDArray[np.int8]
+
+    def __len__(self) -> int:
+        return len(self.receiver)
+
+
+class Radio:
+    """The day's channel between the town's phones: who emits how strongly and hears how well (true
+    values, not what the calibration table believes), for one run's seed and day."""
+
+    def __init__(
+        self, channel: Channel, *, emit_db: F64, hear_db: F64, seed: int, day: int, accelerated: bool = True
+    ) -> None:
+        self.emit = np.ascontiguousarray(emit_db, np.float32)
+        self.hear = np.ascontiguousarray(hear_db, np.float32)
+        self.seed, self.day = seed, day
+        self.parameters = parameters(channel)
+        self.fast = _fast if accelerated else None
+
+    def heard(self, encounters: AppEncounters, split: int) -> Heard:
+        """Who was heard when: every scan of every encounter simulated, only the first heard steps kept."""
+        people = len(self.emit)
+        fast = self.fast
+        if fast is None:
+            rows = _twin(self, encounters, None)
+            first = np.full((people, 2), NO_STEP, np.int16)
+            np.minimum.at(first, (rows.sender, (rows.step >= split).astype(np.intp)), rows.step)
+            return Heard(first, len(rows))
+        bounds = np.linspace(0, len(encounters), THREADS + 1).astype(int)
+        firsts = [np.full((people, 2), NO_STEP, np.int16) for _ in range(THREADS)]
+        args = self._day_arguments(encounters)
+        with ThreadPoolExecutor(THREADS) as pool:
+            counts = list(
+                pool.map(
+                    lambda t: fast.heard(*args, int(bounds[t]), int(bounds[t + 1]), split, firsts[t]),
+                    range(THREADS),
+                )
+            )
+        return Heard(np.minimum.reduce(firsts), int(sum(counts)))
+
+    def rows(self, encounters: AppEncounters, senders: npt.NDArray[np.bool_]) -> ScanRows:
+        """Every heard scan of the marked senders' advertisements, simulated again."""
+        involved = senders[encounters.a] | senders[encounters.b]
+        encounters = encounters.take(involved)
+        if self.fast is None:
+            return _twin(self, encounters, senders)
+        capacity = int(2 * (encounters.end.astype(np.int64) - encounters.start).sum())
+        out = ScanRows(
+            np.empty(capacity, np.int32),
+            np.empty(capacity, np.int32),
+            np.empty(capacity, np.int16),
+            np.empty(capacity, np.int8),
+            np.empty(capacity, np.float32),
+            np.empty(capacity, np.int8),
+        )
+        mask = np.ascontiguousarray(senders, np.uint8)
+        n = self.fast.rows(*self._day_arguments(encounters), mask, *_columns(out))
+        return ScanRows(
+            out.receiver[:n].copy(),
+            out.sender[:n].copy(),
+            out.step[:n].copy(),
+            out.max_rssi[:n].copy(),
+            out.mean_rssi[:n].copy(),
+            out.packets[:n].copy(),
+        )
+
+    def _day_arguments(self, encounters: AppEncounters) -> tuple[object, ...]:
+        return (self.seed, self.day, *encounters._columns(), self.emit, self.hear, self.parameters)
+
+
+def parameters(channel: Channel) -> F64:
+    """The channel as the C loop reads it (the order of the enum in `_scans.c`)."""
+    p = channel.capture_probability
+    n = ADVERTISEMENTS_PER_SCAN
+    cdf = np.cumsum([comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)])
+    cdf[-1] = 1.0
+    shares = np.cumsum(CARRIAGE_SHARES)
+    return np.array(
+        [
+            channel.attenuation_at_1m_db,
+            10 * channel.path_loss_exponent,
+            channel.fast_sigma_db,
+            channel.sensitivity_dbm,
+            DRIFT_SIGMA,
+            *DISTANCE_RANGE_M,
+            *CARRIAGE_LOSS_DB,
+            shares[0],
+            shares[1],
+            channel.rest_of_slow_db,
+            channel.persistent_median_db,
+            BYTES_MEAN,
+            BYTES_SD,
+            *cdf,
+        ],
+        dtype=np.float64,
+    )
+
+
+def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
+    return rows.receiver, rows.sender, rows.step, rows.max_rssi, rows.mean_rssi, rows.packets
+
+
+def _twin(radio: Radio, encounters: AppEncounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
+    """The C loop in NumPy: every (encounter, direction, step), then up to 16 packets each."""
+    (a1m, n10, fast, floor, drift, d_min, d_max, *rest) = radio.parameters.tolist()
+    states, (share0, share01, rest_sd, median) = np.array(rest[:3]), rest[3:7]
+    cdf = radio.parameters[-(ADVERTISEMENTS_PER_SCAN + 1) :]
+    e = encounters
+    lengths = np.maximum(e.end.astype(np.int64) - e.start, 0)
+    row = np.repeat(np.arange(len(e)), lengths)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    prefix = noise.seeded(radio.seed)
+    for coordinate in (radio.day, e.a[row], e.b[row], e.setting[row], e.start[row]):
+        prefix = noise.absorb(prefix, coordinate)
+    segment = noise.absorb(prefix, DRIFT_CODE + offset // SEGMENT_STEPS)
+    z = noise.box_muller(*(noise.to_uniform(noise.mix(noise.absorb(segment, j))) for j in (1, 2)))
+    metres = np.clip(e.distance_m[row] * np.exp(drift * z), d_min, d_max).astype(np.float32)
+    attenuation = a1m + n10 * np.log10(metres.astype(np.float64))
+
+    # Both directions of every step: `pick` is the step's position above.
+    pick = np.tile(np.arange(len(row)), 2)
+    direction = np.repeat([0, 1], len(row))
+    if senders is not None:
+        keep = senders[np.where(direction == 0, e.a[row[pick]], e.b[row[pick]])]
+        pick, direction = pick[keep], direction[keep]
+    sender = np.where(direction == 0, e.a[row[pick]], e.b[row[pick]])
+    receiver = np.where(direction == 0, e.b[row[pick]], e.a[row[pick]])
+    step = e.start[row[pick]].astype(np.int64) + offset[pick]
+    attenuation = attenuation[pick]
+    state = noise.absorb(prefix[pick], DIRECTION_CODE + direction)
+
+    def draw(code: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        return noise.mix(noise.absorb(state, code))
+
+    cell_code = CELL_CODE + (step // 2) * 4  # one persistent term per 10 minutes
+    u0, u1, u2, u3 = (noise.to_uniform(draw(cell_code + j)) for j in range(4))
+    carriage = (
+        states[(u0 >= share0).astype(int) + (u0 >= share01)]
+        + states[(u1 >= share0).astype(int) + (u1 >= share01)]
+    )
+    slow = carriage + rest_sd * noise.box_muller(u2, u3) - median
+    level = radio.emit[sender].astype(np.float64) - radio.hear[receiver] - attenuation - slow
+
+    code = SCAN_CODE + step * 32
+    caught = np.searchsorted(cdf, noise.to_uniform(draw(code + CAUGHT_SLOT)), side="right")
+    heard = np.zeros(len(step), np.int64)
+    strongest = np.full(len(step), -np.inf)
+    total = np.zeros(len(step))
+    for j in range(ADVERTISEMENTS_PER_SCAN):
+        rssi = level - fast * (_byte_sums(draw(code + j)) - BYTES_MEAN) / BYTES_SD
+        got = (caught > j) & (rssi >= floor)
+        heard += got
+        total += np.where(got, rssi, 0.0)
+        strongest = np.where(got & (rssi > strongest), rssi, strongest)
+    some = heard > 0
+    return ScanRows(
+        receiver[some].astype(np.int32),
+        sender[some].astype(np.int32),
+        step[some].astype(np.int16),
+        np.rint(strongest[some]).astype(np.int8),
+        (np.rint(total[some] / heard[some] * 10.0) / 10.0).astype(np.float32),
+        heard[some].astype(np.int8),
+    )
+
+
+def _byte_sums(values: npt.NDArray[np.uint64]) -> F64:
+    return np.asarray(values.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int64), dtype=np.float64)
