@@ -16,7 +16,7 @@ from bluezone.phone.checkins import CheckInBook
 from bluezone.phone.client import DownloadState, ServerClient
 from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
-from bluezone.store.models import CheckInReport
+from bluezone.store.models import CheckInReport, Venue
 from bluezone.venues import qr
 from bluezone.web.app import export_and_clean
 from tests.conftest import REALM, RunningServer
@@ -128,3 +128,25 @@ def test_a_case_worker_marks_a_stay_by_hand(server: RunningServer) -> None:
         client = ServerClient(server.base_url, server.device_key, [export_key], http=http)  # type: ignore[list-item]
         alerts = book.match(client.new_venue_reports(DownloadState()))
     assert len(alerts) == 1 and alerts[0].overlap_seconds >= 35 * 60
+
+
+def test_a_province_registers_its_list_of_venues_all_or_nothing(server: RunningServer) -> None:
+    venue = {"address": "Hoàn Kiếm", "communeCode": "00037", "kind": "market", "visitMinutes": 45}
+    listed = [{**venue, "name": f"Chợ số {i}"} for i in range(1, 4)]
+    headers = {"X-API-Key": server.admin_key}
+    with server.client() as http:
+        made = http.post("/api/venues/batch", json={"venues": listed}, headers=headers)
+        assert made.status_code == 201, made.text
+        codes = [v["payload"] for v in made.json()["venues"]]
+        assert len(set(codes)) == 3
+        venue_key = {"1": load_pem_public_key(http.get("/exports/venue-key.pem").content)}
+        read = [qr.read_payload(c, venue_key) for c in codes]  # type: ignore[arg-type]
+        assert [v.name for v in read] == ["Chợ số 1", "Chợ số 2", "Chợ số 3"]
+
+        wrong = [*listed, {**venue, "name": "Chợ ma", "communeCode": "99999"}]
+        refused = http.post("/api/venues/batch", json={"venues": wrong}, headers=headers)
+        assert refused.status_code == 400 and refused.json()["error"].startswith("venue 4:")
+        too_many = http.post("/api/venues/batch", json={"venues": [listed[0]] * 201}, headers=headers)
+        assert too_many.status_code == 400
+    with server.services.db.session() as session:
+        assert session.query(Venue).count() == 3  # the refused list left nothing behind

@@ -36,6 +36,10 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, object] | None, str]] = {
     ("POST", "/api/facilities"): (FACILITY, "admin"),
     ("DELETE", "/api/facilities/1"): (None, "admin"),
     ("GET", "/api/stats"): (None, "stats"),
+    ("POST", "/api/venues/batch"): (
+        {"venues": [{"name": "Chợ Đồng Xuân", "communeCode": "00037", "kind": "market"}]},
+        "admin",
+    ),
 }
 
 

@@ -149,7 +149,7 @@ class Run:
                 towns = areas.registry(areas.structure_on(self.scenario.run.start))
                 communes = [a.code for a in towns.at_level(areas.Level.COMMUNE, TOWN_PROVINCE)]
                 self.venues = TownVenues(
-                    len(self.population), communes, authority.register_venue, self.stream(Stream.VENUES)
+                    len(self.population), communes, authority.register_venues, self.stream(Stream.VENUES)
                 )
                 self._days(clock)
                 uploads_by_type = {

@@ -27,22 +27,24 @@ VENUE_KINDS = {
 }
 KEEP_DAYS = 14
 
-Register = Callable[[str, str, str, int], str]  # (name, commune, kind, minutes) → the poster's code
+# [(name, commune, kind, minutes)] → the codes on the venues' posters
+Register = Callable[[list[tuple[str, str, str, int]]], list[str]]
 
 
 class TownVenues:
     def __init__(
         self, people: int, communes: list[str], register: Register, rng: np.random.Generator
     ) -> None:
-        self.payloads: list[str] = []
+        wanted: list[tuple[str, str, str, int]] = []
         self.first: dict[Setting, int] = {}
         self.count: dict[Setting, int] = {}
         for setting, (kind, per_venue, minutes, name) in VENUE_KINDS.items():
-            self.first[setting] = len(self.payloads)
+            self.first[setting] = len(wanted)
             self.count[setting] = max(2, people // per_venue)
             for i in range(self.count[setting]):
                 commune = communes[int(rng.integers(len(communes)))]
-                self.payloads.append(register(f"{name} số {i + 1}", commune, kind, minutes))
+                wanted.append((f"{name} số {i + 1}", commune, kind, minutes))
+        self.payloads = register(wanted)
         self.location_ids = [qr.location_id(p) for p in self.payloads]
         self.by_hash = {reports.location_id_hash(lid): i for i, lid in enumerate(self.location_ids)}
         self._days: dict[

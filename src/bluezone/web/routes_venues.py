@@ -7,13 +7,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from bluezone.authority.realms import KeyKind, authenticate, realm_of
 from bluezone.clock import VIETNAM
-from bluezone.errors import InvalidInput
+from bluezone.errors import BluezoneError, InvalidInput
+from bluezone.store.models import Realm
 from bluezone.venues import poster, qr, registry
 from bluezone.web.routes_verification import ERRORS, ApiKeyHeader
-from bluezone.web.schemas import RiskyWindowRequest, VenueRequest, VenueResponse
+from bluezone.web.schemas import (
+    RiskyWindowRequest,
+    VenueBatchRequest,
+    VenueBatchResponse,
+    VenueRequest,
+    VenueResponse,
+)
 from bluezone.web.services import Services, services
 
 router = APIRouter(tags=["venues"])
@@ -24,18 +32,41 @@ Svc = Annotated[Services, Depends(services)]
 def register(body: VenueRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> VenueResponse:
     with svc.db.session() as session:
         key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-        made = registry.register_venue(
-            session,
-            svc.secrets,
-            realm_of(session, key),
-            name=body.name,
-            address=body.address,
-            commune_code=body.communeCode,
-            kind=body.kind,
-            visit_minutes=body.visitMinutes,
-            now=svc.now(),
-            unit_id=body.unitId,
-        )
+        made = _register(session, svc, realm_of(session, key), body)
+    return _response(made)
+
+
+@router.post("/api/venues/batch", response_model=VenueBatchResponse, status_code=201, responses=ERRORS)
+def register_many(body: VenueBatchRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> VenueBatchResponse:
+    """Up to 200 venues at once (a province's list, in pieces): all registered, or none if any is wrong."""
+    with svc.db.session() as session:
+        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        realm = realm_of(session, key)
+        made = []
+        for number, venue in enumerate(body.venues, start=1):
+            try:
+                made.append(_register(session, svc, realm, venue))
+            except BluezoneError as error:
+                raise InvalidInput(f"venue {number}: {error.message}", code=error.code) from error
+    return VenueBatchResponse(venues=[_response(m) for m in made])
+
+
+def _register(session: Session, svc: Services, realm: Realm, body: VenueRequest) -> registry.Registered:
+    return registry.register_venue(
+        session,
+        svc.secrets,
+        realm,
+        name=body.name,
+        address=body.address,
+        commune_code=body.communeCode,
+        kind=body.kind,
+        visit_minutes=body.visitMinutes,
+        now=svc.now(),
+        unit_id=body.unitId,
+    )
+
+
+def _response(made: registry.Registered) -> VenueResponse:
     base = f"/api/venues/{made.venue.venue_id}/poster"
     return VenueResponse(
         venueId=made.venue.venue_id, payload=made.payload, posterPdf=f"{base}.pdf", posterPng=f"{base}.png"

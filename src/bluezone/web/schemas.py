@@ -190,6 +190,10 @@ class VenueRequest(Body):
     visitMinutes: int = Field(60, ge=5, le=720)
 
 
+class VenueBatchRequest(Body):
+    venues: list[VenueRequest] = Field(min_length=1, max_length=200)
+
+
 class RiskyWindowRequest(Body):
     start: datetime
     end: datetime
@@ -200,3 +204,7 @@ class VenueResponse(BaseModel):
     payload: str  # the text of the QR code
     posterPdf: str
     posterPng: str
+
+
+class VenueBatchResponse(BaseModel):
+    venues: list[VenueResponse]
