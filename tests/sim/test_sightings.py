@@ -94,7 +94,7 @@ def test_the_log_finds_exactly_what_per_row_matching_finds(backend: CryptoBacken
             ExposureKey(
                 tables[d].teks[u].tobytes(),
                 d * ROLLING_PERIOD,
-                ROLLING_PERIOD,
+                ROLLING_PERIOD if u != 40 else 30,  # released early: its day's last IDs are not in it
                 report_type=ReportType.CONFIRMED_TEST,
             )
             for u in positives

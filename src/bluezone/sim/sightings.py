@@ -5,8 +5,8 @@ A log row is one scan of one transmitter: as GAEN keeps it, the packets' count, 
 The day's scans are all simulated when the day is lived, but the log keeps the encounters that made them
 (a few bytes per encounter instead of twenty per scan) and, per transmitter, the first ID someone heard
 on each UTC day. Those IDs go into the core's `SightingIndex`; when a published key matches one, every
-scan of that transmitter's advertisements is simulated again, draw for draw (`scans`), and each must
-still fall in the key's validity, as the core's matcher requires of every sighting.
+scan of that transmitter's advertisements is simulated again, draw for draw (`scans`), and kept where
+the key yields its ID: within the key's rolling period.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bluezone.protocol.backend import CryptoBackend
-from bluezone.protocol.intervals import DRIFT_INTERVALS, INTERVAL_SECONDS, ROLLING_PERIOD
+from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD
 from bluezone.protocol.matching import DiagnosisKeys, SightingIndex, Sightings
 from bluezone.sim.contacts import STEP_SECONDS
 from bluezone.sim.identifiers import DayIds
@@ -118,9 +118,8 @@ class DayLog:
         seen = np.floor(time / INTERVAL_SECONDS).astype(np.int64)
         start = keys.rolling_start[np.maximum(key, 0)].astype(np.int64)
         end = start + keys.rolling_period[np.maximum(key, 0)]
-        keep = (
-            (key >= 0) & (time < before) & (seen >= start - DRIFT_INTERVALS) & (seen < end + DRIFT_INTERVALS)
-        )
+        # A scan carries the RPI of its own interval: the key yields it only within its rolling period.
+        keep = (key >= 0) & (time < before) & (seen >= start) & (seen < end)
         return HeardScans(
             rows.receiver[keep],
             key[keep],
