@@ -6,14 +6,17 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bluezone.errors import InvalidInput
 from bluezone.protocol import keys as crypto
-from bluezone.protocol.backend import CryptoBackend
+from bluezone.protocol.backend import CryptoBackend, FastBackend, PureBackend, available_backends
 from bluezone.protocol.ble import Metadata
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import INTERVAL_SECONDS
 from bluezone.protocol.matching import DiagnosisKeys, SightingIndex, Sightings, bytes_to_rows, match
+from tests.protocol.test_keys import _fast_modes
 
 START = 2_650_000  # a UTC-midnight interval (2_650_000 % 144 == 64, so use the day start below)
 DAY = START - START % 144
@@ -140,3 +143,30 @@ def test_malformed_columns_are_refused() -> None:
             rssi=np.zeros(2, np.int16),
             model=np.zeros(2, np.int32),
         )
+
+
+@pytest.mark.skipif(len(available_backends()) < 2, reason="the C accelerator did not build on this machine")
+@settings(max_examples=40, deadline=None)
+@given(
+    teks=st.lists(st.binary(min_size=16, max_size=16), min_size=0, max_size=7),
+    periods=st.lists(st.integers(1, 144), min_size=7, max_size=7),
+    heard=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 143)), max_size=30),
+)
+def test_every_c_path_matches_like_the_pure_backend(
+    teks: list[bytes], periods: list[int], heard: list[tuple[int, int]]
+) -> None:
+    """Odd and even numbers of keys (HKDFs run in pairs) and short periods: every C path finds what the
+    pure backend finds."""
+    rows = _noise(50) + [_sighting(teks[k], DAY + j) for k, j in heard if k < len(teks)]
+    keys = DiagnosisKeys.from_keys(
+        [ExposureKey(t, DAY, rolling_period=p) for t, p in zip(teks, periods, strict=False)]
+    )
+    table = _table(rows)
+
+    def found(backend: CryptoBackend) -> list[tuple[int, int]]:
+        result = match(keys, table, backend)
+        return sorted(zip(result.key.tolist(), result.sighting.tolist(), strict=True))
+
+    expected = found(PureBackend())
+    for _ in _fast_modes():
+        assert found(FastBackend()) == expected
