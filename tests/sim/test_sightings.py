@@ -13,10 +13,10 @@ from bluezone.protocol.ble import Metadata
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD
 from bluezone.protocol.matching import DiagnosisKeys, Sightings, match
-from bluezone.sim.contacts import STEP_SECONDS, Setting
+from bluezone.sim.contacts import STEP_SECONDS, Encounters, Setting
 from bluezone.sim.identifiers import DayIds, derive_day
 from bluezone.sim.radio import Channel
-from bluezone.sim.scans import AppEncounters, Radio
+from bluezone.sim.scans import Radio
 from bluezone.sim.sightings import DayLog, HeardScans
 
 DAY = 20_500  # a UTC day number
@@ -51,19 +51,19 @@ USERS = 60
 DAY_START = DAY * 86_400 + 61_200.0  # local midnight in Viet Nam: the day spans two UTC days
 
 
-def _town_log(backend: CryptoBackend) -> tuple[DayLog, Radio, AppEncounters, F64, dict[int, DayIds]]:
+def _town_log(backend: CryptoBackend) -> tuple[DayLog, Radio, Encounters, F64, dict[int, DayIds]]:
     rng = np.random.default_rng(1)
     tables = {d: derive_day(d, USERS, np.full(USERS, -24, np.int8), rng, backend) for d in (DAY, DAY + 1)}
     n = 400
     a = rng.integers(0, USERS - 1, n)
     start = rng.integers(0, 280, n)
-    encounters = AppEncounters(
-        a.astype(np.int32),
-        np.minimum(a + 1 + rng.integers(0, 4, n), USERS - 1).astype(np.int32),
-        rng.integers(0, len(Setting), n).astype(np.int8),
-        start.astype(np.int16),
-        np.minimum(start + rng.integers(1, 60, n), 288).astype(np.int16),
-        rng.uniform(0.5, 6.0, n).astype(np.float32),
+    encounters = Encounters(
+        a=a.astype(np.int32),
+        b=np.minimum(a + 1 + rng.integers(0, 4, n), USERS - 1).astype(np.int32),
+        start=start.astype(np.int16),
+        end=np.minimum(start + rng.integers(1, 60, n), 288).astype(np.int16),
+        setting=rng.integers(0, len(Setting), n).astype(np.int8),
+        distance_m=rng.uniform(0.5, 6.0, n).astype(np.float32),
     )
     radio = Radio(
         Channel(),

@@ -33,7 +33,7 @@ from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
 from bluezone.sim.population import Population, build_population
 from bluezone.sim.radio import Channel
-from bluezone.sim.scans import AppEncounters, Radio
+from bluezone.sim.scans import Radio, cut_short
 from bluezone.sim.scenario import Scenario
 from bluezone.sim.sightings import DayLog, HeardScans
 from bluezone.sim.venues import TownVenues
@@ -325,7 +325,7 @@ class Run:
             self.channel, emit_db=self.emit_db, hear_db=self.hear_db, seed=self.stream.seed, day=day
         )
         self.logs[day] = DayLog(
-            AppEncounters.cut(encounters, end),
+            cut_short(encounters, end),
             radio,
             day_start=start,
             ids=self.ids,

@@ -42,47 +42,16 @@ BYTES_MEAN, BYTES_SD = 8 * 255 / 2, float(np.sqrt(8 * (256**2 - 1) / 12))
 THREADS = 2
 
 
-@dataclass(frozen=True)
-class AppEncounters:
-    """One day's encounters between two app users, each ending where one of them was isolated."""
-
-    a: I32
-    b: I32
-    setting: npt.NDArray[np.int8]
-    start: I16
-    end: I16
-    distance_m: F32
-
-    @classmethod
-    def cut(cls, encounters: Encounters, end: I16) -> AppEncounters:
-        return cls(
-            np.ascontiguousarray(encounters.a, np.int32),
-            np.ascontiguousarray(encounters.b, np.int32),
-            np.ascontiguousarray(encounters.setting, np.int8),
-            np.ascontiguousarray(encounters.start, np.int16),
-            np.ascontiguousarray(np.maximum(np.minimum(encounters.end, end), encounters.start), np.int16),
-            np.ascontiguousarray(encounters.distance_m, np.float32),
-        )
-
-    def __len__(self) -> int:
-        return len(self.a)
-
-    def take(self, rows: npt.NDArray[np.bool_] | npt.NDArray[np.intp]) -> AppEncounters:
-        return AppEncounters(
-            self.a[rows],
-            self.b[rows],
-            self.setting[rows],
-            self.start[rows],
-            self.end[rows],
-            self.distance_m[rows],
-        )
-
-    @property
-    def nbytes(self) -> int:
-        return sum(c.nbytes for c in (self.a, self.b, self.setting, self.start, self.end, self.distance_m))
-
-    def _columns(self) -> tuple[npt.NDArray[np.generic], ...]:
-        return self.a, self.b, self.setting, self.start, self.end, self.distance_m
+def cut_short(encounters: Encounters, end: I16) -> Encounters:
+    """The encounters ending at step `end` at the latest (where one of the two was isolated)."""
+    return Encounters(
+        a=encounters.a,
+        b=encounters.b,
+        start=encounters.start,
+        end=np.maximum(np.minimum(encounters.end, end), encounters.start).astype(np.int16),
+        setting=encounters.setting,
+        distance_m=encounters.distance_m,
+    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +90,7 @@ class Radio:
         self.parameters = parameters(channel)
         self.fast = _fast if accelerated else None
 
-    def heard(self, encounters: AppEncounters, split: int) -> Heard:
+    def heard(self, encounters: Encounters, split: int) -> Heard:
         """Who was heard when: every scan of every encounter simulated, only the first heard steps kept."""
         people = len(self.emit)
         fast = self.fast
@@ -142,7 +111,7 @@ class Radio:
             )
         return Heard(np.minimum.reduce(firsts), int(sum(counts)))
 
-    def rows(self, encounters: AppEncounters, senders: npt.NDArray[np.bool_]) -> ScanRows:
+    def rows(self, encounters: Encounters, senders: npt.NDArray[np.bool_]) -> ScanRows:
         """Every heard scan of the marked senders' advertisements, simulated again."""
         involved = senders[encounters.a] | senders[encounters.b]
         encounters = encounters.take(involved)
@@ -168,8 +137,16 @@ class Radio:
             out.packets[:n].copy(),
         )
 
-    def _day_arguments(self, encounters: AppEncounters) -> tuple[object, ...]:
-        return (self.seed, self.day, *encounters._columns(), self.emit, self.hear, self.parameters)
+    def _day_arguments(self, encounters: Encounters) -> tuple[object, ...]:
+        columns = (
+            np.ascontiguousarray(encounters.a, np.int32),
+            np.ascontiguousarray(encounters.b, np.int32),
+            np.ascontiguousarray(encounters.setting, np.int8),
+            np.ascontiguousarray(encounters.start, np.int16),
+            np.ascontiguousarray(encounters.end, np.int16),
+            np.ascontiguousarray(encounters.distance_m, np.float32),
+        )
+        return (self.seed, self.day, *columns, self.emit, self.hear, self.parameters)
 
 
 def parameters(channel: Channel) -> F64:
@@ -204,7 +181,7 @@ def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
     return rows.receiver, rows.sender, rows.step, rows.max_rssi, rows.mean_rssi, rows.packets
 
 
-def _twin(radio: Radio, encounters: AppEncounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
+def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
     """The C loop in NumPy: every (encounter, direction, step), then up to 16 packets each."""
     (a1m, n10, fast, floor, drift, d_min, d_max, *rest) = radio.parameters.tolist()
     states, (share0, share01, rest_sd, median) = np.array(rest[:3]), rest[3:7]

@@ -20,9 +20,9 @@ import numpy.typing as npt
 from bluezone.protocol.backend import CryptoBackend
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD
 from bluezone.protocol.matching import DiagnosisKeys, SightingIndex, Sightings
-from bluezone.sim.contacts import STEP_SECONDS
+from bluezone.sim.contacts import STEP_SECONDS, Encounters
 from bluezone.sim.identifiers import DayIds
-from bluezone.sim.scans import NO_STEP, AppEncounters, Radio
+from bluezone.sim.scans import NO_STEP, Radio
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -55,7 +55,7 @@ class DayLog:
 
     def __init__(
         self,
-        encounters: AppEncounters,
+        encounters: Encounters,
         radio: Radio,
         *,
         day_start: float,
