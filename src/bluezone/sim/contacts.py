@@ -87,10 +87,6 @@ class Encounters:
     def __len__(self) -> int:
         return len(self.a)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(c.nbytes for c in _columns(self))
-
     def take(self, rows: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> Encounters:
         return Encounters(
             self.a[rows],

@@ -99,10 +99,6 @@ class DayLog:
     def __len__(self) -> int:
         return self.scans
 
-    @property
-    def nbytes(self) -> int:
-        return self.encounters.nbytes + 16 * len(self._sender)
-
     def match(self, keys: DiagnosisKeys, before: float) -> HeardScans:
         """Scans before `before` (unix seconds) that heard one of `keys`."""
         found = self._index.match(keys)
