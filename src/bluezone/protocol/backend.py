@@ -119,7 +119,7 @@ class FastBackend:
         return np.frombuffer(raw, dtype=np.int32).reshape(-1, 3)
 
     def accelerated(self) -> dict[str, bool]:
-        """Which CPU instructions the accelerator uses (AES-NI, SHA-NI)."""
+        """Which CPU instructions the accelerator uses (AES-NI, VAES, SHA-NI, SHA-256 in AVX-512)."""
         return dict(self._c.accelerated())
 
 
