@@ -4,6 +4,7 @@ again alone, and the packets caught look like the field's."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -12,6 +13,9 @@ from bluezone.sim import noise, scans
 from bluezone.sim.contacts import Draw, Encounters, Setting, expand
 from bluezone.sim.radio import Channel
 from bluezone.sim.scans import NO_STEP, Radio, ScanRows, cut_short
+
+if scans.ACCELERATED:
+    from bluezone.sim import _scans as _fast  # type: ignore[attr-defined]
 
 PEOPLE = 400
 SEED, DAY = 11, 4
@@ -54,8 +58,19 @@ def test_the_accelerator_is_built_in_ci() -> None:
         assert scans.ACCELERATED
 
 
-@pytest.mark.skipif(not scans.ACCELERATED, reason="the C loop is not built here")
-def test_the_c_loop_and_the_twin_draw_every_scan_alike() -> None:
+@pytest.fixture(params=[True, False], ids=["wide", "plain"])
+def c_width(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """Runs a test with the C loop's AVX-512 packets (where the CPU has them) and with its plain ones."""
+    if not scans.ACCELERATED:
+        pytest.skip("the C loop is not built here")
+    wide = _fast.set_wide(request.param)
+    if request.param and not wide:
+        pytest.skip("this CPU has no AVX-512")
+    yield wide
+    _fast.set_wide(True)
+
+
+def test_the_c_loop_and_the_twin_draw_every_scan_alike(c_width: bool) -> None:
     encounters = _encounters()
     everyone = np.ones(PEOPLE, bool)
     c, twin = _radio("c").rows(encounters, everyone), _radio("twin").rows(encounters, everyone)

@@ -10,6 +10,10 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #define GOLDEN 0x9E3779B97F4A7C15ULL
 #define MAX_STEPS 288
@@ -75,7 +79,7 @@ typedef struct {
 } Out;
 
 /* Mean attenuation of each 15-minute segment of encounter e, as contacts.expand draws its distance. */
-static void segment_attenuation(const Day *d, Py_ssize_t e, uint64_t prefix, int steps, double *att) {
+static inline __attribute__((always_inline)) void segment_attenuation(const Day *d, Py_ssize_t e, uint64_t prefix, int steps, double *att) {
     const double *p = d->p;
     for (int seg = 0; seg * SEGMENT_STEPS < steps; seg++) {
         uint64_t s = absorb(prefix, DRIFT_CODE + seg);
@@ -87,18 +91,84 @@ static void segment_attenuation(const Day *d, Py_ssize_t e, uint64_t prefix, int
     }
 }
 
-static double persistent(const double *p, uint64_t direction, int64_t cell) {
-    int64_t code = CELL_CODE + cell * 4;
-    const double states[3] = {p[P_STATE0], p[P_STATE1], p[P_STATE2]};
-    double u0 = uniform(direction, code), u1 = uniform(direction, code + 1);
-    int c0 = (u0 >= p[P_SHARE0]) + (u0 >= p[P_SHARE01]);
-    int c1 = (u1 >= p[P_SHARE0]) + (u1 >= p[P_SHARE01]);
-    double z = box_muller(uniform(direction, code + 2), uniform(direction, code + 3));
-    return states[c0] + states[c1] + p[P_REST] * z - p[P_MEDIAN];
+/* One scan's packets: how many of the `caught` were heard (byte sum at most `loudest`: the jitter pushed
+ * the packet no lower than the receiver's floor), the sum of their byte sums and the smallest one (the
+ * strongest packet).  Integers throughout, so every path and the NumPy twin agree exactly. */
+typedef struct { int heard; unsigned sum, least; } Packets;
+
+static inline Packets packets_plain(uint64_t direction, int64_t code, int caught, int loudest) {
+    Packets r = {0, 0, 0xFFFF};
+    for (int j = 0; j < caught; j++) {
+        int b = (int)byte_sum(mix(absorb(direction, code + j)));
+        if (b <= loudest) {
+            r.heard++;
+            r.sum += (unsigned)b;
+            if ((unsigned)b < r.least) r.least = (unsigned)b;
+        }
+    }
+    return r;
 }
 
-static void simulate(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out) {
+#if defined(__x86_64__)
+#define HAVE_WIDE 1
+/* The same for all 16 advertisement slots at once, in two 8-lane registers. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline __m512i mix8(__m512i x) {
+    x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 30));
+    x = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL));
+    x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 27));
+    x = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)0x94D049BB133111EBULL));
+    return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
+}
+
+/* All 16 slots hashed whether caught or not: two independent chains of 64-bit multiplies and no branch,
+ * so that consecutive scans overlap in the core instead of waiting on each other's multiplies. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline Packets packets_wide(uint64_t direction, int64_t code, int caught, int loudest) {
+    const __m512i slots = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0), golden = _mm512_set1_epi64((long long)GOLDEN);
+    const __m512i state = _mm512_set1_epi64((long long)direction), limit = _mm512_set1_epi64(loudest);
+    __m512i low = _mm512_add_epi64(_mm512_set1_epi64(code), slots);
+    __m512i high = _mm512_add_epi64(low, _mm512_set1_epi64(8));
+    __m512i b_low = _mm512_sad_epu8(mix8(_mm512_add_epi64(mix8(_mm512_xor_si512(state, low)), golden)), _mm512_setzero_si512());
+    __m512i b_high = _mm512_sad_epu8(mix8(_mm512_add_epi64(mix8(_mm512_xor_si512(state, high)), golden)), _mm512_setzero_si512());
+    unsigned in_scan = (1u << caught) - 1;
+    __mmask8 heard_low = _mm512_mask_cmple_epu64_mask((__mmask8)in_scan, b_low, limit);
+    __mmask8 heard_high = _mm512_mask_cmple_epu64_mask((__mmask8)(in_scan >> 8), b_high, limit);
+    Packets r = {__builtin_popcount(heard_low) + __builtin_popcount(heard_high), 0, 0xFFFF};
+    if (r.heard) {
+        r.sum = (unsigned)_mm512_reduce_add_epi64(
+            _mm512_add_epi64(_mm512_maskz_mov_epi64(heard_low, b_low), _mm512_maskz_mov_epi64(heard_high, b_high)));
+        const __m512i none = _mm512_set1_epi64(0xFFFF);
+        r.least = (unsigned)_mm512_reduce_min_epu64(
+            _mm512_min_epu64(_mm512_mask_mov_epi64(none, heard_low, b_low), _mm512_mask_mov_epi64(none, heard_high, b_high)));
+    }
+    return r;
+}
+#endif
+
+/* Byte sums as a standard normal, to within what the field data can tell (see bluezone.sim.scans). */
+static inline double byte_normal(const double *p, uint64_t h) {
+    return ((double)byte_sum(h) - p[P_BYTES_MEAN]) / p[P_BYTES_SD];
+}
+
+/* The persistent term of a 10-minute cell: one hash's two halves pick both phones' carriage, a second
+ * hash's bytes give the rest of the slow shadowing. */
+static inline __attribute__((always_inline)) double persistent(const double *p, uint64_t direction, int64_t cell) {
+    int64_t code = CELL_CODE + cell * 4;
+    const double states[3] = {p[P_STATE0], p[P_STATE1], p[P_STATE2]};
+    uint64_t carriage = mix(absorb(direction, code));
+    double u0 = (double)(carriage >> 32) * (1.0 / 4294967296.0);
+    double u1 = (double)(carriage & 0xFFFFFFFFu) * (1.0 / 4294967296.0);
+    int c0 = (u0 >= p[P_SHARE0]) + (u0 >= p[P_SHARE01]);
+    int c1 = (u1 >= p[P_SHARE0]) + (u1 >= p[P_SHARE01]);
+    return states[c0] + states[c1] + p[P_REST] * byte_normal(p, mix(absorb(direction, code + 1))) - p[P_MEDIAN];
+}
+
+/* Every scan of encounters lo..hi; `wide` (a constant where it is inlined) picks the packet loop. */
+static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out,
+                                                                int wide) {
     const double *p = d->p;
+    const double bytes_per_db = p[P_BYTES_SD] / p[P_FAST];
     double att[MAX_STEPS / SEGMENT_STEPS + 1];
     for (Py_ssize_t e = lo; e < hi; e++) {
         int first_step = d->start[e], steps = d->end[e] - first_step;
@@ -121,22 +191,21 @@ static void simulate(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out) {
                 int step = first_step + k;
                 if (k == 0 || (step & 1) == 0) slow = persistent(p, direction, step >> 1);
                 double level = link - att[k / SEGMENT_STEPS] - slow;
+                /* A packet is heard when level - fast·(b - mean)/sd reaches the floor: b at most `loudest`. */
+                double reach = floor((level - p[P_SENSITIVITY]) * bytes_per_db + p[P_BYTES_MEAN]);
+                if (reach < 0) continue;
+                int loudest = reach > 8 * 255 ? 8 * 255 : (int)reach;
                 int64_t code = SCAN_CODE + (int64_t)step * 32;
                 double u = uniform(direction, code + CAUGHT_SLOT);
-                int caught = 0;
-                while (u >= p[P_CDF + caught]) caught++;
-                int heard = 0;
-                double strongest = -INFINITY, total = 0.0;
-                for (int j = 0; j < caught; j++) {
-                    double z = ((double)byte_sum(mix(absorb(direction, code + j))) - p[P_BYTES_MEAN]) / p[P_BYTES_SD];
-                    double rssi = level - p[P_FAST] * z;
-                    if (rssi >= p[P_SENSITIVITY]) {
-                        heard++;
-                        total += rssi;
-                        if (rssi > strongest) strongest = rssi;
-                    }
-                }
-                if (!heard) continue;
+                int caught = 0; /* the CDF rises, so this counts the steps below u, without a branch */
+                for (int k = 0; k < ADVERTISEMENTS; k++) caught += u >= p[P_CDF + k];
+#ifdef HAVE_WIDE
+                Packets got = wide ? packets_wide(direction, code, caught, loudest)
+                                   : packets_plain(direction, code, caught, loudest);
+#else
+                Packets got = packets_plain(direction, code, caught, loudest);
+#endif
+                if (!got.heard) continue;
                 out->scans++;
                 if (out->first) {
                     int16_t *slot = out->first + 2 * (Py_ssize_t)from + (step >= out->split);
@@ -144,16 +213,34 @@ static void simulate(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out) {
                 }
                 if (out->receiver && out->rows < out->capacity) {
                     Py_ssize_t r = out->rows++;
+                    double strongest = level - p[P_FAST] * (((double)got.least - p[P_BYTES_MEAN]) / p[P_BYTES_SD]);
+                    double mean = level - p[P_FAST] * (((double)got.sum / got.heard - p[P_BYTES_MEAN]) / p[P_BYTES_SD]);
                     out->receiver[r] = to;
                     out->sender[r] = from;
                     out->step[r] = (int16_t)step;
                     out->max_rssi[r] = (int8_t)nearbyint(strongest);
-                    out->mean_rssi[r] = (float)(nearbyint(total / heard * 10.0) / 10.0);
-                    out->packets[r] = (int8_t)heard;
+                    out->mean_rssi[r] = (float)(nearbyint(mean * 10.0) / 10.0);
+                    out->packets[r] = (int8_t)got.heard;
                 }
             }
         }
     }
+}
+
+static int use_wide = 0;
+
+#ifdef HAVE_WIDE
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static void simulate_wide(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out) { simulate_with(d, lo, hi, out, 1); }
+#endif
+
+static void simulate_plain(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out) { simulate_with(d, lo, hi, out, 0); }
+
+static void simulate(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out) {
+#ifdef HAVE_WIDE
+    if (use_wide) { simulate_wide(d, lo, hi, out); return; }
+#endif
+    simulate_plain(d, lo, hi, out);
 }
 
 /* ---------------------------------------------------------------- argument checks */
@@ -276,7 +363,32 @@ done:
     return result;
 }
 
+/* AVX-512 with 64-bit multiplies and byte sums, and an OS that saves its registers. */
+static int wide_available(void) {
+#ifdef HAVE_WIDE
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !((c >> 27) & 1)) return 0; /* OSXSAVE */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    int f = (b >> 16) & 1, dq = (b >> 17) & 1, bw = (b >> 30) & 1;
+    if (!(f && dq && bw)) return 0;
+    unsigned int lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (lo & 0xE6) == 0xE6;
+#else
+    return 0;
+#endif
+}
+
+static PyObject *py_set_wide(PyObject *self, PyObject *arg) {
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+    use_wide = on && wide_available();
+    return PyBool_FromLong(use_wide);
+}
+
 static PyMethodDef methods[] = {
+    {"set_wide", py_set_wide, METH_O,
+     "set_wide(on) -> whether the packet loop now runs 8 packets an instruction (AVX-512, where the CPU has it)"},
     {"heard", py_heard, METH_VARARGS,
      "heard(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, lo, hi, split, first) -> "
      "scans heard in encounters lo..hi; lowers first[2*sender + (step >= split)] to each heard step"},
@@ -288,4 +400,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scans", "Bulk simulated Bluetooth scans.", -1, methods};
 
-PyMODINIT_FUNC PyInit__scans(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__scans(void) {
+    use_wide = wide_available();
+    return PyModule_Create(&module);
+}

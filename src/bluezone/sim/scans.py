@@ -6,7 +6,10 @@ Per encounter and direction, each 5-minute step has the distance `contacts.expan
 persistent term (both phones' carriage loss plus slow shadowing) is drawn per 10-minute cell; the
 receiver's scan catches Binomial(16, p) advertisements, each with its own fast jitter, and keeps those
 above its floor. The jitter is the sum of a hash's eight bytes scaled to unit variance: normal to within
-what the field data can tell (tails cut at 4.9 σ), at one hash a packet. The loop runs in C
+what the field data can tell (tails cut at 4.9 σ), at one hash a packet; the persistent term's shadowing
+is drawn the same way. Whether a packet is heard is a comparison of its byte sum with the most the scan's
+level allows, and the scan's strongest and mean RSSI follow from the heard packets' least and summed byte
+sums: integers, so that the C loop and its twin agree exactly. The loop runs in C
 (`_scans.c`, two threads); `_twin` below is the same arithmetic in NumPy, for machines without a
 compiler and for the tests.
 """
@@ -213,36 +216,52 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
     def draw(code: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
         return noise.mix(noise.absorb(state, code))
 
-    cell_code = CELL_CODE + (step // 2) * 4  # one persistent term per 10 minutes
-    u0, u1, u2, u3 = (noise.to_uniform(draw(cell_code + j)) for j in range(4))
+    # One persistent term per 10 minutes: a hash's two halves pick both phones' carriage, a second
+    # hash's bytes give the rest of the slow shadowing.
+    cell_code = CELL_CODE + (step // 2) * 4
+    halves = draw(cell_code)
+    u0 = (halves >> np.uint64(32)).astype(np.float64) * (1.0 / 2**32)
+    u1 = (halves & np.uint64(0xFFFFFFFF)).astype(np.float64) * (1.0 / 2**32)
     carriage = (
         states[(u0 >= share0).astype(int) + (u0 >= share01)]
         + states[(u1 >= share0).astype(int) + (u1 >= share01)]
     )
-    slow = carriage + rest_sd * noise.box_muller(u2, u3) - median
+    slow = carriage + rest_sd * _byte_normal(draw(cell_code + 1)) - median
     level = radio.emit[sender].astype(np.float64) - radio.hear[receiver] - attenuation - slow
 
+    # A packet is heard when level - fast·(b - mean)/sd reaches the floor, b its byte sum: b ≤ `loudest`.
+    reach = np.floor((level - floor) * (BYTES_SD / fast) + BYTES_MEAN)
+    loudest = np.minimum(reach, 8 * 255)
     code = SCAN_CODE + step * 32
     caught = np.searchsorted(cdf, noise.to_uniform(draw(code + CAUGHT_SLOT)), side="right")
     heard = np.zeros(len(step), np.int64)
-    strongest = np.full(len(step), -np.inf)
-    total = np.zeros(len(step))
+    total = np.zeros(len(step), np.int64)
+    least = np.full(len(step), 0xFFFF, np.int64)
     for j in range(ADVERTISEMENTS_PER_SCAN):
-        rssi = level - fast * (_byte_sums(draw(code + j)) - BYTES_MEAN) / BYTES_SD
-        got = (caught > j) & (rssi >= floor)
+        b = _byte_sums(draw(code + j))
+        got = (caught > j) & (b <= loudest)
         heard += got
-        total += np.where(got, rssi, 0.0)
-        strongest = np.where(got & (rssi > strongest), rssi, strongest)
+        total += np.where(got, b, 0)
+        least = np.where(got, np.minimum(least, b), least)
     some = heard > 0
+    level, total, least, heard = level[some], total[some], least[some], heard[some]
+    strongest = level - fast * ((least - BYTES_MEAN) / BYTES_SD)
+    mean = level - fast * ((total / heard - BYTES_MEAN) / BYTES_SD)
     return ScanRows(
         receiver[some].astype(np.int32),
         sender[some].astype(np.int32),
         step[some].astype(np.int16),
-        np.rint(strongest[some]).astype(np.int8),
-        (np.rint(total[some] / heard[some] * 10.0) / 10.0).astype(np.float32),
-        heard[some].astype(np.int8),
+        np.rint(strongest).astype(np.int8),
+        (np.rint(mean * 10.0) / 10.0).astype(np.float32),
+        heard.astype(np.int8),
     )
 
 
-def _byte_sums(values: npt.NDArray[np.uint64]) -> F64:
-    return np.asarray(values.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int64), dtype=np.float64)
+def _byte_sums(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    sums: npt.NDArray[np.int64] = values.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int64)
+    return sums
+
+
+def _byte_normal(values: npt.NDArray[np.uint64]) -> F64:
+    """Standard normal to within what the field data can tell: a hash's eight bytes summed and scaled."""
+    return (_byte_sums(values) - BYTES_MEAN) / np.float64(BYTES_SD)
