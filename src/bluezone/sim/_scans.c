@@ -25,12 +25,13 @@
 #define CAUGHT_SLOT 16
 #define ADVERTISEMENTS 16
 #define NO_STEP 32767
+#define BYTE_SUM_MAX (8 * 255)
 
 /* The channel, in the order of bluezone.sim.scans.PARAMETERS. */
 enum {
-    P_A1M, P_N10, P_FAST, P_SENSITIVITY, P_DRIFT, P_D_MIN, P_D_MAX,
+    P_A1M, P_N10, P_FAST, P_SENSITIVITY, P_D_MIN, P_D_MAX,
     P_STATE0, P_STATE1, P_STATE2, P_SHARE0, P_SHARE01, P_REST, P_MEDIAN,
-    P_BYTES_MEAN, P_BYTES_SD, P_CDF, P_COUNT = P_CDF + ADVERTISEMENTS + 1
+    P_BYTES_MEAN, P_BYTES_SD, P_CDF, P_DRIFT = P_CDF + ADVERTISEMENTS + 1, P_COUNT = P_DRIFT + BYTE_SUM_MAX + 1
 };
 
 static inline uint64_t mix(uint64_t x) {
@@ -41,9 +42,6 @@ static inline uint64_t mix(uint64_t x) {
 static inline uint64_t absorb(uint64_t state, int64_t c) { return mix(state ^ (uint64_t)c) + GOLDEN; }
 static inline double uniform(uint64_t state, int64_t c) {
     return (double)(mix(absorb(state, c)) >> 11) * (1.0 / 9007199254740992.0);
-}
-static inline double box_muller(double u1, double u2) {
-    return sqrt(-2.0 * log1p(-u1)) * cos(2.0 * M_PI * u2);
 }
 static inline unsigned byte_sum(uint64_t h) {
     uint64_t x = (h & 0x00FF00FF00FF00FFULL) + ((h >> 8) & 0x00FF00FF00FF00FFULL);
@@ -82,9 +80,7 @@ typedef struct {
 static inline __attribute__((always_inline)) void segment_attenuation(const Day *d, Py_ssize_t e, uint64_t prefix, int steps, double *att) {
     const double *p = d->p;
     for (int seg = 0; seg * SEGMENT_STEPS < steps; seg++) {
-        uint64_t s = absorb(prefix, DRIFT_CODE + seg);
-        double z = box_muller(uniform(s, 1), uniform(s, 2));
-        double metres = (double)d->distance[e] * exp(p[P_DRIFT] * z);
+        double metres = (double)d->distance[e] * p[P_DRIFT + byte_sum(mix(absorb(prefix, DRIFT_CODE + seg)))];
         metres = metres < p[P_D_MIN] ? p[P_D_MIN] : (metres > p[P_D_MAX] ? p[P_D_MAX] : metres);
         metres = (double)(float)metres; /* expand keeps float32 distances */
         att[seg] = p[P_A1M] + p[P_N10] * log10(metres);
@@ -107,6 +103,15 @@ static inline Packets packets_plain(uint64_t direction, int64_t code, int caught
         }
     }
     return r;
+}
+
+/* Whether any of the `caught` packets was heard: the same draws as packets_plain, stopping at the first
+ * heard one, and none at all when the byte-sum threshold is out of the jitter's reach. */
+static inline int heard_any(uint64_t direction, int64_t code, int caught, int loudest) {
+    if (caught > 0 && loudest >= BYTE_SUM_MAX) return 1;
+    for (int j = 0; j < caught; j++)
+        if ((int)byte_sum(mix(absorb(direction, code + j))) <= loudest) return 1;
+    return 0;
 }
 
 #if defined(__x86_64__)
@@ -164,12 +169,87 @@ static inline __attribute__((always_inline)) double persistent(const double *p, 
     return states[c0] + states[c1] + p[P_REST] * byte_normal(p, mix(absorb(direction, code + 1))) - p[P_MEDIAN];
 }
 
+#ifdef HAVE_WIDE
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline __m512i hash8(__m512i state, __m512i code) {
+    return mix8(_mm512_add_epi64(mix8(_mm512_xor_si512(state, code)), _mm512_set1_epi64((long long)GOLDEN)));
+}
+
+/* The top bits of 8 hashes as doubles in [0, 1), `bits` of them. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline __m512d unit8(__m512i h, int shift, double scale) {
+    return _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(h, (unsigned)shift)), _mm512_set1_pd(scale));
+}
+
+/* The carriage loss picked by 8 uniforms: states[(u >= share0) + (u >= share01)], the shares rising. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline __m512d carriage8(const double *p, __m512d u) {
+    __m512d v = _mm512_set1_pd(p[P_STATE0]);
+    v = _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_SHARE0]), _CMP_GE_OQ), _mm512_set1_pd(p[P_STATE1]));
+    return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_SHARE01]), _CMP_GE_OQ), _mm512_set1_pd(p[P_STATE2]));
+}
+
+/* The day's pass over one direction of an encounter, 8 steps at once: each step's persistent term, level,
+ * byte-sum threshold and caught-packets draw in vector lanes, in the scalar loop's order of operations so
+ * that every scan comes out the same; packets are drawn only for scans whose threshold the jitter can reach. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline void heard_wide(const double *p, uint64_t direction, double link, const double *att_step, int first_step,
+                              int steps, int16_t *slots, int split, long long *scans) {
+    const __m512i state = _mm512_set1_epi64((long long)direction), lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512d mean = _mm512_set1_pd(p[P_BYTES_MEAN]), sd = _mm512_set1_pd(p[P_BYTES_SD]);
+    const __m512d bytes_per_db = _mm512_set1_pd(p[P_BYTES_SD] / p[P_FAST]), zero = _mm512_setzero_pd();
+    for (int k0 = 0; k0 < steps; k0 += 8) {
+        __mmask8 live = steps - k0 >= 8 ? 0xFF : (__mmask8)((1u << (steps - k0)) - 1);
+        __m512i step = _mm512_add_epi64(_mm512_set1_epi64(first_step + k0), lanes);
+        __m512i cell_code = _mm512_add_epi64(_mm512_set1_epi64(CELL_CODE), _mm512_slli_epi64(_mm512_srli_epi64(step, 1), 2));
+        __m512i carriage = hash8(state, cell_code);
+        __m512i rest = hash8(state, _mm512_add_epi64(cell_code, _mm512_set1_epi64(1)));
+        __m512d c0 = carriage8(p, unit8(carriage, 32, 1.0 / 4294967296.0));
+        __m512d c1 = carriage8(p, _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_and_si512(carriage, _mm512_set1_epi64(0xFFFFFFFFLL))),
+                                                _mm512_set1_pd(1.0 / 4294967296.0)));
+        __m512d normal = _mm512_div_pd(_mm512_sub_pd(_mm512_cvtepi64_pd(_mm512_sad_epu8(rest, _mm512_setzero_si512())), mean), sd);
+        __m512d slow = _mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(c0, c1), _mm512_mul_pd(_mm512_set1_pd(p[P_REST]), normal)),
+                                     _mm512_set1_pd(p[P_MEDIAN]));
+        __m512d level = _mm512_sub_pd(_mm512_sub_pd(_mm512_set1_pd(link), _mm512_maskz_loadu_pd(live, att_step + k0)), slow);
+        __m512d reach = _mm512_roundscale_pd(
+            _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(level, _mm512_set1_pd(p[P_SENSITIVITY])), bytes_per_db), mean),
+            _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        __m512i code = _mm512_add_epi64(_mm512_set1_epi64(SCAN_CODE), _mm512_slli_epi64(step, 5));
+        __m512d u = unit8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(CAUGHT_SLOT))), 11, 1.0 / 9007199254740992.0);
+        __mmask8 some = live & _mm512_cmp_pd_mask(reach, zero, _CMP_GE_OQ) &
+                        _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF]), _CMP_GE_OQ);
+        __mmask8 certain = some & _mm512_cmp_pd_mask(reach, _mm512_set1_pd(BYTE_SUM_MAX), _CMP_GE_OQ);
+        unsigned heard = certain, unsure = some & ~certain;
+        if (unsure) { /* packet by packet, all lanes at once, until each has heard one or run out */
+            __m512i caught = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+            for (int k = 0; k < ADVERTISEMENTS; k++)
+                caught = _mm512_mask_add_epi64(caught, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF + k]), _CMP_GE_OQ),
+                                               caught, one);
+            __m512i loudest = _mm512_cvttpd_epi64(reach);
+            for (int j = 0; unsure; j++) {
+                __m512i packet = _mm512_add_epi64(code, _mm512_set1_epi64(j));
+                __m512i sums = _mm512_sad_epu8(hash8(state, packet), _mm512_setzero_si512());
+                __mmask8 got = _mm512_mask_cmple_epu64_mask(unsure, sums, loudest);
+                heard |= got;
+                unsure &= ~got & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j + 1));
+            }
+        }
+        if (!heard) continue;
+        *scans += __builtin_popcount(heard);
+        unsigned before = _mm512_cmplt_epi64_mask(step, _mm512_set1_epi64(split));
+        unsigned early = heard & before, late = heard & ~before;
+        if (early && first_step + k0 + __builtin_ctz(early) < slots[0]) slots[0] = (int16_t)(first_step + k0 + __builtin_ctz(early));
+        if (late && first_step + k0 + __builtin_ctz(late) < slots[1]) slots[1] = (int16_t)(first_step + k0 + __builtin_ctz(late));
+    }
+}
+#endif
+
 /* Every scan of encounters lo..hi; `wide` (a constant where it is inlined) picks the packet loop. */
 static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out,
                                                                 int wide) {
     const double *p = d->p;
     const double bytes_per_db = p[P_BYTES_SD] / p[P_FAST];
-    double att[MAX_STEPS / SEGMENT_STEPS + 1];
+    double att[MAX_STEPS / SEGMENT_STEPS + 1], att_step[MAX_STEPS];
     for (Py_ssize_t e = lo; e < hi; e++) {
         int first_step = d->start[e], steps = d->end[e] - first_step;
         if (steps <= 0) continue;
@@ -181,24 +261,39 @@ static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py
         prefix = absorb(prefix, d->setting[e]);
         prefix = absorb(prefix, first_step);
         segment_attenuation(d, e, prefix, steps, att);
+        for (int k = 0; k < steps; k++) att_step[k] = att[k / SEGMENT_STEPS];
         for (int dir = 0; dir < 2; dir++) {
             int32_t from = ends[dir], to = ends[1 - dir];
             if (out->senders && !out->senders[from]) continue;
             uint64_t direction = absorb(prefix, DIRECTION_CODE + dir);
             double link = (double)d->emit[from] - (double)d->hear[to];
+#ifdef HAVE_WIDE
+            if (wide && !out->receiver) {
+                heard_wide(p, direction, link, att_step, first_step, steps, out->first + 2 * (Py_ssize_t)from,
+                           out->split, &out->scans);
+                continue;
+            }
+#endif
             double slow = 0.0;
             for (int k = 0; k < steps; k++) {
                 int step = first_step + k;
                 if (k == 0 || (step & 1) == 0) slow = persistent(p, direction, step >> 1);
-                double level = link - att[k / SEGMENT_STEPS] - slow;
+                double level = link - att_step[k] - slow;
                 /* A packet is heard when level - fast·(b - mean)/sd reaches the floor: b at most `loudest`. */
                 double reach = floor((level - p[P_SENSITIVITY]) * bytes_per_db + p[P_BYTES_MEAN]);
                 if (reach < 0) continue;
-                int loudest = reach > 8 * 255 ? 8 * 255 : (int)reach;
+                int loudest = reach > BYTE_SUM_MAX ? BYTE_SUM_MAX : (int)reach;
                 int64_t code = SCAN_CODE + (int64_t)step * 32;
                 double u = uniform(direction, code + CAUGHT_SLOT);
                 int caught = 0; /* the CDF rises, so this counts the steps below u, without a branch */
                 for (int k = 0; k < ADVERTISEMENTS; k++) caught += u >= p[P_CDF + k];
+                if (!out->receiver) { /* the day's pass needs only whether the scan heard anything */
+                    if (!heard_any(direction, code, caught, loudest)) continue;
+                    out->scans++;
+                    int16_t *slot = out->first + 2 * (Py_ssize_t)from + (step >= out->split);
+                    if (step < *slot) *slot = (int16_t)step;
+                    continue;
+                }
 #ifdef HAVE_WIDE
                 Packets got = wide ? packets_wide(direction, code, caught, loudest)
                                    : packets_plain(direction, code, caught, loudest);
@@ -207,11 +302,7 @@ static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py
 #endif
                 if (!got.heard) continue;
                 out->scans++;
-                if (out->first) {
-                    int16_t *slot = out->first + 2 * (Py_ssize_t)from + (step >= out->split);
-                    if (step < *slot) *slot = (int16_t)step;
-                }
-                if (out->receiver && out->rows < out->capacity) {
+                if (out->rows < out->capacity) {
                     Py_ssize_t r = out->rows++;
                     double strongest = level - p[P_FAST] * (((double)got.least - p[P_BYTES_MEAN]) / p[P_BYTES_SD]);
                     double mean = level - p[P_FAST] * (((double)got.sum / got.heard - p[P_BYTES_MEAN]) / p[P_BYTES_SD]);

@@ -43,6 +43,8 @@ DISTANCE = {
     Setting.BUS: (1.6, 0.5),
 }
 DRIFT_SIGMA = 0.25
+# The drift factor of each byte sum (bluezone.sim.noise): a table, so the scan loop takes no exponential.
+DRIFT_FACTORS = np.exp(DRIFT_SIGMA * (np.arange(noise.BYTE_SUM_MAX + 1) - noise.BYTES_MEAN) / noise.BYTES_SD)
 # Community places: share of visits, people per gathering, minutes spent.
 PLACES = {Setting.MARKET: (0.4, 10, 45), Setting.CAFE: (0.35, 5, 60), Setting.BUS: (0.25, 14, 30)}
 VISITS_PER_DAY = {True: 1.0, False: 1.6}  # weekday, weekend
@@ -71,6 +73,9 @@ class Draw:
 
     def normal(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.float64]:
         return noise.normal(self.seed, self.day, *coordinates)
+
+    def byte_sum(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        return noise.byte_sums(noise.hashed(self.seed, self.day, *coordinates))
 
 
 @dataclass(frozen=True)
@@ -285,16 +290,15 @@ def expand(encounters: Encounters, draw: Draw) -> Steps:
     row = np.repeat(np.arange(len(encounters), dtype=np.int64), lengths)
     offset = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     segment = offset // SEGMENT_STEPS
-    drift = np.exp(
-        DRIFT_SIGMA
-        * draw.normal(
+    drift = DRIFT_FACTORS[
+        draw.byte_sum(
             encounters.a[row],
             encounters.b[row],
             encounters.setting[row],
             encounters.start[row],
             1000 + segment,
         )
-    )
+    ]
     distance = np.clip(encounters.distance_m[row] * drift, 0.3, 15.0)
     return Steps(row, (encounters.start[row] + offset).astype(np.int16), distance.astype(np.float32))
 

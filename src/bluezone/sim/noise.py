@@ -13,9 +13,13 @@ import numpy as np
 import numpy.typing as npt
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+# A hash's eight bytes summed: 0..2040, mean and spread of the sum of eight uniform bytes.
+BYTE_SUM_MAX = 8 * 255
+BYTES_MEAN, BYTES_SD = BYTE_SUM_MAX / 2, float(np.sqrt(8 * (256**2 - 1) / 12))
 
 
 def mix(x: U64) -> U64:
@@ -47,7 +51,8 @@ def box_muller(u1: F64, u2: F64) -> F64:
     return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2 * np.pi * u2)
 
 
-def _hash(seed: int, *coordinates: npt.ArrayLike) -> U64:
+def hashed(seed: int, *coordinates: npt.ArrayLike) -> U64:
+    """The finished hash of the seed and the coordinates, one per broadcast element."""
     state = seeded(seed)
     for c in coordinates:
         state = absorb(state, c)
@@ -56,9 +61,20 @@ def _hash(seed: int, *coordinates: npt.ArrayLike) -> U64:
 
 def uniform(seed: int, *coordinates: npt.ArrayLike) -> F64:
     """Uniform in [0, 1), one per broadcast element of the coordinates."""
-    return to_uniform(_hash(seed, *coordinates))
+    return to_uniform(hashed(seed, *coordinates))
 
 
 def normal(seed: int, *coordinates: npt.ArrayLike) -> F64:
     """Standard normal (Box–Muller on two addressed uniforms)."""
     return box_muller(uniform(seed, *coordinates, 1), uniform(seed, *coordinates, 2))
+
+
+def byte_sums(values: U64) -> I64:
+    """Each hash's eight bytes summed: an integer in 0..2040, close to normal, with no logarithm to take."""
+    sums: I64 = values.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int64).reshape(values.shape)
+    return sums
+
+
+def byte_normal(values: U64) -> F64:
+    """Standard normal to within what the field data can tell: a hash's byte sum, scaled."""
+    return (byte_sums(values) - BYTES_MEAN) / np.float64(BYTES_SD)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bluezone.sim import noise
-from bluezone.sim.contacts import DRIFT_SIGMA, SEGMENT_STEPS, Encounters
+from bluezone.sim.contacts import DRIFT_FACTORS, SEGMENT_STEPS, Encounters
 from bluezone.sim.radio import ADVERTISEMENTS_PER_SCAN, CARRIAGE_LOSS_DB, CARRIAGE_SHARES, Channel
 
 try:
@@ -41,8 +41,8 @@ F64 = npt.NDArray[np.float64]
 NO_STEP = np.iinfo(np.int16).max  # "not heard" in `Heard.first`
 DISTANCE_RANGE_M = (0.3, 15.0)  # as contacts.expand clips it
 DRIFT_CODE, DIRECTION_CODE, CELL_CODE, SCAN_CODE, CAUGHT_SLOT = 1000, 2000, 1 << 24, 2 << 24, 16
-BYTES_MEAN, BYTES_SD = 8 * 255 / 2, float(np.sqrt(8 * (256**2 - 1) / 12))
 THREADS = 2
+PARAMETERS_BEFORE_CDF = 15  # the channel's numbers ahead of the caught-packets CDF and the drift table
 
 
 def cut_short(encounters: Encounters, end: I16) -> Encounters:
@@ -165,16 +165,16 @@ def parameters(channel: Channel) -> F64:
             10 * channel.path_loss_exponent,
             channel.fast_sigma_db,
             channel.sensitivity_dbm,
-            DRIFT_SIGMA,
             *DISTANCE_RANGE_M,
             *CARRIAGE_LOSS_DB,
             shares[0],
             shares[1],
             channel.rest_of_slow_db,
             channel.persistent_median_db,
-            BYTES_MEAN,
-            BYTES_SD,
+            noise.BYTES_MEAN,
+            noise.BYTES_SD,
             *cdf,
+            *DRIFT_FACTORS,
         ],
         dtype=np.float64,
     )
@@ -186,9 +186,9 @@ def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
 
 def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
     """The C loop in NumPy: every (encounter, direction, step), then up to 16 packets each."""
-    (a1m, n10, fast, floor, drift, d_min, d_max, *rest) = radio.parameters.tolist()
+    (a1m, n10, fast, floor, d_min, d_max, *rest) = radio.parameters[:PARAMETERS_BEFORE_CDF].tolist()
     states, (share0, share01, rest_sd, median) = np.array(rest[:3]), rest[3:7]
-    cdf = radio.parameters[-(ADVERTISEMENTS_PER_SCAN + 1) :]
+    cdf = radio.parameters[PARAMETERS_BEFORE_CDF : PARAMETERS_BEFORE_CDF + ADVERTISEMENTS_PER_SCAN + 1]
     e = encounters
     lengths = np.maximum(e.end.astype(np.int64) - e.start, 0)
     row = np.repeat(np.arange(len(e)), lengths)
@@ -197,8 +197,8 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
     for coordinate in (radio.day, e.a[row], e.b[row], e.setting[row], e.start[row]):
         prefix = noise.absorb(prefix, coordinate)
     segment = noise.absorb(prefix, DRIFT_CODE + offset // SEGMENT_STEPS)
-    z = noise.box_muller(*(noise.to_uniform(noise.mix(noise.absorb(segment, j))) for j in (1, 2)))
-    metres = np.clip(e.distance_m[row] * np.exp(drift * z), d_min, d_max).astype(np.float32)
+    metres = np.clip(e.distance_m[row] * DRIFT_FACTORS[noise.byte_sums(noise.mix(segment))], d_min, d_max)
+    metres = metres.astype(np.float32)
     attenuation = a1m + n10 * np.log10(metres.astype(np.float64))
 
     # Both directions of every step: `pick` is the step's position above.
@@ -226,27 +226,27 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
         states[(u0 >= share0).astype(int) + (u0 >= share01)]
         + states[(u1 >= share0).astype(int) + (u1 >= share01)]
     )
-    slow = carriage + rest_sd * _byte_normal(draw(cell_code + 1)) - median
+    slow = carriage + rest_sd * noise.byte_normal(draw(cell_code + 1)) - median
     level = radio.emit[sender].astype(np.float64) - radio.hear[receiver] - attenuation - slow
 
     # A packet is heard when level - fast·(b - mean)/sd reaches the floor, b its byte sum: b ≤ `loudest`.
-    reach = np.floor((level - floor) * (BYTES_SD / fast) + BYTES_MEAN)
-    loudest = np.minimum(reach, 8 * 255)
+    reach = np.floor((level - floor) * (noise.BYTES_SD / fast) + noise.BYTES_MEAN)
+    loudest = np.minimum(reach, noise.BYTE_SUM_MAX)
     code = SCAN_CODE + step * 32
     caught = np.searchsorted(cdf, noise.to_uniform(draw(code + CAUGHT_SLOT)), side="right")
     heard = np.zeros(len(step), np.int64)
     total = np.zeros(len(step), np.int64)
     least = np.full(len(step), 0xFFFF, np.int64)
     for j in range(ADVERTISEMENTS_PER_SCAN):
-        b = _byte_sums(draw(code + j))
+        b = noise.byte_sums(draw(code + j))
         got = (caught > j) & (b <= loudest)
         heard += got
         total += np.where(got, b, 0)
         least = np.where(got, np.minimum(least, b), least)
     some = heard > 0
     level, total, least, heard = level[some], total[some], least[some], heard[some]
-    strongest = level - fast * ((least - BYTES_MEAN) / BYTES_SD)
-    mean = level - fast * ((total / heard - BYTES_MEAN) / BYTES_SD)
+    strongest = level - fast * ((least - noise.BYTES_MEAN) / noise.BYTES_SD)
+    mean = level - fast * ((total / heard - noise.BYTES_MEAN) / noise.BYTES_SD)
     return ScanRows(
         receiver[some].astype(np.int32),
         sender[some].astype(np.int32),
@@ -255,13 +255,3 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
         (np.rint(mean * 10.0) / 10.0).astype(np.float32),
         heard.astype(np.int8),
     )
-
-
-def _byte_sums(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    sums: npt.NDArray[np.int64] = values.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int64)
-    return sums
-
-
-def _byte_normal(values: npt.NDArray[np.uint64]) -> F64:
-    """Standard normal to within what the field data can tell: a hash's eight bytes summed and scaled."""
-    return (_byte_sums(values) - BYTES_MEAN) / np.float64(BYTES_SD)
