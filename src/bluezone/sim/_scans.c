@@ -29,7 +29,7 @@
 
 /* The channel, in the order of bluezone.sim.scans.PARAMETERS. */
 enum {
-    P_A1M, P_N10, P_FAST, P_SENSITIVITY, P_D_MIN, P_D_MAX,
+    P_A1M, P_N10, P_FAST, P_SENSITIVITY, P_LOG_MIN, P_LOG_MAX,
     P_STATE0, P_STATE1, P_STATE2, P_SHARE0, P_SHARE01, P_REST, P_MEDIAN,
     P_BYTES_MEAN, P_BYTES_SD, P_CDF, P_DRIFT = P_CDF + ADVERTISEMENTS + 1, P_COUNT = P_DRIFT + BYTE_SUM_MAX + 1
 };
@@ -76,14 +76,15 @@ typedef struct {
     long long scans; /* scans that heard at least one packet */
 } Out;
 
-/* Mean attenuation of each 15-minute segment of encounter e, as contacts.expand draws its distance. */
+/* Mean attenuation of each 15-minute segment of encounter e, at the distance contacts.expand draws, taken
+ * in decades (log10) so that one logarithm serves the whole encounter. */
 static inline __attribute__((always_inline)) void segment_attenuation(const Day *d, Py_ssize_t e, uint64_t prefix, int steps, double *att) {
     const double *p = d->p;
+    double typical = log10((double)d->distance[e]);
     for (int seg = 0; seg * SEGMENT_STEPS < steps; seg++) {
-        double metres = (double)d->distance[e] * p[P_DRIFT + byte_sum(mix(absorb(prefix, DRIFT_CODE + seg)))];
-        metres = metres < p[P_D_MIN] ? p[P_D_MIN] : (metres > p[P_D_MAX] ? p[P_D_MAX] : metres);
-        metres = (double)(float)metres; /* expand keeps float32 distances */
-        att[seg] = p[P_A1M] + p[P_N10] * log10(metres);
+        double decades = typical + p[P_DRIFT + byte_sum(mix(absorb(prefix, DRIFT_CODE + seg)))];
+        decades = decades < p[P_LOG_MIN] ? p[P_LOG_MIN] : (decades > p[P_LOG_MAX] ? p[P_LOG_MAX] : decades);
+        att[seg] = p[P_A1M] + p[P_N10] * decades;
     }
 }
 
@@ -189,57 +190,83 @@ static inline __m512d carriage8(const double *p, __m512d u) {
     return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_SHARE01]), _CMP_GE_OQ), _mm512_set1_pd(p[P_STATE2]));
 }
 
-/* The day's pass over one direction of an encounter, 8 steps at once: each step's persistent term, level,
- * byte-sum threshold and caught-packets draw in vector lanes, in the scalar loop's order of operations so
- * that every scan comes out the same; packets are drawn only for scans whose threshold the jitter can reach. */
+/* The persistent term of 8 consecutive 10-minute cells, as `persistent` draws each. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline __m512d persistent8(const double *p, __m512i state, int first_cell) {
+    const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i code = _mm512_add_epi64(_mm512_set1_epi64(CELL_CODE + (int64_t)first_cell * 4), _mm512_slli_epi64(lanes, 2));
+    __m512i carriage = hash8(state, code);
+    __m512i rest = hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(1)));
+    __m512d c0 = carriage8(p, unit8(carriage, 32, 1.0 / 4294967296.0));
+    __m512d c1 = carriage8(p, _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_and_si512(carriage, _mm512_set1_epi64(0xFFFFFFFFLL))),
+                                            _mm512_set1_pd(1.0 / 4294967296.0)));
+    __m512d normal = _mm512_div_pd(_mm512_sub_pd(_mm512_cvtepi64_pd(_mm512_sad_epu8(rest, _mm512_setzero_si512())),
+                                                 _mm512_set1_pd(p[P_BYTES_MEAN])),
+                                   _mm512_set1_pd(p[P_BYTES_SD]));
+    return _mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(c0, c1), _mm512_mul_pd(_mm512_set1_pd(p[P_REST]), normal)),
+                         _mm512_set1_pd(p[P_MEDIAN]));
+}
+
+/* Which of 8 consecutive steps (from `base`, the `live` ones) heard anything: each step's level, byte-sum
+ * threshold and caught-packets draw in vector lanes, in the scalar loop's order of operations so that every
+ * scan comes out the same; packets are drawn only for scans whose threshold the jitter can reach. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline unsigned heard8(const double *p, __m512i state, int base, __mmask8 live, __m512d link_minus_att,
+                              __m512d slow) {
+    const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512d mean = _mm512_set1_pd(p[P_BYTES_MEAN]);
+    __m512d level = _mm512_sub_pd(link_minus_att, slow);
+    __m512d reach = _mm512_roundscale_pd(
+        _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(level, _mm512_set1_pd(p[P_SENSITIVITY])),
+                                    _mm512_set1_pd(p[P_BYTES_SD] / p[P_FAST])),
+                      mean),
+        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    __m512i code = _mm512_add_epi64(_mm512_set1_epi64(SCAN_CODE + (int64_t)base * 32), _mm512_slli_epi64(lanes, 5));
+    __m512d u = unit8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(CAUGHT_SLOT))), 11, 1.0 / 9007199254740992.0);
+    __mmask8 some = live & _mm512_cmp_pd_mask(reach, _mm512_setzero_pd(), _CMP_GE_OQ) &
+                    _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF]), _CMP_GE_OQ);
+    __mmask8 certain = some & _mm512_cmp_pd_mask(reach, _mm512_set1_pd(BYTE_SUM_MAX), _CMP_GE_OQ);
+    unsigned heard = certain, unsure = some & ~certain;
+    if (unsure) { /* packet by packet, all lanes at once, until each has heard one or run out */
+        __m512i caught = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+        for (int k = 0; k < ADVERTISEMENTS; k++)
+            caught = _mm512_mask_add_epi64(caught, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF + k]), _CMP_GE_OQ),
+                                           caught, one);
+        __m512i loudest = _mm512_cvttpd_epi64(reach);
+        for (int j = 0; unsure; j++) {
+            __m512i sums = _mm512_sad_epu8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(j))), _mm512_setzero_si512());
+            __mmask8 got = _mm512_mask_cmple_epu64_mask(unsure, sums, loudest);
+            heard |= got;
+            unsure &= ~got & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j + 1));
+        }
+    }
+    return heard;
+}
+
+/* The day's pass over one direction of an encounter: blocks of 16 steps from an even one, so that 8 cells'
+ * persistent terms serve both halves.  `att_step[k]` is step first_step + k's attenuation; att_step[-1]
+ * must be readable. */
 __attribute__((target("avx512f,avx512dq,avx512bw")))
 static inline void heard_wide(const double *p, uint64_t direction, double link, const double *att_step, int first_step,
                               int steps, int16_t *slots, int split, long long *scans) {
-    const __m512i state = _mm512_set1_epi64((long long)direction), lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-    const __m512d mean = _mm512_set1_pd(p[P_BYTES_MEAN]), sd = _mm512_set1_pd(p[P_BYTES_SD]);
-    const __m512d bytes_per_db = _mm512_set1_pd(p[P_BYTES_SD] / p[P_FAST]), zero = _mm512_setzero_pd();
-    for (int k0 = 0; k0 < steps; k0 += 8) {
-        __mmask8 live = steps - k0 >= 8 ? 0xFF : (__mmask8)((1u << (steps - k0)) - 1);
-        __m512i step = _mm512_add_epi64(_mm512_set1_epi64(first_step + k0), lanes);
-        __m512i cell_code = _mm512_add_epi64(_mm512_set1_epi64(CELL_CODE), _mm512_slli_epi64(_mm512_srli_epi64(step, 1), 2));
-        __m512i carriage = hash8(state, cell_code);
-        __m512i rest = hash8(state, _mm512_add_epi64(cell_code, _mm512_set1_epi64(1)));
-        __m512d c0 = carriage8(p, unit8(carriage, 32, 1.0 / 4294967296.0));
-        __m512d c1 = carriage8(p, _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_and_si512(carriage, _mm512_set1_epi64(0xFFFFFFFFLL))),
-                                                _mm512_set1_pd(1.0 / 4294967296.0)));
-        __m512d normal = _mm512_div_pd(_mm512_sub_pd(_mm512_cvtepi64_pd(_mm512_sad_epu8(rest, _mm512_setzero_si512())), mean), sd);
-        __m512d slow = _mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(c0, c1), _mm512_mul_pd(_mm512_set1_pd(p[P_REST]), normal)),
-                                     _mm512_set1_pd(p[P_MEDIAN]));
-        __m512d level = _mm512_sub_pd(_mm512_sub_pd(_mm512_set1_pd(link), _mm512_maskz_loadu_pd(live, att_step + k0)), slow);
-        __m512d reach = _mm512_roundscale_pd(
-            _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(level, _mm512_set1_pd(p[P_SENSITIVITY])), bytes_per_db), mean),
-            _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-        __m512i code = _mm512_add_epi64(_mm512_set1_epi64(SCAN_CODE), _mm512_slli_epi64(step, 5));
-        __m512d u = unit8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(CAUGHT_SLOT))), 11, 1.0 / 9007199254740992.0);
-        __mmask8 some = live & _mm512_cmp_pd_mask(reach, zero, _CMP_GE_OQ) &
-                        _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF]), _CMP_GE_OQ);
-        __mmask8 certain = some & _mm512_cmp_pd_mask(reach, _mm512_set1_pd(BYTE_SUM_MAX), _CMP_GE_OQ);
-        unsigned heard = certain, unsure = some & ~certain;
-        if (unsure) { /* packet by packet, all lanes at once, until each has heard one or run out */
-            __m512i caught = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
-            for (int k = 0; k < ADVERTISEMENTS; k++)
-                caught = _mm512_mask_add_epi64(caught, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF + k]), _CMP_GE_OQ),
-                                               caught, one);
-            __m512i loudest = _mm512_cvttpd_epi64(reach);
-            for (int j = 0; unsure; j++) {
-                __m512i packet = _mm512_add_epi64(code, _mm512_set1_epi64(j));
-                __m512i sums = _mm512_sad_epu8(hash8(state, packet), _mm512_setzero_si512());
-                __mmask8 got = _mm512_mask_cmple_epu64_mask(unsure, sums, loudest);
-                heard |= got;
-                unsure &= ~got & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j + 1));
-            }
+    const __m512i state = _mm512_set1_epi64((long long)direction);
+    const __m512i halves[2] = {_mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0), _mm512_set_epi64(7, 7, 6, 6, 5, 5, 4, 4)};
+    int end = first_step + steps;
+    for (int block = first_step & ~1; block < end; block += 16) {
+        __m512d slow8 = persistent8(p, state, block >> 1);
+        for (int half = 0; half < 2 && block + 8 * half < end; half++) {
+            int base = block + 8 * half;
+            unsigned from = base < first_step ? first_step - base : 0, to = end - base >= 8 ? 8 : end - base;
+            __mmask8 live = (__mmask8)(((1u << to) - 1) & ~((1u << from) - 1));
+            __m512d link_minus_att = _mm512_sub_pd(_mm512_set1_pd(link), _mm512_maskz_loadu_pd(live, att_step + (base - first_step)));
+            unsigned heard = heard8(p, state, base, live, link_minus_att, _mm512_permutexvar_pd(halves[half], slow8));
+            if (!heard) continue;
+            *scans += __builtin_popcount(heard);
+            unsigned before = split <= base ? 0 : (split - base >= 8 ? 0xFF : (1u << (split - base)) - 1);
+            unsigned early = heard & before, late = heard & ~before;
+            if (early && base + __builtin_ctz(early) < slots[0]) slots[0] = (int16_t)(base + __builtin_ctz(early));
+            if (late && base + __builtin_ctz(late) < slots[1]) slots[1] = (int16_t)(base + __builtin_ctz(late));
         }
-        if (!heard) continue;
-        *scans += __builtin_popcount(heard);
-        unsigned before = _mm512_cmplt_epi64_mask(step, _mm512_set1_epi64(split));
-        unsigned early = heard & before, late = heard & ~before;
-        if (early && first_step + k0 + __builtin_ctz(early) < slots[0]) slots[0] = (int16_t)(first_step + k0 + __builtin_ctz(early));
-        if (late && first_step + k0 + __builtin_ctz(late) < slots[1]) slots[1] = (int16_t)(first_step + k0 + __builtin_ctz(late));
     }
 }
 #endif
@@ -249,7 +276,7 @@ static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py
                                                                 int wide) {
     const double *p = d->p;
     const double bytes_per_db = p[P_BYTES_SD] / p[P_FAST];
-    double att[MAX_STEPS / SEGMENT_STEPS + 1], att_step[MAX_STEPS];
+    double att[MAX_STEPS / SEGMENT_STEPS + 1], att_steps[MAX_STEPS + 1], *att_step = att_steps + 1;
     for (Py_ssize_t e = lo; e < hi; e++) {
         int first_step = d->start[e], steps = d->end[e] - first_step;
         if (steps <= 0) continue;
@@ -477,7 +504,51 @@ static PyObject *py_set_wide(PyObject *self, PyObject *arg) {
     return PyBool_FromLong(use_wide);
 }
 
+/* bluezone.sim.noise.hashed over whole columns: out[i] is the state absorbing each column's value in turn,
+ * finished.  A column holds one int64 per output, or a single value that every output shares. */
+#define MAX_COLUMNS 16
+static PyObject *py_hashed(PyObject *self, PyObject *args) {
+    unsigned long long state;
+    PyObject *columns;
+    Py_buffer out = {0}, views[MAX_COLUMNS] = {{0}};
+    Py_ssize_t k = 0;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "KO!w*", &state, &PyTuple_Type, &columns, &out)) return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(columns), n = out.len / 8;
+    if (count > MAX_COLUMNS) {
+        PyErr_Format(PyExc_ValueError, "at most %d columns, got %zd", MAX_COLUMNS, count);
+        goto done;
+    }
+    const int64_t *column[MAX_COLUMNS];
+    Py_ssize_t stride[MAX_COLUMNS];
+    for (; k < count; k++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(columns, k), &views[k], PyBUF_C_CONTIGUOUS) < 0) goto done;
+        if (views[k].len != 8 && views[k].len != out.len) {
+            PyErr_Format(PyExc_ValueError, "column %zd must hold 1 or %zd int64 values, got %zd bytes", k, n, views[k].len);
+            k++;
+            goto done;
+        }
+        column[k] = views[k].buf;
+        stride[k] = views[k].len == 8 ? 0 : 1;
+    }
+    uint64_t *hashes = out.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t h = state;
+        for (Py_ssize_t c = 0; c < count; c++) h = absorb(h, column[c][i * stride[c]]);
+        hashes[i] = mix(h);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    release(views, (int)k);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"hashed", py_hashed, METH_VARARGS,
+     "hashed(state, columns, out): out[i] = the state absorbing each int64 column's i-th (or only) value, finished"},
     {"set_wide", py_set_wide, METH_O,
      "set_wide(on) -> whether the packet loop now runs 8 packets an instruction (AVX-512, where the CPU has it)"},
     {"heard", py_heard, METH_VARARGS,

@@ -42,9 +42,15 @@ DISTANCE = {
     Setting.CAFE: (1.4, 0.4),
     Setting.BUS: (1.6, 0.5),
 }
+# An encounter's typical distance for each byte sum of its hash (bluezone.sim.noise), per setting.
+TYPICAL_DISTANCE = {
+    setting: np.exp(np.log(median) + sigma * noise.byte_normal_of_sum()).astype(np.float32)
+    for setting, (median, sigma) in DISTANCE.items()
+}
 DRIFT_SIGMA = 0.25
+DISTANCE_RANGE_M = (0.3, 15.0)  # nearer or farther than this, the path-loss model says nothing
 # The drift factor of each byte sum (bluezone.sim.noise): a table, so the scan loop takes no exponential.
-DRIFT_FACTORS = np.exp(DRIFT_SIGMA * (np.arange(noise.BYTE_SUM_MAX + 1) - noise.BYTES_MEAN) / noise.BYTES_SD)
+DRIFT_FACTORS = np.exp(DRIFT_SIGMA * noise.byte_normal_of_sum())
 # Community places: share of visits, people per gathering, minutes spent.
 PLACES = {Setting.MARKET: (0.4, 10, 45), Setting.CAFE: (0.35, 5, 60), Setting.BUS: (0.25, 14, 30)}
 VISITS_PER_DAY = {True: 1.0, False: 1.6}  # weekday, weekend
@@ -70,9 +76,6 @@ class Draw:
 
     seed: int
     day: int
-
-    def normal(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        return noise.normal(self.seed, self.day, *coordinates)
 
     def byte_sum(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int64]:
         return noise.byte_sums(noise.hashed(self.seed, self.day, *coordinates))
@@ -271,16 +274,13 @@ def _gathering_pairs(
     if not a_parts:
         return _empty()
     a, b, g = (np.concatenate(x) for x in (a_parts, b_parts, g_parts))
-    median, sigma = DISTANCE[setting]
     return Encounters(
         a=a.astype(np.int32),
         b=b.astype(np.int32),
         start=starts[g].astype(np.int16),
         end=ends[g].astype(np.int16),
         setting=np.full(len(a), int(setting), dtype=np.int8),
-        distance_m=np.exp(np.log(median) + sigma * draw.normal(a, b, int(setting), starts[g])).astype(
-            np.float32
-        ),
+        distance_m=TYPICAL_DISTANCE[setting][draw.byte_sum(a, b, int(setting), starts[g])],
     )
 
 
@@ -299,7 +299,7 @@ def expand(encounters: Encounters, draw: Draw) -> Steps:
             1000 + segment,
         )
     ]
-    distance = np.clip(encounters.distance_m[row] * drift, 0.3, 15.0)
+    distance = np.clip(encounters.distance_m[row] * drift, *DISTANCE_RANGE_M)
     return Steps(row, (encounters.start[row] + offset).astype(np.int16), distance.astype(np.float32))
 
 

@@ -4,13 +4,19 @@ A run with the app and one without must see the same distances and the same chan
 wherever they meet the same event; drawing from a stream would shift every later draw as soon as one
 person stays home. Here a value is a hash (splitmix64) of the run's seed and the event's coordinates:
 the state starts from the seed, absorbs each coordinate in turn (`absorb`) and is finished into the value.
-`bluezone.sim._scans` computes the same hashes in C.
+`bluezone.sim._scans` computes the same hashes in C, for whole columns here and inside its scan loop.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+try:
+    from bluezone.sim import _scans as _fast  # type: ignore[attr-defined]
+except ImportError:  # no compiler when installed: NumPy does the same hashing, slower
+    _fast = None
+ACCELERATED = _fast is not None
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -23,18 +29,25 @@ BYTES_MEAN, BYTES_SD = BYTE_SUM_MAX / 2, float(np.sqrt(8 * (256**2 - 1) / 12))
 
 
 def mix(x: U64) -> U64:
+    """splitmix64's finisher, in place on one temporary (these arrays run to tens of millions)."""
     with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * _M1
-        x = x ^ (x >> np.uint64(27))
-        x = x * _M2
-        return x ^ (x >> np.uint64(31))
+        y = np.right_shift(x, np.uint64(30), out=np.empty(np.shape(x), np.uint64))
+        y ^= x
+        y *= _M1
+        shifted = np.right_shift(y, np.uint64(27), out=np.empty_like(y))
+        y ^= shifted
+        y *= _M2
+        np.right_shift(y, np.uint64(31), out=shifted)
+        y ^= shifted
+        return y
 
 
 def absorb(state: U64, coordinate: npt.ArrayLike) -> U64:
     """The state after one more coordinate (an integer, or an array of them)."""
     with np.errstate(over="ignore"):
-        return mix(state ^ np.asarray(coordinate).astype(np.int64).astype(np.uint64)) + GOLDEN
+        mixed = mix(state ^ np.asarray(coordinate).astype(np.int64).astype(np.uint64))
+        mixed += GOLDEN
+        return mixed
 
 
 def seeded(seed: int) -> U64:
@@ -47,16 +60,23 @@ def to_uniform(value: U64) -> F64:
     return (value >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
 
-def box_muller(u1: F64, u2: F64) -> F64:
-    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2 * np.pi * u2)
-
-
 def hashed(seed: int, *coordinates: npt.ArrayLike) -> U64:
     """The finished hash of the seed and the coordinates, one per broadcast element."""
+    columns = [np.asarray(c) for c in coordinates]
+    shape = np.broadcast_shapes(*(c.shape for c in columns))
+    if _fast is not None and len(shape) == 1:  # whole columns and single values: one pass in C
+        return hashed_in_c(seed, columns, shape[0])
     state = seeded(seed)
-    for c in coordinates:
+    for c in columns:
         state = absorb(state, c)
     return mix(state)
+
+
+def hashed_in_c(seed: int, columns: list[npt.NDArray[np.generic]], n: int) -> U64:
+    out = np.empty(n, np.uint64)
+    flat = tuple(np.ascontiguousarray(c, np.int64).reshape(-1) for c in columns)
+    _fast.hashed(int(seeded(seed)), flat, out)
+    return out
 
 
 def uniform(seed: int, *coordinates: npt.ArrayLike) -> F64:
@@ -64,17 +84,27 @@ def uniform(seed: int, *coordinates: npt.ArrayLike) -> F64:
     return to_uniform(hashed(seed, *coordinates))
 
 
-def normal(seed: int, *coordinates: npt.ArrayLike) -> F64:
-    """Standard normal (Box–Muller on two addressed uniforms)."""
-    return box_muller(uniform(seed, *coordinates, 1), uniform(seed, *coordinates, 2))
-
-
 def byte_sums(values: U64) -> I64:
-    """Each hash's eight bytes summed: an integer in 0..2040, close to normal, with no logarithm to take."""
-    sums: I64 = values.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int64).reshape(values.shape)
-    return sums
+    """Each hash's eight bytes summed: an integer in 0..2040, close to normal, with no logarithm to take.
+    Bytes are added in pairs within the word (no carry can cross), then the pairs' sums."""
+    pairs = np.uint64(0x00FF00FF00FF00FF)
+    sums = np.bitwise_and(values, pairs, out=np.empty(np.shape(values), np.uint64))
+    shifted = np.right_shift(values, np.uint64(8), out=np.empty_like(sums))
+    shifted &= pairs
+    sums += shifted
+    np.right_shift(sums, np.uint64(16), out=shifted)
+    sums += shifted
+    np.right_shift(sums, np.uint64(32), out=shifted)
+    sums += shifted
+    sums &= np.uint64(0xFFFF)
+    return sums.view(np.int64)
 
 
 def byte_normal(values: U64) -> F64:
     """Standard normal to within what the field data can tell: a hash's byte sum, scaled."""
     return (byte_sums(values) - BYTES_MEAN) / np.float64(BYTES_SD)
+
+
+def byte_normal_of_sum() -> F64:
+    """The standard normal of every possible byte sum, for tables indexed by the sum."""
+    return (np.arange(BYTE_SUM_MAX + 1) - BYTES_MEAN) / np.float64(BYTES_SD)

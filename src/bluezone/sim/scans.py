@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bluezone.sim import noise
-from bluezone.sim.contacts import DRIFT_FACTORS, SEGMENT_STEPS, Encounters
+from bluezone.sim.contacts import DISTANCE_RANGE_M, DRIFT_FACTORS, SEGMENT_STEPS, Encounters
 from bluezone.sim.radio import ADVERTISEMENTS_PER_SCAN, CARRIAGE_LOSS_DB, CARRIAGE_SHARES, Channel
 
 try:
@@ -39,10 +39,9 @@ F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 
 NO_STEP = np.iinfo(np.int16).max  # "not heard" in `Heard.first`
-DISTANCE_RANGE_M = (0.3, 15.0)  # as contacts.expand clips it
 DRIFT_CODE, DIRECTION_CODE, CELL_CODE, SCAN_CODE, CAUGHT_SLOT = 1000, 2000, 1 << 24, 2 << 24, 16
 THREADS = 2
-PARAMETERS_BEFORE_CDF = 15  # the channel's numbers ahead of the caught-packets CDF and the drift table
+PARAMETERS_BEFORE_CDF = 15  # the channel's numbers ahead of the caught-packets CDF and the drift in decades
 
 
 def cut_short(encounters: Encounters, end: I16) -> Encounters:
@@ -165,7 +164,7 @@ def parameters(channel: Channel) -> F64:
             10 * channel.path_loss_exponent,
             channel.fast_sigma_db,
             channel.sensitivity_dbm,
-            *DISTANCE_RANGE_M,
+            *np.log10(DISTANCE_RANGE_M),
             *CARRIAGE_LOSS_DB,
             shares[0],
             shares[1],
@@ -174,7 +173,7 @@ def parameters(channel: Channel) -> F64:
             noise.BYTES_MEAN,
             noise.BYTES_SD,
             *cdf,
-            *DRIFT_FACTORS,
+            *np.log10(DRIFT_FACTORS),
         ],
         dtype=np.float64,
     )
@@ -186,9 +185,10 @@ def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
 
 def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
     """The C loop in NumPy: every (encounter, direction, step), then up to 16 packets each."""
-    (a1m, n10, fast, floor, d_min, d_max, *rest) = radio.parameters[:PARAMETERS_BEFORE_CDF].tolist()
+    (a1m, n10, fast, floor, log_min, log_max, *rest) = radio.parameters[:PARAMETERS_BEFORE_CDF].tolist()
     states, (share0, share01, rest_sd, median) = np.array(rest[:3]), rest[3:7]
-    cdf = radio.parameters[PARAMETERS_BEFORE_CDF : PARAMETERS_BEFORE_CDF + ADVERTISEMENTS_PER_SCAN + 1]
+    drift_from = PARAMETERS_BEFORE_CDF + ADVERTISEMENTS_PER_SCAN + 1
+    cdf, drift_decades = radio.parameters[PARAMETERS_BEFORE_CDF:drift_from], radio.parameters[drift_from:]
     e = encounters
     lengths = np.maximum(e.end.astype(np.int64) - e.start, 0)
     row = np.repeat(np.arange(len(e)), lengths)
@@ -197,9 +197,13 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
     for coordinate in (radio.day, e.a[row], e.b[row], e.setting[row], e.start[row]):
         prefix = noise.absorb(prefix, coordinate)
     segment = noise.absorb(prefix, DRIFT_CODE + offset // SEGMENT_STEPS)
-    metres = np.clip(e.distance_m[row] * DRIFT_FACTORS[noise.byte_sums(noise.mix(segment))], d_min, d_max)
-    metres = metres.astype(np.float32)
-    attenuation = a1m + n10 * np.log10(metres.astype(np.float64))
+    # The distance as contacts.expand draws it, in decades: one logarithm per encounter, not per segment.
+    decades = np.clip(
+        np.log10(e.distance_m.astype(np.float64))[row] + drift_decades[noise.byte_sums(noise.mix(segment))],
+        log_min,
+        log_max,
+    )
+    attenuation = a1m + n10 * decades
 
     # Both directions of every step: `pick` is the step's position above.
     pick = np.tile(np.arange(len(row)), 2)

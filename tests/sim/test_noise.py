@@ -1,0 +1,44 @@
+"""Addressed random numbers: the C hashing of whole columns is NumPy's, value for value."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from bluezone.sim import noise
+
+if noise.ACCELERATED:
+    from bluezone.sim import _scans  # type: ignore[attr-defined]
+
+
+def _in_numpy(seed: int, *coordinates: npt.ArrayLike) -> np.ndarray:
+    state = noise.seeded(seed)
+    for c in coordinates:
+        state = noise.absorb(state, c)
+    return noise.mix(state)
+
+
+@pytest.mark.skipif(not noise.ACCELERATED, reason="the C loop is not built here")
+def test_columns_hashed_in_c_are_the_numpy_hashes() -> None:
+    rng = np.random.default_rng(5)
+    a = rng.integers(-(2**31), 2**31 - 1, 5000).astype(np.int32)
+    b = rng.integers(0, 300, 5000).astype(np.int16)
+    c = rng.integers(-(2**62), 2**62, 5000)
+    got = noise.hashed(17, 3, a, b, np.int8(4), c, np.array([9]))
+    assert got.dtype == np.uint64 and got.shape == (5000,)
+    assert np.array_equal(got, _in_numpy(17, 3, a, b, np.int8(4), c, np.array([9])))
+    assert np.array_equal(noise.hashed(17, a[:1]), _in_numpy(17, a[:1]))
+
+
+@pytest.mark.skipif(not noise.ACCELERATED, reason="the C loop is not built here")
+def test_a_column_of_the_wrong_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="column 1 must hold 1 or 4"):
+        _scans.hashed(0, (np.zeros(4, np.int64), np.zeros(3, np.int64)), np.empty(4, np.uint64))
+
+
+def test_byte_sums_add_each_hashs_eight_bytes() -> None:
+    values = _in_numpy(3, np.arange(10_000))
+    expected = values.view(np.uint8).reshape(-1, 8).sum(axis=1)
+    assert np.array_equal(noise.byte_sums(values), expected)
+    assert noise.byte_sums(np.array([2**64 - 1], np.uint64))[0] == noise.BYTE_SUM_MAX
