@@ -271,7 +271,7 @@ static inline void heard_wide(const double *p, uint64_t direction, double link, 
 }
 #endif
 
-/* Every scan of encounters lo..hi; `wide` (a constant where it is inlined) picks the packet loop. */
+/* Every scan of encounters lo..hi; `wide` (a constant where it is inlined) picks the AVX-512 paths. */
 static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py_ssize_t lo, Py_ssize_t hi, Out *out,
                                                                 int wide) {
     const double *p = d->p;
@@ -313,7 +313,7 @@ static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py
                 int64_t code = SCAN_CODE + (int64_t)step * 32;
                 double u = uniform(direction, code + CAUGHT_SLOT);
                 int caught = 0; /* the CDF rises, so this counts the steps below u, without a branch */
-                for (int k = 0; k < ADVERTISEMENTS; k++) caught += u >= p[P_CDF + k];
+                for (int j = 0; j < ADVERTISEMENTS; j++) caught += u >= p[P_CDF + j];
                 if (!out->receiver) { /* the day's pass needs only whether the scan heard anything */
                     if (!heard_any(direction, code, caught, loudest)) continue;
                     out->scans++;
@@ -550,7 +550,7 @@ static PyMethodDef methods[] = {
     {"hashed", py_hashed, METH_VARARGS,
      "hashed(state, columns, out): out[i] = the state absorbing each int64 column's i-th (or only) value, finished"},
     {"set_wide", py_set_wide, METH_O,
-     "set_wide(on) -> whether the packet loop now runs 8 packets an instruction (AVX-512, where the CPU has it)"},
+     "set_wide(on) -> whether the loop now works 8 steps or packets an instruction (AVX-512, where the CPU has it)"},
     {"heard", py_heard, METH_VARARGS,
      "heard(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, lo, hi, split, first) -> "
      "scans heard in encounters lo..hi; lowers first[2*sender + (step >= split)] to each heard step"},
