@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bluezone.sim import noise
-from bluezone.sim.population import NO_GROUP, Population
+from bluezone.sim.population import NO_GROUP, Pairs, Population, pairs_within
 
 STEP_SECONDS = 300
 STEPS_PER_DAY = 288
@@ -172,23 +172,24 @@ def day_contacts(
     stay_home = here & ~pupils & ~workers
 
     parts = []
-    household = np.where(here, population.household, NO_GROUP)
     for start, end in NIGHT:
-        parts.append(_group_pairs(household, start, end, Setting.HOME_NIGHT, draw))
+        parts.append(
+            _group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME_NIGHT, draw=draw)
+        )
     for start, end in HOME_AWAKE:
-        parts.append(_group_pairs(household, start, end, Setting.HOME, draw))
+        parts.append(
+            _group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME, draw=draw)
+        )
     parts.append(
-        _group_pairs(np.where(stay_home, population.household, NO_GROUP), *DAYTIME, Setting.HOME, draw)
+        _group_pairs(population.household_pairs, stay_home, *DAYTIME, setting=Setting.HOME, draw=draw)
     )
     for start, end in SCHOOL_HOURS:
         parts.append(
-            _group_pairs(
-                np.where(pupils, population.school_class, NO_GROUP), start, end, Setting.SCHOOL, draw
-            )
+            _group_pairs(population.class_pairs, pupils, start, end, setting=Setting.SCHOOL, draw=draw)
         )
     for start, end in WORK_HOURS if weekday < 5 else SATURDAY_WORK:
         parts.append(
-            _group_pairs(np.where(workers, population.team, NO_GROUP), start, end, Setting.WORK, draw)
+            _group_pairs(population.team_pairs, workers, start, end, setting=Setting.WORK, draw=draw)
         )
     community, visits = _community(out, school_day, rng, draw)
     parts.extend(community)
@@ -236,51 +237,46 @@ def _community(
 
 
 def _group_pairs(
-    group: npt.NDArray[np.int32], start: int, end: int, setting: Setting, draw: Draw
+    pairs: Pairs, present: npt.NDArray[np.bool_], start: int, end: int, *, setting: Setting, draw: Draw
 ) -> Encounters:
-    members = np.flatnonzero(group != NO_GROUP)
-    starts = np.full(int(group.max(initial=0)) + 1, start)
-    return _gathering_pairs(
-        members, group[members], starts=starts, ends=starts - start + end, setting=setting, draw=draw
+    """The pairs of a household, class or team whose two members are both there."""
+    keep = present[pairs.a] & present[pairs.b]
+    return _encounters(
+        pairs.a[keep], pairs.b[keep], np.int64(start), np.int64(end), setting=setting, draw=draw
     )
 
 
 def _gathering_pairs(
     people: npt.NDArray[np.intp],
-    gathering: npt.NDArray[np.int64] | npt.NDArray[np.int32],
+    gathering: npt.NDArray[np.int64],
     *,
     starts: npt.NDArray[np.int64],
     ends: npt.NDArray[np.int64],
     setting: Setting,
     draw: Draw,
 ) -> Encounters:
-    """Every pair of people in each gathering, one size of gathering at a time."""
-    order = np.lexsort((people, gathering))
-    people, gathering = people[order], gathering[order]
-    if len(people) == 0:
-        return _empty()
-    once = np.r_[True, (people[1:] != people[:-1]) | (gathering[1:] != gathering[:-1])]
-    people, gathering = people[once], gathering[once]  # two visits to one gathering make one presence
-    first = np.flatnonzero(np.r_[True, gathering[1:] != gathering[:-1]])
-    sizes = np.diff(np.append(first, len(people)))
-    a_parts, b_parts, g_parts = [], [], []
-    for size in np.unique(sizes[sizes > 1]):
-        groups = first[sizes == size]
-        members = people[groups[:, None] + np.arange(size)]
-        i, j = np.triu_indices(size, k=1)
-        a_parts.append(members[:, i].ravel())
-        b_parts.append(members[:, j].ravel())
-        g_parts.append(np.repeat(gathering[groups], len(i)))
-    if not a_parts:
-        return _empty()
-    a, b, g = (np.concatenate(x) for x in (a_parts, b_parts, g_parts))
+    """Every pair of people in each gathering."""
+    pairs = pairs_within(people, gathering)
+    return _encounters(pairs.a, pairs.b, starts[pairs.group], ends[pairs.group], setting=setting, draw=draw)
+
+
+def _encounters(
+    a: npt.NDArray[np.int32],
+    b: npt.NDArray[np.int32],
+    start: npt.NDArray[np.int64] | np.int64,
+    end: npt.NDArray[np.int64] | np.int64,
+    *,
+    setting: Setting,
+    draw: Draw,
+) -> Encounters:
+    n = len(a)
     return Encounters(
-        a=a.astype(np.int32),
-        b=b.astype(np.int32),
-        start=starts[g].astype(np.int16),
-        end=ends[g].astype(np.int16),
-        setting=np.full(len(a), int(setting), dtype=np.int8),
-        distance_m=TYPICAL_DISTANCE[setting][draw.byte_sum(a, b, int(setting), starts[g])],
+        a=a,
+        b=b,
+        start=np.broadcast_to(start, n).astype(np.int16),
+        end=np.broadcast_to(end, n).astype(np.int16),
+        setting=np.full(n, int(setting), dtype=np.int8),
+        distance_m=TYPICAL_DISTANCE[setting][draw.byte_sum(a, b, int(setting), start)],
     )
 
 
@@ -305,14 +301,3 @@ def expand(encounters: Encounters, draw: Draw) -> Steps:
 
 def _columns(e: Encounters) -> tuple[npt.NDArray[Any], ...]:
     return e.a, e.b, e.start, e.end, e.setting, e.distance_m
-
-
-def _empty() -> Encounters:
-    return Encounters(
-        np.zeros(0, np.int32),
-        np.zeros(0, np.int32),
-        np.zeros(0, np.int16),
-        np.zeros(0, np.int16),
-        np.zeros(0, np.int8),
-        np.zeros(0, np.float32),
-    )

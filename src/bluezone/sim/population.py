@@ -8,6 +8,7 @@ smartphone ownership by age as OpenABM uses it (shared/reference/simulation.md Â
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +33,15 @@ Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
+class Pairs:
+    """Every pair of members (a < b) of each group."""
+
+    a: I32
+    b: I32
+    group: I32
+
+
+@dataclass(frozen=True)
 class Population:
     age: npt.NDArray[np.int16]
     household: I32
@@ -50,6 +60,41 @@ class Population:
     @property
     def app_users(self) -> npt.NDArray[np.intp]:
         return np.flatnonzero(self.has_app)
+
+    # Households, classes and teams keep their members: their pairs are formed once, then filtered daily.
+    @cached_property
+    def household_pairs(self) -> Pairs:
+        return pairs_within(np.arange(len(self)), self.household)
+
+    @cached_property
+    def class_pairs(self) -> Pairs:
+        return pairs_within(np.arange(len(self)), self.school_class)
+
+    @cached_property
+    def team_pairs(self) -> Pairs:
+        return pairs_within(np.arange(len(self)), self.team)
+
+
+def pairs_within(people: npt.NDArray[np.intp], group: npt.NDArray[np.integer]) -> Pairs:
+    """Every pair of people in each group (NO_GROUP is none), one size of group at a time; a person listed
+    twice in one group is there once."""
+    member = group != NO_GROUP
+    people, group = people[member], group[member]
+    order = np.lexsort((people, group))
+    people, group = people[order], group[order]
+    once = np.r_[True, (people[1:] != people[:-1]) | (group[1:] != group[:-1])]
+    people, group = people[once], group[once]
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.intp)
+    sizes = np.diff(np.append(first, len(people)))
+    a_parts, b_parts, g_parts = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
+    for size in np.unique(sizes[sizes > 1]):
+        groups = first[sizes == size]
+        members = people[groups[:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, k=1)
+        a_parts.append(members[:, i].ravel().astype(np.int32))
+        b_parts.append(members[:, j].ravel().astype(np.int32))
+        g_parts.append(np.repeat(group[groups], len(i)).astype(np.int32))
+    return Pairs(np.concatenate(a_parts), np.concatenate(b_parts), np.concatenate(g_parts))
 
 
 def build_population(settings: PopulationSettings, rng: np.random.Generator) -> Population:
