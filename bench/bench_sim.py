@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=14)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=120)  # the scan count stays whole when the output is piped
     console.print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
     table = Table("simulator", "people", "days", "seconds", "person-days/s", "scans simulated", "peak MB")
     rates = {}
