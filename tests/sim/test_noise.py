@@ -29,6 +29,9 @@ def test_columns_hashed_in_c_are_the_numpy_hashes() -> None:
     assert got.dtype == np.uint64 and got.shape == (5000,)
     assert np.array_equal(got, _in_numpy(17, 3, a, b, np.int8(4), c, np.array([9])))
     assert np.array_equal(noise.hashed(17, a[:1]), _in_numpy(17, a[:1]))
+    sums = noise.byte_sums_of(17, 3, a, b, c)
+    assert sums.dtype == np.int16
+    assert np.array_equal(sums, noise.byte_sums(_in_numpy(17, 3, a, b, c)))
 
 
 @pytest.mark.skipif(not noise.ACCELERATED, reason="the C loop is not built here")

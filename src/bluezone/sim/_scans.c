@@ -505,16 +505,18 @@ static PyObject *py_set_wide(PyObject *self, PyObject *arg) {
 }
 
 /* bluezone.sim.noise.hashed over whole columns: out[i] is the state absorbing each column's value in turn,
- * finished.  A column holds one int64 per output, or a single value that every output shares. */
+ * finished, or with `sums` that hash's byte sum (out then holds int16).  A column holds one int64 per output,
+ * or a single value that every output shares. */
 #define MAX_COLUMNS 16
 static PyObject *py_hashed(PyObject *self, PyObject *args) {
     unsigned long long state;
     PyObject *columns;
+    int sums = 0;
     Py_buffer out = {0}, views[MAX_COLUMNS] = {{0}};
     Py_ssize_t k = 0;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "KO!w*", &state, &PyTuple_Type, &columns, &out)) return NULL;
-    Py_ssize_t count = PyTuple_GET_SIZE(columns), n = out.len / 8;
+    if (!PyArg_ParseTuple(args, "KO!w*|p", &state, &PyTuple_Type, &columns, &out, &sums)) return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(columns), width = sums ? 2 : 8, n = out.len / width;
     if (count > MAX_COLUMNS) {
         PyErr_Format(PyExc_ValueError, "at most %d columns, got %zd", MAX_COLUMNS, count);
         goto done;
@@ -523,7 +525,7 @@ static PyObject *py_hashed(PyObject *self, PyObject *args) {
     Py_ssize_t stride[MAX_COLUMNS];
     for (; k < count; k++) {
         if (PyObject_GetBuffer(PyTuple_GET_ITEM(columns, k), &views[k], PyBUF_C_CONTIGUOUS) < 0) goto done;
-        if (views[k].len != 8 && views[k].len != out.len) {
+        if (views[k].len != 8 && views[k].len != n * 8) {
             PyErr_Format(PyExc_ValueError, "column %zd must hold 1 or %zd int64 values, got %zd bytes", k, n, views[k].len);
             k++;
             goto done;
@@ -531,12 +533,14 @@ static PyObject *py_hashed(PyObject *self, PyObject *args) {
         column[k] = views[k].buf;
         stride[k] = views[k].len == 8 ? 0 : 1;
     }
-    uint64_t *hashes = out.buf;
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < n; i++) {
         uint64_t h = state;
         for (Py_ssize_t c = 0; c < count; c++) h = absorb(h, column[c][i * stride[c]]);
-        hashes[i] = mix(h);
+        if (sums)
+            ((int16_t *)out.buf)[i] = (int16_t)byte_sum(mix(h));
+        else
+            ((uint64_t *)out.buf)[i] = mix(h);
     }
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
@@ -548,7 +552,8 @@ done:
 
 static PyMethodDef methods[] = {
     {"hashed", py_hashed, METH_VARARGS,
-     "hashed(state, columns, out): out[i] = the state absorbing each int64 column's i-th (or only) value, finished"},
+     "hashed(state, columns, out, sums=False): out[i] = the state absorbing each int64 column's i-th (or only) "
+     "value, finished (uint64), or that hash's byte sum (int16)"},
     {"set_wide", py_set_wide, METH_O,
      "set_wide(on) -> whether the loop now works 8 steps or packets an instruction (AVX-512, where the CPU has it)"},
     {"heard", py_heard, METH_VARARGS,

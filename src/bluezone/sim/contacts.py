@@ -77,8 +77,8 @@ class Draw:
     seed: int
     day: int
 
-    def byte_sum(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int64]:
-        return noise.byte_sums(noise.hashed(self.seed, self.day, *coordinates))
+    def byte_sum(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int16]:
+        return noise.byte_sums_of(self.seed, self.day, *coordinates)
 
 
 @dataclass(frozen=True)

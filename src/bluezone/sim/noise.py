@@ -62,21 +62,35 @@ def to_uniform(value: U64) -> F64:
 
 def hashed(seed: int, *coordinates: npt.ArrayLike) -> U64:
     """The finished hash of the seed and the coordinates, one per broadcast element."""
-    columns = [np.asarray(c) for c in coordinates]
-    shape = np.broadcast_shapes(*(c.shape for c in columns))
-    if _fast is not None and len(shape) == 1:  # whole columns and single values: one pass in C
-        return hashed_in_c(seed, columns, shape[0])
+    in_c = _in_c(coordinates)
+    if in_c is not None:
+        out = np.empty(in_c[1], np.uint64)
+        _fast.hashed(int(seeded(seed)), in_c[0], out)
+        return out
     state = seeded(seed)
-    for c in columns:
+    for c in coordinates:
         state = absorb(state, c)
     return mix(state)
 
 
-def hashed_in_c(seed: int, columns: list[npt.NDArray[np.generic]], n: int) -> U64:
-    out = np.empty(n, np.uint64)
-    flat = tuple(np.ascontiguousarray(c, np.int64).reshape(-1) for c in columns)
-    _fast.hashed(int(seeded(seed)), flat, out)
+def byte_sums_of(seed: int, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int16]:
+    """`byte_sums(hashed(seed, *coordinates))`, without the hashes in between where C can do it."""
+    in_c = _in_c(coordinates)
+    if in_c is None:
+        return byte_sums(hashed(seed, *coordinates)).astype(np.int16)
+    out = np.empty(in_c[1], np.int16)
+    _fast.hashed(int(seeded(seed)), in_c[0], out, True)
     return out
+
+
+def _in_c(coordinates: tuple[npt.ArrayLike, ...]) -> tuple[tuple[npt.NDArray[np.int64], ...], int] | None:
+    """The coordinates as int64 columns for the C hashing (whole columns and single values) and how many
+    hashes they make, or None."""
+    arrays = [np.asarray(c) for c in coordinates]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    if _fast is None or len(shape) != 1:
+        return None
+    return tuple(np.ascontiguousarray(a, np.int64).reshape(-1) for a in arrays), shape[0]
 
 
 def uniform(seed: int, *coordinates: npt.ArrayLike) -> F64:

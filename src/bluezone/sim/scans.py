@@ -101,7 +101,10 @@ class Radio:
             first = np.full((people, 2), NO_STEP, np.int16)
             np.minimum.at(first, (rows.sender, (rows.step >= split).astype(np.intp)), rows.step)
             return Heard(first, len(rows))
-        bounds = np.linspace(0, len(encounters), THREADS + 1).astype(int)
+        # Each thread takes an equal share of the steps (encounters run from minutes to a night).
+        steps = np.cumsum(np.maximum(encounters.end.astype(np.int64) - encounters.start, 0))
+        bounds = np.searchsorted(steps, np.linspace(0, steps[-1] if len(steps) else 0, THREADS + 1))
+        bounds[0], bounds[-1] = 0, len(encounters)
         firsts = [np.full((people, 2), NO_STEP, np.int16) for _ in range(THREADS)]
         args = self._day_arguments(encounters)
         with ThreadPoolExecutor(THREADS) as pool:
