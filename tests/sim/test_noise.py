@@ -19,15 +19,16 @@ def _in_numpy(seed: int, *coordinates: npt.ArrayLike) -> np.ndarray:
     return noise.mix(state)
 
 
-@pytest.mark.skipif(not noise.ACCELERATED, reason="the C loop is not built here")
-def test_columns_hashed_in_c_are_the_numpy_hashes() -> None:
+def test_columns_hashed_in_c_are_the_numpy_hashes(c_width: bool) -> None:
     rng = np.random.default_rng(5)
-    a = rng.integers(-(2**31), 2**31 - 1, 5000).astype(np.int32)
-    b = rng.integers(0, 300, 5000).astype(np.int16)
-    c = rng.integers(-(2**62), 2**62, 5000)
-    got = noise.hashed(17, 3, a, b, np.int8(4), c, np.array([9]))
-    assert got.dtype == np.uint64 and got.shape == (5000,)
-    assert np.array_equal(got, _in_numpy(17, 3, a, b, np.int8(4), c, np.array([9])))
+    a = rng.integers(-(2**31), 2**31 - 1, 5003).astype(np.int32)  # not a multiple of 8: a tail of rows
+    b = rng.integers(0, 300, 5003).astype(np.int16)
+    c = rng.integers(-(2**62), 2**62, 5003)
+    got = noise.hashed(17, 3, a, b, np.int8(4), c, np.array([9]), np.arange(5003, dtype=np.uint16))
+    assert got.dtype == np.uint64 and got.shape == (5003,)
+    assert np.array_equal(
+        got, _in_numpy(17, 3, a, b, np.int8(4), c, np.array([9]), np.arange(5003, dtype=np.uint16))
+    )
     assert np.array_equal(noise.hashed(17, a[:1]), _in_numpy(17, a[:1]))
     sums = noise.byte_sums_of(17, 3, a, b, c)
     assert sums.dtype == np.int16
@@ -35,9 +36,11 @@ def test_columns_hashed_in_c_are_the_numpy_hashes() -> None:
 
 
 @pytest.mark.skipif(not noise.ACCELERATED, reason="the C loop is not built here")
-def test_a_column_of_the_wrong_length_is_refused() -> None:
-    with pytest.raises(ValueError, match="column 1 must hold 1 or 4"):
-        _scans.hashed(0, (np.zeros(4, np.int64), np.zeros(3, np.int64)), np.empty(4, np.uint64))
+def test_a_column_of_the_wrong_length_or_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="column 1 must hold 1 or 4 values, got 3"):
+        _scans.hashed(0, (np.zeros(4, np.int64), np.zeros(3, np.int16)), np.empty(4, np.uint64))
+    with pytest.raises(ValueError, match="column 0 must hold signed integers, got format d"):
+        _scans.hashed(0, (np.zeros(4, np.float64),), np.empty(4, np.uint64))
 
 
 def test_byte_sums_add_each_hashs_eight_bytes() -> None:

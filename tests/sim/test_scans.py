@@ -4,7 +4,6 @@ again alone, and the packets caught look like the field's."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -13,9 +12,6 @@ from bluezone.sim import noise, scans
 from bluezone.sim.contacts import Draw, Encounters, Setting, expand
 from bluezone.sim.radio import Channel
 from bluezone.sim.scans import NO_STEP, Radio, ScanRows, cut_short
-
-if scans.ACCELERATED:
-    from bluezone.sim import _scans as _fast  # type: ignore[attr-defined]
 
 PEOPLE = 400
 SEED, DAY = 11, 4
@@ -56,18 +52,6 @@ def _sorted(rows: ScanRows) -> dict[str, np.ndarray]:
 def test_the_accelerator_is_built_in_ci() -> None:
     if os.environ.get("CI"):
         assert scans.ACCELERATED
-
-
-@pytest.fixture(params=[True, False], ids=["wide", "plain"])
-def c_width(request: pytest.FixtureRequest) -> Iterator[bool]:
-    """Runs a test with the C loop's AVX-512 packets (where the CPU has them) and with its plain ones."""
-    if not scans.ACCELERATED:
-        pytest.skip("the C loop is not built here")
-    wide = _fast.set_wide(request.param)
-    if request.param and not wide:
-        pytest.skip("this CPU has no AVX-512")
-    yield wide
-    _fast.set_wide(True)
 
 
 def test_the_c_loop_and_the_twin_draw_every_scan_alike(c_width: bool) -> None:

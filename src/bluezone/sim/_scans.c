@@ -10,6 +10,7 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -504,55 +505,118 @@ static PyObject *py_set_wide(PyObject *self, PyObject *arg) {
     return PyBool_FromLong(use_wide);
 }
 
+/* One value of a column of signed integers 1, 2, 4 or 8 bytes wide. */
+static inline int64_t column_value(const void *column, Py_ssize_t width, Py_ssize_t i) {
+    switch (width) {
+    case 1: return ((const int8_t *)column)[i];
+    case 2: return ((const int16_t *)column)[i];
+    case 4: return ((const int32_t *)column)[i];
+    default: return ((const int64_t *)column)[i];
+    }
+}
+
+#ifdef HAVE_WIDE
+/* 8 values of a column as int64 lanes, widened as column_value widens one. */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static inline __m512i column_values8(const void *column, Py_ssize_t width, Py_ssize_t stride, Py_ssize_t i) {
+    if (!stride) return _mm512_set1_epi64(column_value(column, width, 0));
+    switch (width) {
+    case 1: return _mm512_cvtepi8_epi64(_mm_loadl_epi64((const __m128i *)((const int8_t *)column + i)));
+    case 2: return _mm512_cvtepi16_epi64(_mm_loadu_si128((const __m128i *)((const int16_t *)column + i)));
+    case 4: return _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)((const int32_t *)column + i)));
+    default: return _mm512_loadu_si512((const int64_t *)column + i);
+    }
+}
+
+/* hashes_plain's work 8 rows at a time; returns how many rows it did (a multiple of 8). */
+__attribute__((target("avx512f,avx512dq,avx512bw")))
+static Py_ssize_t hashes_wide(uint64_t state, Py_ssize_t count, const void **column, const Py_ssize_t *width,
+                              const Py_ssize_t *stride, Py_ssize_t n, int sums, void *out) {
+    const __m512i golden = _mm512_set1_epi64((long long)GOLDEN);
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i h = _mm512_set1_epi64((long long)state);
+        for (Py_ssize_t c = 0; c < count; c++)
+            h = _mm512_add_epi64(mix8(_mm512_xor_si512(h, column_values8(column[c], width[c], stride[c], i))), golden);
+        h = mix8(h);
+        if (sums)
+            _mm_storeu_si128((__m128i *)((int16_t *)out + i), _mm512_cvtepi64_epi16(_mm512_sad_epu8(h, _mm512_setzero_si512())));
+        else
+            _mm512_storeu_si512((uint64_t *)out + i, h);
+    }
+    return i;
+}
+#endif
+
+/* Rows from..n of hashed(): each row's state absorbs its column values, finished (or its byte sum). */
+static void hashes_plain(uint64_t state, Py_ssize_t count, const void **column, const Py_ssize_t *width,
+                         const Py_ssize_t *stride, Py_ssize_t from, Py_ssize_t n, int sums, void *out) {
+    for (Py_ssize_t i = from; i < n; i++) {
+        uint64_t h = state;
+        for (Py_ssize_t c = 0; c < count; c++) h = absorb(h, column_value(column[c], width[c], i * stride[c]));
+        if (sums)
+            ((int16_t *)out)[i] = (int16_t)byte_sum(mix(h));
+        else
+            ((uint64_t *)out)[i] = mix(h);
+    }
+}
+
 /* bluezone.sim.noise.hashed over whole columns: out[i] is the state absorbing each column's value in turn,
- * finished, or with `sums` that hash's byte sum (out then holds int16).  A column holds one int64 per output,
- * or a single value that every output shares. */
+ * finished, or with `sums` that hash's byte sum (out then holds int16).  A column holds signed integers of
+ * 1, 2, 4 or 8 bytes, one per output, or a single value that every output shares. */
 #define MAX_COLUMNS 16
 static PyObject *py_hashed(PyObject *self, PyObject *args) {
     unsigned long long state;
     PyObject *columns;
     int sums = 0;
     Py_buffer out = {0}, views[MAX_COLUMNS] = {{0}};
-    Py_ssize_t k = 0;
+    Py_ssize_t held = 0;
     PyObject *result = NULL;
     if (!PyArg_ParseTuple(args, "KO!w*|p", &state, &PyTuple_Type, &columns, &out, &sums)) return NULL;
-    Py_ssize_t count = PyTuple_GET_SIZE(columns), width = sums ? 2 : 8, n = out.len / width;
+    Py_ssize_t count = PyTuple_GET_SIZE(columns), n = out.len / (sums ? 2 : 8);
     if (count > MAX_COLUMNS) {
         PyErr_Format(PyExc_ValueError, "at most %d columns, got %zd", MAX_COLUMNS, count);
         goto done;
     }
-    const int64_t *column[MAX_COLUMNS];
-    Py_ssize_t stride[MAX_COLUMNS];
-    for (; k < count; k++) {
-        if (PyObject_GetBuffer(PyTuple_GET_ITEM(columns, k), &views[k], PyBUF_C_CONTIGUOUS) < 0) goto done;
-        if (views[k].len != 8 && views[k].len != n * 8) {
-            PyErr_Format(PyExc_ValueError, "column %zd must hold 1 or %zd int64 values, got %zd bytes", k, n, views[k].len);
-            k++;
+    const void *column[MAX_COLUMNS];
+    Py_ssize_t width[MAX_COLUMNS], stride[MAX_COLUMNS];
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_buffer *v = &views[k];
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(columns, k), v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) goto done;
+        held = k + 1;
+        const char *format = v->format ? v->format : "B";
+        if (format[0] == '=' || format[0] == '@') format++;
+        int integer = strlen(format) == 1 && strchr("bhilq", format[0]) &&
+                      (v->itemsize == 1 || v->itemsize == 2 || v->itemsize == 4 || v->itemsize == 8);
+        if (!integer) {
+            PyErr_Format(PyExc_ValueError, "column %zd must hold signed integers, got format %s", k, v->format);
             goto done;
         }
-        column[k] = views[k].buf;
-        stride[k] = views[k].len == 8 ? 0 : 1;
+        if (v->len != v->itemsize && v->len != n * v->itemsize) {
+            PyErr_Format(PyExc_ValueError, "column %zd must hold 1 or %zd values, got %zd", k, n, v->len / v->itemsize);
+            goto done;
+        }
+        column[k] = v->buf;
+        width[k] = v->itemsize;
+        stride[k] = v->len == v->itemsize ? 0 : 1;
     }
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint64_t h = state;
-        for (Py_ssize_t c = 0; c < count; c++) h = absorb(h, column[c][i * stride[c]]);
-        if (sums)
-            ((int16_t *)out.buf)[i] = (int16_t)byte_sum(mix(h));
-        else
-            ((uint64_t *)out.buf)[i] = mix(h);
-    }
+    Py_ssize_t done_rows = 0;
+#ifdef HAVE_WIDE
+    if (use_wide) done_rows = hashes_wide(state, count, column, width, stride, n, sums, out.buf);
+#endif
+    hashes_plain(state, count, column, width, stride, done_rows, n, sums, out.buf);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
-    release(views, (int)k);
+    release(views, (int)held);
     PyBuffer_Release(&out);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"hashed", py_hashed, METH_VARARGS,
-     "hashed(state, columns, out, sums=False): out[i] = the state absorbing each int64 column's i-th (or only) "
+     "hashed(state, columns, out, sums=False): out[i] = the state absorbing each integer column's i-th (or only) "
      "value, finished (uint64), or that hash's byte sum (int16)"},
     {"set_wide", py_set_wide, METH_O,
      "set_wide(on) -> whether the loop now works 8 steps or packets an instruction (AVX-512, where the CPU has it)"},

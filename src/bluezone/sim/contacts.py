@@ -7,6 +7,7 @@ encounter has a typical distance for its setting; the distance drifts every 15 m
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -42,11 +43,13 @@ DISTANCE = {
     Setting.CAFE: (1.4, 0.4),
     Setting.BUS: (1.6, 0.5),
 }
-# An encounter's typical distance for each byte sum of its hash (bluezone.sim.noise), per setting.
-TYPICAL_DISTANCE = {
-    setting: np.exp(np.log(median) + sigma * noise.byte_normal_of_sum()).astype(np.float32)
-    for setting, (median, sigma) in DISTANCE.items()
-}
+# An encounter's typical distance by setting and byte sum of its hash (bluezone.sim.noise).
+TYPICAL_DISTANCE = np.stack(
+    [
+        np.exp(np.log(DISTANCE[setting][0]) + DISTANCE[setting][1] * noise.byte_normal_of_sum())
+        for setting in Setting
+    ]
+).astype(np.float32)
 DRIFT_SIGMA = 0.25
 DISTANCE_RANGE_M = (0.3, 15.0)  # nearer or farther than this, the path-loss model says nothing
 # The drift factor of each byte sum (bluezone.sim.noise): a table, so the scan loop takes no exponential.
@@ -104,6 +107,17 @@ class Encounters:
             self.setting[rows],
             self.distance_m[rows],
         )
+
+
+@dataclass(frozen=True)
+class PairsMet:
+    """Pairs who met in one setting, from `start` to `end` (steps of the local day), before their distance."""
+
+    a: npt.NDArray[np.int32]
+    b: npt.NDArray[np.int32]
+    start: npt.NDArray[np.int64] | int
+    end: npt.NDArray[np.int64] | int
+    setting: Setting
 
 
 @dataclass(frozen=True)
@@ -173,35 +187,21 @@ def day_contacts(
 
     parts = []
     for start, end in NIGHT:
-        parts.append(
-            _group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME_NIGHT, draw=draw)
-        )
+        parts.append(_group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME_NIGHT))
     for start, end in HOME_AWAKE:
-        parts.append(
-            _group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME, draw=draw)
-        )
-    parts.append(
-        _group_pairs(population.household_pairs, stay_home, *DAYTIME, setting=Setting.HOME, draw=draw)
-    )
+        parts.append(_group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME))
+    parts.append(_group_pairs(population.household_pairs, stay_home, *DAYTIME, setting=Setting.HOME))
     for start, end in SCHOOL_HOURS:
-        parts.append(
-            _group_pairs(population.class_pairs, pupils, start, end, setting=Setting.SCHOOL, draw=draw)
-        )
+        parts.append(_group_pairs(population.class_pairs, pupils, start, end, setting=Setting.SCHOOL))
     for start, end in WORK_HOURS if weekday < 5 else SATURDAY_WORK:
-        parts.append(
-            _group_pairs(population.team_pairs, workers, start, end, setting=Setting.WORK, draw=draw)
-        )
-    community, visits = _community(out, school_day, rng, draw)
-    parts.extend(community)
-    encounters = Encounters(
-        *(np.concatenate(columns) for columns in zip(*(_columns(p) for p in parts), strict=True))
-    )
-    return encounters, visits
+        parts.append(_group_pairs(population.team_pairs, workers, start, end, setting=Setting.WORK))
+    community, visits = _community(out, school_day, rng)
+    return _assemble(parts + community, draw), visits
 
 
 def _community(
-    out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator, draw: Draw
-) -> tuple[list[Encounters], Visits]:
+    out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator
+) -> tuple[list[PairsMet], Visits]:
     """Visits to markets, cafés and buses; visitors of one place at one time form a gathering.
     Everyone's plans are drawn; only those who are out go."""
     visits = rng.poisson(VISITS_PER_DAY[weekday], len(out))
@@ -221,9 +221,8 @@ def _community(
         starts = rng.integers(opens, closes - length, gatherings)
         going = out[who]
         who, place = who[going], place[going]
-        result.append(
-            _gathering_pairs(who, place, starts=starts, ends=starts + length, setting=kind, draw=draw)
-        )
+        pairs = pairs_within(who, place)
+        result.append(PairsMet(pairs.a, pairs.b, starts[pairs.group], starts[pairs.group] + length, kind))
         visits_of_kind.append(
             Visits(
                 person=who.astype(np.int32),
@@ -237,47 +236,28 @@ def _community(
 
 
 def _group_pairs(
-    pairs: Pairs, present: npt.NDArray[np.bool_], start: int, end: int, *, setting: Setting, draw: Draw
-) -> Encounters:
+    pairs: Pairs, present: npt.NDArray[np.bool_], start: int, end: int, *, setting: Setting
+) -> PairsMet:
     """The pairs of a household, class or team whose two members are both there."""
     keep = present[pairs.a] & present[pairs.b]
-    return _encounters(
-        pairs.a[keep], pairs.b[keep], np.int64(start), np.int64(end), setting=setting, draw=draw
-    )
+    return PairsMet(pairs.a[keep], pairs.b[keep], start, end, setting)
 
 
-def _gathering_pairs(
-    people: npt.NDArray[np.intp],
-    gathering: npt.NDArray[np.int64],
-    *,
-    starts: npt.NDArray[np.int64],
-    ends: npt.NDArray[np.int64],
-    setting: Setting,
-    draw: Draw,
-) -> Encounters:
-    """Every pair of people in each gathering."""
-    pairs = pairs_within(people, gathering)
-    return _encounters(pairs.a, pairs.b, starts[pairs.group], ends[pairs.group], setting=setting, draw=draw)
-
-
-def _encounters(
-    a: npt.NDArray[np.int32],
-    b: npt.NDArray[np.int32],
-    start: npt.NDArray[np.int64] | np.int64,
-    end: npt.NDArray[np.int64] | np.int64,
-    *,
-    setting: Setting,
-    draw: Draw,
-) -> Encounters:
-    n = len(a)
-    return Encounters(
-        a=a,
-        b=b,
-        start=np.broadcast_to(start, n).astype(np.int16),
-        end=np.broadcast_to(end, n).astype(np.int16),
-        setting=np.full(n, int(setting), dtype=np.int8),
-        distance_m=TYPICAL_DISTANCE[setting][draw.byte_sum(a, b, int(setting), start)],
-    )
+def _assemble(parts: list[PairsMet], draw: Draw) -> Encounters:
+    """The day's pairs in one table, written once, each with its typical distance."""
+    sizes = [len(part.a) for part in parts]
+    rows = [slice(stop - size, stop) for size, stop in zip(sizes, itertools.accumulate(sizes), strict=True)]
+    n = sum(sizes)
+    a, b = np.empty(n, np.int32), np.empty(n, np.int32)
+    start, end = np.empty(n, np.int16), np.empty(n, np.int16)
+    setting = np.empty(n, np.int8)
+    for part, at in zip(parts, rows, strict=True):
+        a[at], b[at], start[at], end[at], setting[at] = part.a, part.b, part.start, part.end, part.setting
+    sums = draw.byte_sum(a, b, setting, start)
+    distance = np.empty(n, np.float32)
+    for part, at in zip(parts, rows, strict=True):
+        np.take(TYPICAL_DISTANCE[part.setting], sums[at], out=distance[at])
+    return Encounters(a, b, start, end, setting, distance)
 
 
 def expand(encounters: Encounters, draw: Draw) -> Steps:
@@ -297,7 +277,3 @@ def expand(encounters: Encounters, draw: Draw) -> Steps:
     ]
     distance = np.clip(encounters.distance_m[row] * drift, *DISTANCE_RANGE_M)
     return Steps(row, (encounters.start[row] + offset).astype(np.int16), distance.astype(np.float32))
-
-
-def _columns(e: Encounters) -> tuple[npt.NDArray[Any], ...]:
-    return e.a, e.b, e.start, e.end, e.setting, e.distance_m

@@ -83,14 +83,23 @@ def byte_sums_of(seed: int, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int16
     return out
 
 
-def _in_c(coordinates: tuple[npt.ArrayLike, ...]) -> tuple[tuple[npt.NDArray[np.int64], ...], int] | None:
-    """The coordinates as int64 columns for the C hashing (whole columns and single values) and how many
+def _in_c(
+    coordinates: tuple[npt.ArrayLike, ...],
+) -> tuple[tuple[npt.NDArray[np.signedinteger], ...], int] | None:
+    """The coordinates as integer columns for the C hashing (whole columns and single values) and how many
     hashes they make, or None."""
     arrays = [np.asarray(c) for c in coordinates]
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     if _fast is None or len(shape) != 1:
         return None
-    return tuple(np.ascontiguousarray(a, np.int64).reshape(-1) for a in arrays), shape[0]
+    return tuple(_column(a) for a in arrays), shape[0]
+
+
+def _column(values: npt.NDArray[np.generic]) -> npt.NDArray[np.signedinteger]:
+    """Signed integers go to C as they are (it widens them as `absorb` does); anything else as int64."""
+    if values.dtype.kind == "i":
+        return np.ascontiguousarray(values).reshape(-1)
+    return np.ascontiguousarray(values, np.int64).reshape(-1)
 
 
 def uniform(seed: int, *coordinates: npt.ArrayLike) -> F64:
