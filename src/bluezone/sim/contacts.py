@@ -99,6 +99,8 @@ class Encounters:
         return len(self.a)
 
     def take(self, rows: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> Encounters:
+        if rows.dtype == np.bool_:  # one pass over the mask, not one per column (and 5× faster each)
+            rows = np.flatnonzero(rows)
         return Encounters(
             self.a[rows],
             self.b[rows],
@@ -239,7 +241,7 @@ def _group_pairs(
     pairs: Pairs, present: npt.NDArray[np.bool_], start: int, end: int, *, setting: Setting
 ) -> PairsMet:
     """The pairs of a household, class or team whose two members are both there."""
-    keep = present[pairs.a] & present[pairs.b]
+    keep = np.flatnonzero(present[pairs.a] & present[pairs.b])
     return PairsMet(pairs.a[keep], pairs.b[keep], start, end, setting)
 
 
@@ -256,7 +258,7 @@ def _assemble(parts: list[PairsMet], draw: Draw) -> Encounters:
     sums = draw.byte_sum(a, b, setting, start)
     distance = np.empty(n, np.float32)
     for part, at in zip(parts, rows, strict=True):
-        np.take(TYPICAL_DISTANCE[part.setting], sums[at], out=distance[at])
+        np.take(TYPICAL_DISTANCE[part.setting], sums[at], out=distance[at], mode="clip")  # unbuffered
     return Encounters(a, b, start, end, setting, distance)
 
 
