@@ -25,6 +25,7 @@
 #define SCAN_CODE (2LL << 24)
 #define CAUGHT_SLOT 16
 #define ADVERTISEMENTS 16
+#define FIRST_PACKETS 2
 #define NO_STEP 32767
 #define BYTE_SUM_MAX (8 * 255)
 
@@ -210,7 +211,7 @@ static inline __m512d persistent8(const double *p, __m512i state, int first_cell
 
 /* Which of 8 consecutive steps (from `base`, the `live` ones) heard anything: each step's level, byte-sum
  * threshold and caught-packets draw in vector lanes, in the scalar loop's order of operations so that every
- * scan comes out the same; packets are drawn only for scans whose threshold the jitter can reach. */
+ * scan comes out the same; packets decide only the scans whose threshold the jitter can reach. */
 __attribute__((target("avx512f,avx512dq,avx512bw")))
 static inline unsigned heard8(const double *p, __m512i state, int base, __mmask8 live, __m512d link_minus_att,
                               __m512d slow) {
@@ -228,18 +229,24 @@ static inline unsigned heard8(const double *p, __m512i state, int base, __mmask8
                     _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF]), _CMP_GE_OQ);
     __mmask8 certain = some & _mm512_cmp_pd_mask(reach, _mm512_set1_pd(BYTE_SUM_MAX), _CMP_GE_OQ);
     unsigned heard = certain, unsure = some & ~certain;
-    if (unsure) { /* packet by packet, all lanes at once, until each has heard one or run out */
-        __m512i caught = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
-        for (int k = 0; k < ADVERTISEMENTS; k++)
-            caught = _mm512_mask_add_epi64(caught, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF + k]), _CMP_GE_OQ),
-                                           caught, one);
-        __m512i loudest = _mm512_cvttpd_epi64(reach);
-        for (int j = 0; unsure; j++) {
-            __m512i sums = _mm512_sad_epu8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(j))), _mm512_setzero_si512());
-            __mmask8 got = _mm512_mask_cmple_epu64_mask(unsure, sums, loudest);
-            heard |= got;
-            unsure &= ~got & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j + 1));
-        }
+    /* The first FIRST_PACKETS packets of every lane without a branch, so that this block's hashes overlap the
+     * next block's; then packet by packet, all lanes at once, until each has heard one or run out. */
+    __m512i caught = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+    for (int k = 0; k < ADVERTISEMENTS; k++)
+        caught = _mm512_mask_add_epi64(caught, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF + k]), _CMP_GE_OQ),
+                                       caught, one);
+    __m512i loudest = _mm512_cvttpd_epi64(reach);
+    for (int j = 0; j < FIRST_PACKETS; j++) {
+        __m512i sums = _mm512_sad_epu8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(j))), _mm512_setzero_si512());
+        __mmask8 in_scan = unsure & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j));
+        heard |= _mm512_mask_cmple_epu64_mask(in_scan, sums, loudest);
+    }
+    unsure &= ~heard & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(FIRST_PACKETS));
+    for (int j = FIRST_PACKETS; unsure; j++) {
+        __m512i sums = _mm512_sad_epu8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(j))), _mm512_setzero_si512());
+        __mmask8 got = _mm512_mask_cmple_epu64_mask(unsure, sums, loudest);
+        heard |= got;
+        unsure &= ~got & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j + 1));
     }
     return heard;
 }
