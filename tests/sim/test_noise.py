@@ -30,9 +30,10 @@ def test_columns_hashed_in_c_are_the_numpy_hashes(c_width: bool) -> None:
         got, _in_numpy(17, 3, a, b, np.int8(4), c, np.array([9]), np.arange(5003, dtype=np.uint16))
     )
     assert np.array_equal(noise.hashed(17, a[:1]), _in_numpy(17, a[:1]))
-    sums = noise.byte_sums_of(17, 3, a, b, c)
-    assert sums.dtype == np.int16
-    assert np.array_equal(sums, noise.byte_sums(_in_numpy(17, 3, a, b, c)))
+    table = rng.random(noise.BYTE_SUM_MAX + 1).astype(np.float32)
+    looked_up = np.empty(5003, np.float32)
+    noise.looked_up(17, 3, a, b, c, table=table, out=looked_up)
+    assert np.array_equal(looked_up, table[noise.byte_sums(_in_numpy(17, 3, a, b, c))])
 
 
 @pytest.mark.skipif(not noise.ACCELERATED, reason="the C loop is not built here")
@@ -41,6 +42,8 @@ def test_a_column_of_the_wrong_length_or_kind_is_refused() -> None:
         _scans.hashed(0, (np.zeros(4, np.int64), np.zeros(3, np.int16)), np.empty(4, np.uint64))
     with pytest.raises(ValueError, match="column 0 must hold signed integers, got format d"):
         _scans.hashed(0, (np.zeros(4, np.float64),), np.empty(4, np.uint64))
+    with pytest.raises(ValueError, match="the table must hold 2041 float32 values"):
+        _scans.hashed(0, (np.zeros(4, np.int64),), np.empty(4, np.float32), np.zeros(2040, np.float32))
 
 
 def test_byte_sums_add_each_hashs_eight_bytes() -> None:

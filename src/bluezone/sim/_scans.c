@@ -538,7 +538,7 @@ static inline __m512i column_values8(const void *column, Py_ssize_t width, Py_ss
 /* hashes_plain's work 8 rows at a time; returns how many rows it did (a multiple of 8). */
 __attribute__((target("avx512f,avx512dq,avx512bw")))
 static Py_ssize_t hashes_wide(uint64_t state, Py_ssize_t count, const void **column, const Py_ssize_t *width,
-                              const Py_ssize_t *stride, Py_ssize_t n, int sums, void *out) {
+                              const Py_ssize_t *stride, Py_ssize_t n, const float *table, void *out) {
     const __m512i golden = _mm512_set1_epi64((long long)GOLDEN);
     Py_ssize_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -546,8 +546,8 @@ static Py_ssize_t hashes_wide(uint64_t state, Py_ssize_t count, const void **col
         for (Py_ssize_t c = 0; c < count; c++)
             h = _mm512_add_epi64(mix8(_mm512_xor_si512(h, column_values8(column[c], width[c], stride[c], i))), golden);
         h = mix8(h);
-        if (sums)
-            _mm_storeu_si128((__m128i *)((int16_t *)out + i), _mm512_cvtepi64_epi16(_mm512_sad_epu8(h, _mm512_setzero_si512())));
+        if (table)
+            _mm256_storeu_ps((float *)out + i, _mm512_i64gather_ps(_mm512_sad_epu8(h, _mm512_setzero_si512()), table, 4));
         else
             _mm512_storeu_si512((uint64_t *)out + i, h);
     }
@@ -555,32 +555,36 @@ static Py_ssize_t hashes_wide(uint64_t state, Py_ssize_t count, const void **col
 }
 #endif
 
-/* Rows from..n of hashed(): each row's state absorbs its column values, finished (or its byte sum). */
+/* Rows from..n of hashed(): each row's state absorbs its column values, finished (or looked up by byte sum). */
 static void hashes_plain(uint64_t state, Py_ssize_t count, const void **column, const Py_ssize_t *width,
-                         const Py_ssize_t *stride, Py_ssize_t from, Py_ssize_t n, int sums, void *out) {
+                         const Py_ssize_t *stride, Py_ssize_t from, Py_ssize_t n, const float *table, void *out) {
     for (Py_ssize_t i = from; i < n; i++) {
         uint64_t h = state;
         for (Py_ssize_t c = 0; c < count; c++) h = absorb(h, column_value(column[c], width[c], i * stride[c]));
-        if (sums)
-            ((int16_t *)out)[i] = (int16_t)byte_sum(mix(h));
+        if (table)
+            ((float *)out)[i] = table[byte_sum(mix(h))];
         else
             ((uint64_t *)out)[i] = mix(h);
     }
 }
 
 /* bluezone.sim.noise.hashed over whole columns: out[i] is the state absorbing each column's value in turn,
- * finished, or with `sums` that hash's byte sum (out then holds int16).  A column holds signed integers of
+ * finished, or with `table` (BYTE_SUM_MAX + 1 float32) the table's value at that hash's byte sum (out then
+ * holds float32): a draw that follows from a normal without a table per row.  A column holds signed integers of
  * 1, 2, 4 or 8 bytes, one per output, or a single value that every output shares. */
 #define MAX_COLUMNS 16
 static PyObject *py_hashed(PyObject *self, PyObject *args) {
     unsigned long long state;
     PyObject *columns;
-    int sums = 0;
-    Py_buffer out = {0}, views[MAX_COLUMNS] = {{0}};
+    Py_buffer out = {0}, table = {0}, views[MAX_COLUMNS] = {{0}};
     Py_ssize_t held = 0;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "KO!w*|p", &state, &PyTuple_Type, &columns, &out, &sums)) return NULL;
-    Py_ssize_t count = PyTuple_GET_SIZE(columns), n = out.len / (sums ? 2 : 8);
+    if (!PyArg_ParseTuple(args, "KO!w*|y*", &state, &PyTuple_Type, &columns, &out, &table)) return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(columns), n = out.len / (table.obj ? 4 : 8);
+    if (table.obj && table.len != (BYTE_SUM_MAX + 1) * 4) {
+        PyErr_Format(PyExc_ValueError, "the table must hold %d float32 values, got %zd bytes", BYTE_SUM_MAX + 1, table.len);
+        goto done;
+    }
     if (count > MAX_COLUMNS) {
         PyErr_Format(PyExc_ValueError, "at most %d columns, got %zd", MAX_COLUMNS, count);
         goto done;
@@ -609,22 +613,24 @@ static PyObject *py_hashed(PyObject *self, PyObject *args) {
     }
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t done_rows = 0;
+    const float *lookup = table.obj ? table.buf : NULL;
 #ifdef HAVE_WIDE
-    if (use_wide) done_rows = hashes_wide(state, count, column, width, stride, n, sums, out.buf);
+    if (use_wide) done_rows = hashes_wide(state, count, column, width, stride, n, lookup, out.buf);
 #endif
-    hashes_plain(state, count, column, width, stride, done_rows, n, sums, out.buf);
+    hashes_plain(state, count, column, width, stride, done_rows, n, lookup, out.buf);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
     release(views, (int)held);
     PyBuffer_Release(&out);
+    if (table.obj) PyBuffer_Release(&table);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"hashed", py_hashed, METH_VARARGS,
-     "hashed(state, columns, out, sums=False): out[i] = the state absorbing each integer column's i-th (or only) "
-     "value, finished (uint64), or that hash's byte sum (int16)"},
+     "hashed(state, columns, out[, table]): out[i] = the state absorbing each integer column's i-th (or only) "
+     "value, finished (uint64), or the float32 table's value at that hash's byte sum"},
     {"set_wide", py_set_wide, METH_O,
      "set_wide(on) -> whether the loop now works 8 steps or packets an instruction (AVX-512, where the CPU has it)"},
     {"heard", py_heard, METH_VARARGS,

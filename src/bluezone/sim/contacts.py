@@ -80,8 +80,13 @@ class Draw:
     seed: int
     day: int
 
-    def byte_sum(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int16]:
-        return noise.byte_sums_of(self.seed, self.day, *coordinates)
+    def byte_sum(self, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        return noise.byte_sums(noise.hashed(self.seed, self.day, *coordinates))
+
+    def looked_up(
+        self, *coordinates: npt.ArrayLike, table: npt.NDArray[np.float32], out: npt.NDArray[np.float32]
+    ) -> None:
+        noise.looked_up(self.seed, self.day, *coordinates, table=table, out=out)
 
 
 @dataclass(frozen=True)
@@ -255,10 +260,11 @@ def _assemble(parts: list[PairsMet], draw: Draw) -> Encounters:
     setting = np.empty(n, np.int8)
     for part, at in zip(parts, rows, strict=True):
         a[at], b[at], start[at], end[at], setting[at] = part.a, part.b, part.start, part.end, part.setting
-    sums = draw.byte_sum(a, b, setting, start)
     distance = np.empty(n, np.float32)
     for part, at in zip(parts, rows, strict=True):
-        np.take(TYPICAL_DISTANCE[part.setting], sums[at], out=distance[at], mode="clip")  # unbuffered
+        draw.looked_up(
+            a[at], b[at], int(part.setting), start[at], table=TYPICAL_DISTANCE[part.setting], out=distance[at]
+        )
     return Encounters(a, b, start, end, setting, distance)
 
 

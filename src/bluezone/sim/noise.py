@@ -20,6 +20,7 @@ ACCELERATED = _fast is not None
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
@@ -73,14 +74,16 @@ def hashed(seed: int, *coordinates: npt.ArrayLike) -> U64:
     return mix(state)
 
 
-def byte_sums_of(seed: int, *coordinates: npt.ArrayLike) -> npt.NDArray[np.int16]:
-    """`byte_sums(hashed(seed, *coordinates))`, without the hashes in between where C can do it."""
+def looked_up(seed: int, *coordinates: npt.ArrayLike, table: F32, out: F32) -> None:
+    """out = table[byte_sums(hashed(seed, *coordinates))], the hashes never stored where C can do it.
+    `table` holds a float32 for every byte sum (0..BYTE_SUM_MAX)."""
     in_c = _in_c(coordinates)
     if in_c is None:
-        return byte_sums(hashed(seed, *coordinates)).astype(np.int16)
-    out = np.empty(in_c[1], np.int16)
-    _fast.hashed(int(seeded(seed)), in_c[0], out, True)
-    return out
+        out[...] = table[byte_sums(hashed(seed, *coordinates))]
+        return
+    if len(out) != in_c[1]:
+        raise ValueError(f"out holds {len(out)} values for {in_c[1]} hashes")
+    _fast.hashed(int(seeded(seed)), in_c[0], out, np.ascontiguousarray(table, np.float32))
 
 
 def _in_c(
