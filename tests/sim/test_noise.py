@@ -42,6 +42,10 @@ def test_a_column_of_the_wrong_length_or_kind_is_refused() -> None:
         _scans.hashed(0, (np.zeros(4, np.int64), np.zeros(3, np.int16)), np.empty(4, np.uint64))
     with pytest.raises(ValueError, match="column 0 must hold signed integers, got format d"):
         _scans.hashed(0, (np.zeros(4, np.float64),), np.empty(4, np.uint64))
+    with pytest.raises(ValueError, match="out holds 3 values for 4 hashes"):
+        noise.looked_up(
+            0, np.zeros(4, np.int64), table=np.zeros(2041, np.float32), out=np.empty(3, np.float32)
+        )
     with pytest.raises(ValueError, match="the table must hold 2041 float32 values"):
         _scans.hashed(0, (np.zeros(4, np.int64),), np.empty(4, np.float32), np.zeros(2040, np.float32))
 

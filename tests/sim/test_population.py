@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bluezone.errors import InvalidInput
-from bluezone.sim.population import NO_GROUP, build_population
+from bluezone.sim.population import NO_GROUP, build_population, pairs_within
 from bluezone.sim.scenario import PopulationSettings
 
 
@@ -90,3 +90,13 @@ def test_adoption_can_come_from_a_provinces_campaign_figures(tmp_path: object) -
         )
     with pytest.raises(InvalidInput, match=r"needs population\.campaign_counts"):
         build_population(PopulationSettings(people=500, adoption_province="48"), np.random.default_rng(1))
+
+
+def test_pairs_within_groups_are_every_pair_once_and_none_when_nobody_is_grouped() -> None:
+    people = np.array([4, 1, 2, 3, 5, 1])
+    group = np.array([7, 7, NO_GROUP, 9, 9, 7])  # person 1 listed twice in group 7
+    pairs = pairs_within(people, group)
+    got = sorted(zip(pairs.a.tolist(), pairs.b.tolist(), pairs.group.tolist(), strict=True))
+    assert got == [(1, 4, 7), (3, 5, 9)]
+    empty = pairs_within(np.arange(3), np.full(3, NO_GROUP))
+    assert len(empty.a) == len(empty.b) == len(empty.group) == 0

@@ -80,11 +80,13 @@ def pairs_within(people: npt.NDArray[np.intp], group: npt.NDArray[np.integer]) -
     twice in one group is there once."""
     member = group != NO_GROUP
     people, group = people[member], group[member]
+    if len(people) == 0:
+        return Pairs(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32))
     order = np.lexsort((people, group))
     people, group = people[order], group[order]
     once = np.r_[True, (people[1:] != people[:-1]) | (group[1:] != group[:-1])]
     people, group = people[once], group[once]
-    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.intp)
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     sizes = np.diff(np.append(first, len(people)))
     a_parts, b_parts, g_parts = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
     for size in np.unique(sizes[sizes > 1]):
