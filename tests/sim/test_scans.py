@@ -160,3 +160,20 @@ def test_the_c_loop_refuses_people_outside_the_town() -> None:
     )
     with pytest.raises(ValueError, match="outside"):
         _radio("c").heard(bad, 84)
+    with pytest.raises(ValueError, match="outside"):
+        scans.by_person(bad, PEOPLE)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_each_persons_encounters_are_listed_once_in_order(path: str) -> None:
+    encounters = _encounters(n=500)
+    offsets, rows = scans.by_person(encounters, PEOPLE, accelerated=path == "c")
+    assert offsets[0] == 0 and offsets[-1] == len(rows) == 2 * len(encounters)
+    for person in (0, 7, 150, PEOPLE - 1):
+        listed = rows[offsets[person] : offsets[person + 1]]
+        as_a = np.flatnonzero(encounters.a == person)
+        as_b = np.flatnonzero(encounters.b == person)
+        assert listed.tolist() == as_a.tolist() + as_b.tolist()
+    if path == "c":
+        twin = scans.by_person(encounters, PEOPLE, accelerated=False)
+        assert np.array_equal(offsets, twin[0]) and np.array_equal(rows, twin[1])

@@ -138,15 +138,15 @@ def test_the_log_finds_exactly_what_per_row_matching_finds(backend: CryptoBacken
     assert np.any(found.time > DAY_START + 12 * 3600)
 
 
+def test_keys_nobody_heard_match_nothing(backend: CryptoBackend) -> None:
+    log, _, _, _, _ = _town_log(backend)
+    stranger = derive_day(DAY, 1, np.full(1, -24, np.int8), np.random.default_rng(99), backend)
+    keys = DiagnosisKeys.from_keys([ExposureKey(stranger.teks[0].tobytes(), DAY * ROLLING_PERIOD)])
+    found = log.match(keys, before=DAY_START + 86_400)
+    assert len(found) == 0 and found.key.dtype == np.int64 and found.time.dtype == np.float64
+
+
 def test_matches_of_several_days_concatenate() -> None:
-    empty = HeardScans(
-        receiver=np.zeros(0, np.int32),
-        key=np.zeros(0, np.int64),
-        time=np.zeros(0),
-        max_rssi=np.zeros(0, np.int8),
-        mean_rssi=np.zeros(0, np.float32),
-        packets=np.zeros(0, np.int8),
-        tx_power=np.zeros(0, np.int8),
-    )
-    both = HeardScans.concat([empty, empty])
-    assert len(both) == 0 and both.time.dtype == np.float64
+    one = HeardScans.empty()
+    both = HeardScans.concat([one, one])
+    assert len(both) == 0 and both.time.dtype == np.float64 and both.receiver.dtype == np.int32

@@ -627,6 +627,43 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------- the log's index by person */
+
+/* Counting sort of the encounters by each of their two people: stable, as NumPy's stable argsort of a
+ * then b, so that the NumPy fallback gives the same rows. */
+static PyObject *py_by_person(PyObject *self, PyObject *args) {
+    Py_buffer a = {0}, b = {0}, offsets = {0}, rows = {0};
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*w*w*", &a, &b, &offsets, &rows)) return NULL;
+    Py_ssize_t n = a.len / 4, people = offsets.len / 8 - 1;
+    if (people < 0 || sized(&b, "b", n, 4) || sized(&rows, "rows", 2 * n, 4)) goto done;
+    const int32_t *pa = a.buf, *pb = b.buf;
+    int64_t *off = offsets.buf;
+    int32_t *out = rows.buf;
+    for (Py_ssize_t e = 0; e < n; e++)
+        if (pa[e] < 0 || pa[e] >= people || pb[e] < 0 || pb[e] >= people) {
+            PyErr_Format(PyExc_ValueError, "encounter %zd names a person outside 0..%zd", e, people - 1);
+            goto done;
+        }
+    Py_BEGIN_ALLOW_THREADS
+    memset(off, 0, offsets.len);
+    for (Py_ssize_t e = 0; e < n; e++) { off[pa[e] + 1]++; off[pb[e] + 1]++; }
+    for (Py_ssize_t p = 0; p < people; p++) off[p + 1] += off[p];
+    /* Fill from each person's start; the starts are restored afterwards by shifting the ends back. */
+    for (Py_ssize_t e = 0; e < n; e++) out[off[pa[e]]++] = (int32_t)e;
+    for (Py_ssize_t e = 0; e < n; e++) out[off[pb[e]]++] = (int32_t)e;
+    for (Py_ssize_t p = people; p > 0; p--) off[p] = off[p - 1];
+    off[0] = 0;
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&rows);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"hashed", py_hashed, METH_VARARGS,
      "hashed(state, columns, out[, table]): out[i] = the state absorbing each integer column's i-th (or only) "
@@ -639,6 +676,8 @@ static PyMethodDef methods[] = {
     {"rows", py_rows, METH_VARARGS,
      "rows(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, senders, receiver, sender, "
      "step, max_rssi, mean_rssi, packets) -> how many heard scans of the marked senders were written"},
+    {"by_person", py_by_person, METH_VARARGS,
+     "by_person(a, b, offsets, rows): rows[offsets[p]:offsets[p + 1]] = the encounters p is in: as a, then as b"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.sim import noise
+from bluezone.sim import noise, ragged
 from bluezone.sim.population import NO_GROUP, Pairs, Population, pairs_within
 
 STEP_SECONDS = 300
@@ -270,9 +270,7 @@ def _assemble(parts: list[PairsMet], draw: Draw) -> Encounters:
 
 def expand(encounters: Encounters, draw: Draw) -> Steps:
     """Every 5-minute step of every encounter, the distance drifting per 15-minute segment."""
-    lengths = (encounters.end - encounters.start).astype(np.int64)
-    row = np.repeat(np.arange(len(encounters), dtype=np.int64), lengths)
-    offset = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    row, offset = ragged.runs(encounters.end - encounters.start)
     segment = offset // SEGMENT_STEPS
     drift = DRIFT_FACTORS[
         draw.byte_sum(

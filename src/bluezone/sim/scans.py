@@ -23,7 +23,7 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.sim import noise
+from bluezone.sim import noise, ragged
 from bluezone.sim.contacts import DISTANCE_RANGE_M, DRIFT_FACTORS, SEGMENT_STEPS, Encounters
 from bluezone.sim.radio import ADVERTISEMENTS_PER_SCAN, CARRIAGE_LOSS_DB, CARRIAGE_SHARES, Channel
 
@@ -35,6 +35,7 @@ ACCELERATED = _fast is not None
 
 I16 = npt.NDArray[np.int16]
 I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 
@@ -154,6 +155,23 @@ class Radio:
         return (self.seed, self.day, *columns, self.emit, self.hear, self.parameters)
 
 
+def by_person(encounters: Encounters, people: int, *, accelerated: bool = True) -> tuple[I64, I32]:
+    """Every person's encounters: rows[offsets[p]:offsets[p + 1]] are those p is in (as a, then as b)."""
+    offsets = np.zeros(people + 1, np.int64)
+    if _fast is not None and accelerated:
+        rows = np.empty(2 * len(encounters), np.int32)
+        _fast.by_person(
+            np.ascontiguousarray(encounters.a, np.int32),
+            np.ascontiguousarray(encounters.b, np.int32),
+            offsets,
+            rows,
+        )
+        return offsets, rows
+    member = np.concatenate([encounters.a, encounters.b])
+    np.cumsum(np.bincount(member, minlength=people), out=offsets[1:])
+    return offsets, (np.argsort(member, kind="stable") % max(len(encounters), 1)).astype(np.int32)
+
+
 def parameters(channel: Channel) -> F64:
     """The channel as the C loop reads it (the order of the enum in `_scans.c`)."""
     p = channel.capture_probability
@@ -193,9 +211,7 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
     drift_from = PARAMETERS_BEFORE_CDF + ADVERTISEMENTS_PER_SCAN + 1
     cdf, drift_decades = radio.parameters[PARAMETERS_BEFORE_CDF:drift_from], radio.parameters[drift_from:]
     e = encounters
-    lengths = np.maximum(e.end.astype(np.int64) - e.start, 0)
-    row = np.repeat(np.arange(len(e)), lengths)
-    offset = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    row, offset = ragged.runs(np.maximum(e.end.astype(np.int64) - e.start, 0))
     prefix = noise.seeded(radio.seed)
     for coordinate in (radio.day, e.a[row], e.b[row], e.setting[row], e.start[row]):
         prefix = noise.absorb(prefix, coordinate)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +21,10 @@ import numpy.typing as npt
 from bluezone.protocol.backend import CryptoBackend
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD
 from bluezone.protocol.matching import DiagnosisKeys, SightingIndex, Sightings
+from bluezone.sim import ragged
 from bluezone.sim.contacts import STEP_SECONDS, Encounters
 from bluezone.sim.identifiers import DayIds
-from bluezone.sim.scans import NO_STEP, Radio
+from bluezone.sim.scans import NO_STEP, Radio, by_person
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -43,6 +45,19 @@ class HeardScans:
 
     def __len__(self) -> int:
         return len(self.receiver)
+
+    @classmethod
+    def empty(cls) -> HeardScans:
+        int8 = np.zeros(0, np.int8)
+        return cls(
+            np.zeros(0, np.int32),
+            np.zeros(0, np.int64),
+            np.zeros(0),
+            int8,
+            np.zeros(0, np.float32),
+            int8,
+            int8,
+        )
 
     @classmethod
     def concat(cls, parts: Sequence[HeardScans]) -> HeardScans:
@@ -102,14 +117,20 @@ class DayLog:
     def match(self, keys: DiagnosisKeys, before: float) -> HeardScans:
         """Scans before `before` (unix seconds) that heard one of `keys`."""
         found = self._index.match(keys)
-        people = len(self.scan_phase)
-        key_of = np.full((people, 2), -1, np.int64)
-        tx_of = np.zeros((people, 2), np.int8)
-        key_of[self._sender[found.sighting], self._part[found.sighting]] = found.key
-        tx_of[self._sender[found.sighting], self._part[found.sighting]] = found.tx_power
-        rows = self.radio.rows(self.encounters, np.asarray((key_of >= 0).any(axis=1), dtype=bool))
-        part = (rows.step >= self.split).astype(np.intp)
-        key = key_of[rows.sender, part]
+        if len(found.sighting) == 0:
+            return HeardScans.empty()
+        sender, part = self._sender[found.sighting], self._part[found.sighting]
+        # Which key each (sender, half of the day) was heard with, looked up by a sorted code.
+        code = sender.astype(np.int64) * 2 + part
+        order = np.argsort(code)
+        code, key_of, tx_of = code[order], found.key[order], found.tx_power[order]
+        senders = np.zeros(len(self.scan_phase), bool)
+        senders[sender] = True
+        rows = self.radio.rows(self.encounters.take(self._encounters_of(np.unique(sender))), senders)
+        part_of_row = (rows.step >= self.split).astype(np.int64)
+        row_code = rows.sender.astype(np.int64) * 2 + part_of_row
+        at = np.minimum(np.searchsorted(code, row_code), len(code) - 1)
+        key = np.where(code[at] == row_code, key_of[at], -1)
         time = self.day_start + rows.step.astype(np.float64) * STEP_SECONDS + self.scan_phase[rows.receiver]
         seen = np.floor(time / INTERVAL_SECONDS).astype(np.int64)
         start = keys.rolling_start[np.maximum(key, 0)].astype(np.int64)
@@ -123,5 +144,16 @@ class DayLog:
             rows.max_rssi[keep],
             rows.mean_rssi[keep],
             rows.packets[keep],
-            tx_of[rows.sender[keep], part[keep]],
+            tx_of[at[keep]],
         )
+
+    def _encounters_of(self, people: npt.NDArray[np.integer]) -> I64:
+        """The rows of the encounters these people were in, ascending."""
+        offsets, rows = self._by_person
+        rows_of = rows[ragged.gather(offsets[people], offsets[people + 1] - offsets[people])]
+        return np.unique(rows_of)
+
+    @cached_property
+    def _by_person(self) -> tuple[I64, I32]:
+        """Every person's encounters (built at the first match)."""
+        return by_person(self.encounters, len(self.scan_phase), accelerated=self.radio.fast is not None)
