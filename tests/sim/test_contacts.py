@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bluezone.sim.contacts import STEPS_PER_DAY, Draw, Encounters, Setting, day_encounters, expand
+from bluezone.sim.contacts import STEPS_PER_DAY, Draw, Encounters, Setting, Wanted, day_encounters, expand
 from bluezone.sim.population import build_population
 from bluezone.sim.scenario import PopulationSettings
 
@@ -65,3 +65,21 @@ def test_staying_home_changes_only_the_encounters_of_who_stays_home() -> None:
     steps = expand(everyone, Draw(9, 3))
     again = expand(everyone, Draw(9, 3))
     assert np.array_equal(steps.distance_m, again.distance_m)
+
+
+def test_a_run_gets_exactly_the_encounters_it_wants() -> None:
+    """Only encounters with an infected person, or between two app users, are written out: the same
+    rows, distances included, as filtering the whole day afterwards."""
+    rng = np.random.default_rng(8)
+    infected, app = rng.random(len(TOWN)) < 0.05, rng.random(len(TOWN)) < 0.4
+    day = {"weekday": 4, "away": rng.random(len(TOWN)) < 0.02, "home_only": NOBODY, "seed": 6, "day": 2}
+    whole = day_encounters(TOWN, **day)
+    wanted = day_encounters(TOWN, **day, wanted=Wanted(any_of=infected, both_of=app))
+
+    def rows(e: Encounters) -> list[tuple[int, ...]]:
+        columns = (e.a, e.b, e.setting, e.start, e.end, e.distance_m.view(np.int32))
+        return sorted(zip(*(c.tolist() for c in columns), strict=True))
+
+    keep = infected[whole.a] | infected[whole.b] | (app[whole.a] & app[whole.b])
+    assert 0 < len(wanted) < len(whole)
+    assert rows(wanted) == rows(whole.take(keep))

@@ -117,6 +117,19 @@ class Encounters:
 
 
 @dataclass(frozen=True)
+class Wanted:
+    """The encounters a run looks at: those with someone in `any_of` (the infected), or with both in
+    `both_of` (app users, whose phones log each other). The rest are not written out at all."""
+
+    any_of: npt.NDArray[np.bool_]
+    both_of: npt.NDArray[np.bool_]
+
+    def codes(self) -> npt.NDArray[np.uint8]:
+        """Per person: bit 1 for `any_of`, bit 2 for `both_of` (bit 0 is left for being there)."""
+        return (self.any_of.astype(np.uint8) << np.uint8(1)) | (self.both_of.astype(np.uint8) << np.uint8(2))
+
+
+@dataclass(frozen=True)
 class PairsMet:
     """Pairs who met in one setting, from `start` to `end` (steps of the local day), before their distance."""
 
@@ -178,13 +191,15 @@ def day_contacts(
     home_only: npt.NDArray[np.bool_],
     seed: int,
     day: int,
+    wanted: Wanted | None = None,
 ) -> tuple[Encounters, Visits]:
-    """The day's encounters, and the visits to community places behind some of them.
+    """The day's encounters (those `wanted`, or all), and the visits to community places behind some.
     `away`: isolated people (no contacts); `home_only`: quarantined people.
     Who goes where is drawn for everyone before those two are applied, and distances are addressed by
     the encounter (`noise`), so that two runs of one town differ only where people's behaviour does."""
     rng = np.random.default_rng([seed, 1, day])
     draw = Draw(seed, day)
+    codes = wanted.codes() if wanted is not None else np.full(len(away), 0b110, np.uint8)
     here = ~away
     out = here & ~home_only
     school_day, work_day = weekday < 5, weekday < 6
@@ -194,20 +209,22 @@ def day_contacts(
 
     parts = []
     for start, end in NIGHT:
-        parts.append(_group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME_NIGHT))
+        parts.append(
+            _group_pairs(population.household_pairs, here, codes, start, end, setting=Setting.HOME_NIGHT)
+        )
     for start, end in HOME_AWAKE:
-        parts.append(_group_pairs(population.household_pairs, here, start, end, setting=Setting.HOME))
-    parts.append(_group_pairs(population.household_pairs, stay_home, *DAYTIME, setting=Setting.HOME))
+        parts.append(_group_pairs(population.household_pairs, here, codes, start, end, setting=Setting.HOME))
+    parts.append(_group_pairs(population.household_pairs, stay_home, codes, *DAYTIME, setting=Setting.HOME))
     for start, end in SCHOOL_HOURS:
-        parts.append(_group_pairs(population.class_pairs, pupils, start, end, setting=Setting.SCHOOL))
+        parts.append(_group_pairs(population.class_pairs, pupils, codes, start, end, setting=Setting.SCHOOL))
     for start, end in WORK_HOURS if weekday < 5 else SATURDAY_WORK:
-        parts.append(_group_pairs(population.team_pairs, workers, start, end, setting=Setting.WORK))
-    community, visits = _community(out, school_day, rng)
+        parts.append(_group_pairs(population.team_pairs, workers, codes, start, end, setting=Setting.WORK))
+    community, visits = _community(out, codes, school_day, rng)
     return _assemble(parts + community, draw), visits
 
 
 def _community(
-    out: npt.NDArray[np.bool_], weekday: bool, rng: np.random.Generator
+    out: npt.NDArray[np.bool_], codes: npt.NDArray[np.uint8], weekday: bool, rng: np.random.Generator
 ) -> tuple[list[PairsMet], Visits]:
     """Visits to markets, cafés and buses; visitors of one place at one time form a gathering.
     Everyone's plans are drawn; only those who are out go."""
@@ -229,7 +246,9 @@ def _community(
         going = out[who]
         who, place = who[going], place[going]
         pairs = pairs_within(who, place)
-        result.append(PairsMet(pairs.a, pairs.b, starts[pairs.group], starts[pairs.group] + length, kind))
+        keep = _wanted(pairs.a, pairs.b, codes | np.uint8(1))  # all of them are there
+        group = pairs.group[keep]
+        result.append(PairsMet(pairs.a[keep], pairs.b[keep], starts[group], starts[group] + length, kind))
         visits_of_kind.append(
             Visits(
                 person=who.astype(np.int32),
@@ -243,11 +262,26 @@ def _community(
 
 
 def _group_pairs(
-    pairs: Pairs, present: npt.NDArray[np.bool_], start: int, end: int, *, setting: Setting
+    pairs: Pairs,
+    present: npt.NDArray[np.bool_],
+    codes: npt.NDArray[np.uint8],
+    start: int,
+    end: int,
+    *,
+    setting: Setting,
 ) -> PairsMet:
-    """The pairs of a household, class or team whose two members are both there."""
-    keep = np.flatnonzero(present[pairs.a] & present[pairs.b])
+    """The wanted pairs of a household, class or team whose two members are both there."""
+    keep = _wanted(pairs.a, pairs.b, codes | present.view(np.uint8))
     return PairsMet(pairs.a[keep], pairs.b[keep], start, end, setting)
+
+
+def _wanted(
+    a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]
+) -> npt.NDArray[np.intp]:
+    """Pairs with both there (bit 0) and either in `any_of` (bit 1) or both in `both_of` (bit 2)."""
+    code_a, code_b = codes[a], codes[b]
+    both = code_a & code_b
+    return np.flatnonzero((both & 1).astype(bool) & (((code_a | code_b) & 2) | (both & 4)).astype(bool))
 
 
 def _assemble(parts: list[PairsMet], draw: Draw) -> Encounters:

@@ -28,7 +28,15 @@ from bluezone.risk.presets import preset
 from bluezone.risk.scoring import Level, daily_risk
 from bluezone.risk.windows import ScanInstances, windows_from_scans
 from bluezone.sim.authority import LocalAuthority
-from bluezone.sim.contacts import STEP_SECONDS, STEPS_PER_DAY, Draw, Encounters, day_contacts, expand
+from bluezone.sim.contacts import (
+    STEP_SECONDS,
+    STEPS_PER_DAY,
+    Draw,
+    Encounters,
+    Wanted,
+    day_contacts,
+    expand,
+)
 from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
 from bluezone.sim.population import Population, build_population
@@ -217,6 +225,8 @@ class Run:
         home_only = (self.quarantine_from <= start) & (start < self.quarantine_until) & ~away
         figures.quarantined = int(home_only.sum())
         weekday = (self.scenario.run.start + timedelta(days=day)).weekday()
+        infected = self.infections.infected_at < end
+        app = self.population.has_app
         encounters, visits = day_contacts(
             self.population,
             weekday=weekday,
@@ -224,10 +234,9 @@ class Run:
             home_only=home_only,
             seed=self.stream.seed,
             day=day,
+            wanted=Wanted(any_of=infected, both_of=app if self.with_app else np.zeros_like(app)),
         )
-        infected = self.infections.infected_at < end
         involved = infected[encounters.a] | infected[encounters.b]
-        app = self.population.has_app
         app_pair = (
             (app[encounters.a] & app[encounters.b]) if self.with_app else np.zeros(len(encounters), bool)
         )
