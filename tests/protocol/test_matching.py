@@ -90,6 +90,17 @@ def test_implausible_tx_power_is_rejected(backend: CryptoBackend, tx_power: int,
     assert len(match(DiagnosisKeys.from_keys([ExposureKey(tek, DAY)]), _table(rows), backend)) == int(kept)
 
 
+def test_rpis_alike_in_their_first_half_are_told_apart(backend: CryptoBackend) -> None:
+    """The index sorts by the first 8 bytes when they settle the order; when two differ only later, the
+    whole RPI decides, and every sighting of the published RPI is still found."""
+    tek = crypto.new_tek()
+    real = _sighting(tek, DAY + 9)
+    lookalikes = [(real[0][:8] + os.urandom(8), real[1], real[2]) for _ in range(3)]
+    rows = [lookalikes[0], real, *_noise(50), lookalikes[1], real, lookalikes[2]]
+    found = match(DiagnosisKeys.from_keys([ExposureKey(tek, DAY)]), _table(rows), backend)
+    assert sorted(found.sighting.tolist()) == [1, 53]
+
+
 def test_many_phones_in_one_table(backend: CryptoBackend) -> None:
     teks = [crypto.new_tek() for _ in range(3)]
     rows = [_sighting(teks[p % 3], DAY + p) for p in range(30)]

@@ -174,11 +174,11 @@ class SightingIndex:
         self.sightings = sightings
         self.backend = backend or default_backend()
         words = sightings.rpi.view("<u8").reshape(-1, 2)
-        self._order = np.lexsort((words[:, 1], words[:, 0])) if len(words) else np.zeros(0, np.intp)
+        self._order = _rpi_order(words)
         ordered = words[self._order]
         new_group = np.ones(len(ordered), dtype=bool)
         if len(ordered) > 1:
-            new_group[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+            new_group[1:] = (ordered[1:, 0] != ordered[:-1, 0]) | (ordered[1:, 1] != ordered[:-1, 1])
         self._group_start = np.flatnonzero(new_group)
         self._group_end = np.append(self._group_start[1:], len(ordered))
         unique_rpis = sightings.rpi[self._order[self._group_start]]
@@ -220,6 +220,16 @@ class SightingIndex:
             tx_power=tx_power[plausible].copy(),
             metadata_version=metadata[plausible, 0].copy(),
         )
+
+
+def _rpi_order(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+    """Rows in RPI order. Sorting by the first 8 bytes alone is several times faster and enough when
+    they differ, as they do for all but about one in 2^64 pairs of distinct RPIs."""
+    order = np.argsort(words[:, 0])
+    first = words[order, 0]
+    if np.any(first[1:] == first[:-1]):
+        return np.lexsort((words[:, 1], words[:, 0]))
+    return order
 
 
 def decrypt_metadata(teks: U8, rpis: U8, aems: U8, backend: CryptoBackend | None = None) -> U8:
