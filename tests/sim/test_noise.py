@@ -55,3 +55,11 @@ def test_byte_sums_add_each_hashs_eight_bytes() -> None:
     expected = values.view(np.uint8).reshape(-1, 8).sum(axis=1)
     assert np.array_equal(noise.byte_sums(values), expected)
     assert noise.byte_sums(np.array([2**64 - 1], np.uint64))[0] == noise.BYTE_SUM_MAX
+
+
+def test_the_byte_sum_table_is_the_hashes_distribution() -> None:
+    sums = noise.byte_sums(noise.hashed(3, np.arange(400_000)))
+    for k in (700, 900, 1020, 1200, 1400):
+        assert abs(float(np.mean(sums <= k)) - noise.BYTE_SUM_CDF[k]) < 0.003
+    assert noise.BYTE_SUM_CDF[0] == 256.0**-8 and noise.BYTE_SUM_CDF[-1] == 1.0
+    assert np.all(np.diff(noise.BYTE_SUM_CDF) >= 0)

@@ -177,3 +177,19 @@ def test_each_persons_encounters_are_listed_once_in_order(path: str) -> None:
     if path == "c":
         twin = scans.by_person(encounters, PEOPLE, accelerated=False)
         assert np.array_equal(offsets, twin[0]) and np.array_equal(rows, twin[1])
+
+
+def test_a_scans_tabled_chances_are_those_of_sixteen_slots() -> None:
+    """Whether a scan hears anything, and the slot of its first heard packet, drawn from tables, have the
+    chances of 16 advertisement slots each caught and loud enough independently."""
+    capture = Channel().capture_probability
+    heard_any, first_slot = scans.heard_tables(capture)
+    rng = np.random.default_rng(2)
+    for loudest in (820, 1020, 1150, noise.BYTE_SUM_MAX):
+        chance = capture * noise.BYTE_SUM_CDF[loudest]
+        slots = rng.random((200_000, 16)) < chance
+        some = slots.any(axis=1)
+        assert abs(float(some.mean()) - heard_any[loudest]) < 0.005
+        first = np.argmax(slots[some], axis=1)
+        expected = first_slot[loudest] - np.r_[0.0, first_slot[loudest][:-1]]
+        assert np.allclose(np.bincount(first, minlength=16) / len(first), expected, atol=0.006)

@@ -23,17 +23,26 @@
 #define DIRECTION_CODE 2000
 #define CELL_CODE (1LL << 24)
 #define SCAN_CODE (2LL << 24)
+#define SCAN_STRIDE 64 /* codes per step: packet slots, then caught slots, then the scan's own draws */
 #define CAUGHT_SLOT 16
+#define ANY_SLOT 32
+#define FIRST_SLOT 33
+#define FIRST_SUM_SLOT 34
 #define ADVERTISEMENTS 16
-#define FIRST_PACKETS 2
 #define NO_STEP 32767
 #define BYTE_SUM_MAX (8 * 255)
+#define SUMS (BYTE_SUM_MAX + 1)
 
-/* The channel, in the order of bluezone.sim.scans.PARAMETERS. */
+/* The channel, in the order of bluezone.sim.scans.parameters; the tables are indexed by the byte sum. */
 enum {
     P_A1M, P_N10, P_FAST, P_SENSITIVITY, P_LOG_MIN, P_LOG_MAX,
     P_STATE0, P_STATE1, P_STATE2, P_SHARE0, P_SHARE01, P_REST, P_MEDIAN,
-    P_BYTES_MEAN, P_BYTES_SD, P_CDF, P_DRIFT = P_CDF + ADVERTISEMENTS + 1, P_COUNT = P_DRIFT + BYTE_SUM_MAX + 1
+    P_BYTES_MEAN, P_BYTES_SD, P_CAPTURE,
+    P_ANY,                                  /* P(a scan hears any packet | loudest heard byte sum) */
+    P_FIRST = P_ANY + SUMS,                 /* per loudest: P(first heard slot <= j | any), 16 each */
+    P_BELOW = P_FIRST + SUMS * ADVERTISEMENTS, /* P(byte sum <= k) */
+    P_DRIFT = P_BELOW + SUMS,               /* drift of the distance in decades */
+    P_COUNT = P_DRIFT + SUMS
 };
 
 static inline uint64_t mix(uint64_t x) {
@@ -90,14 +99,27 @@ static inline __attribute__((always_inline)) void segment_attenuation(const Day 
     }
 }
 
-/* One scan's packets: how many of the `caught` were heard (byte sum at most `loudest`: the jitter pushed
- * the packet no lower than the receiver's floor), the sum of their byte sums and the smallest one (the
- * strongest packet).  Integers throughout, so every path and the NumPy twin agree exactly. */
+/* A heard scan's packets: how many were heard, the sum of their byte sums and the smallest one (the
+ * strongest packet).  The scan heard its first packet in slot `first`, with a byte sum drawn given that it
+ * is at most `loudest` (by inversion of the table of P(byte sum <= k)); each later slot is caught with the
+ * capture probability and heard when its byte sum is at most `loudest`.  Integers, so that C and the NumPy
+ * twin agree exactly. */
 typedef struct { int heard; unsigned sum, least; } Packets;
 
-static inline Packets packets_plain(uint64_t direction, int64_t code, int caught, int loudest) {
-    Packets r = {0, 0, 0xFFFF};
-    for (int j = 0; j < caught; j++) {
+static inline Packets packets(const double *p, uint64_t direction, int64_t code, int loudest) {
+    const double *first = p + P_FIRST + ADVERTISEMENTS * (Py_ssize_t)loudest, *below = p + P_BELOW;
+    double u = uniform(direction, code + FIRST_SLOT);
+    int j0 = 0; /* the conditional CDF rises and ends at 1: count the slots below u */
+    for (int j = 0; j < ADVERTISEMENTS - 1; j++) j0 += u >= first[j];
+    double target = uniform(direction, code + FIRST_SUM_SLOT) * below[loudest];
+    int lo = 0, hi = loudest; /* the least k with below[k] >= target */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (below[mid] >= target) hi = mid; else lo = mid + 1;
+    }
+    Packets r = {1, (unsigned)lo, (unsigned)lo};
+    for (int j = j0 + 1; j < ADVERTISEMENTS; j++) {
+        if (!(uniform(direction, code + CAUGHT_SLOT + j) < p[P_CAPTURE])) continue;
         int b = (int)byte_sum(mix(absorb(direction, code + j)));
         if (b <= loudest) {
             r.heard++;
@@ -108,18 +130,8 @@ static inline Packets packets_plain(uint64_t direction, int64_t code, int caught
     return r;
 }
 
-/* Whether any of the `caught` packets was heard: the same draws as packets_plain, stopping at the first
- * heard one, and none at all when the byte-sum threshold is out of the jitter's reach. */
-static inline int heard_any(uint64_t direction, int64_t code, int caught, int loudest) {
-    if (caught > 0 && loudest >= BYTE_SUM_MAX) return 1;
-    for (int j = 0; j < caught; j++)
-        if ((int)byte_sum(mix(absorb(direction, code + j))) <= loudest) return 1;
-    return 0;
-}
-
 #if defined(__x86_64__)
 #define HAVE_WIDE 1
-/* The same for all 16 advertisement slots at once, in two 8-lane registers. */
 __attribute__((target("avx512f,avx512dq,avx512bw")))
 static inline __m512i mix8(__m512i x) {
     x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 30));
@@ -127,30 +139,6 @@ static inline __m512i mix8(__m512i x) {
     x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 27));
     x = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)0x94D049BB133111EBULL));
     return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
-}
-
-/* All 16 slots hashed whether caught or not: two independent chains of 64-bit multiplies and no branch,
- * so that consecutive scans overlap in the core instead of waiting on each other's multiplies. */
-__attribute__((target("avx512f,avx512dq,avx512bw")))
-static inline Packets packets_wide(uint64_t direction, int64_t code, int caught, int loudest) {
-    const __m512i slots = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0), golden = _mm512_set1_epi64((long long)GOLDEN);
-    const __m512i state = _mm512_set1_epi64((long long)direction), limit = _mm512_set1_epi64(loudest);
-    __m512i low = _mm512_add_epi64(_mm512_set1_epi64(code), slots);
-    __m512i high = _mm512_add_epi64(low, _mm512_set1_epi64(8));
-    __m512i b_low = _mm512_sad_epu8(mix8(_mm512_add_epi64(mix8(_mm512_xor_si512(state, low)), golden)), _mm512_setzero_si512());
-    __m512i b_high = _mm512_sad_epu8(mix8(_mm512_add_epi64(mix8(_mm512_xor_si512(state, high)), golden)), _mm512_setzero_si512());
-    unsigned in_scan = (1u << caught) - 1;
-    __mmask8 heard_low = _mm512_mask_cmple_epu64_mask((__mmask8)in_scan, b_low, limit);
-    __mmask8 heard_high = _mm512_mask_cmple_epu64_mask((__mmask8)(in_scan >> 8), b_high, limit);
-    Packets r = {__builtin_popcount(heard_low) + __builtin_popcount(heard_high), 0, 0xFFFF};
-    if (r.heard) {
-        r.sum = (unsigned)_mm512_reduce_add_epi64(
-            _mm512_add_epi64(_mm512_maskz_mov_epi64(heard_low, b_low), _mm512_maskz_mov_epi64(heard_high, b_high)));
-        const __m512i none = _mm512_set1_epi64(0xFFFF);
-        r.least = (unsigned)_mm512_reduce_min_epu64(
-            _mm512_min_epu64(_mm512_mask_mov_epi64(none, heard_low, b_low), _mm512_mask_mov_epi64(none, heard_high, b_high)));
-    }
-    return r;
 }
 #endif
 
@@ -210,45 +198,27 @@ static inline __m512d persistent8(const double *p, __m512i state, int first_cell
 }
 
 /* Which of 8 consecutive steps (from `base`, the `live` ones) heard anything: each step's level, byte-sum
- * threshold and caught-packets draw in vector lanes, in the scalar loop's order of operations so that every
- * scan comes out the same; packets decide only the scans whose threshold the jitter can reach. */
+ * threshold and its draw against P(any packet heard) in vector lanes, in the scalar loop's order of
+ * operations so that every scan comes out the same. */
 __attribute__((target("avx512f,avx512dq,avx512bw")))
 static inline unsigned heard8(const double *p, __m512i state, int base, __mmask8 live, __m512d link_minus_att,
                               __m512d slow) {
     const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-    const __m512d mean = _mm512_set1_pd(p[P_BYTES_MEAN]);
     __m512d level = _mm512_sub_pd(link_minus_att, slow);
     __m512d reach = _mm512_roundscale_pd(
         _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(level, _mm512_set1_pd(p[P_SENSITIVITY])),
                                     _mm512_set1_pd(p[P_BYTES_SD] / p[P_FAST])),
-                      mean),
+                      _mm512_set1_pd(p[P_BYTES_MEAN])),
         _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    __m512i code = _mm512_add_epi64(_mm512_set1_epi64(SCAN_CODE + (int64_t)base * 32), _mm512_slli_epi64(lanes, 5));
-    __m512d u = unit8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(CAUGHT_SLOT))), 11, 1.0 / 9007199254740992.0);
-    __mmask8 some = live & _mm512_cmp_pd_mask(reach, _mm512_setzero_pd(), _CMP_GE_OQ) &
-                    _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF]), _CMP_GE_OQ);
-    __mmask8 certain = some & _mm512_cmp_pd_mask(reach, _mm512_set1_pd(BYTE_SUM_MAX), _CMP_GE_OQ);
-    unsigned heard = certain, unsure = some & ~certain;
-    /* The first FIRST_PACKETS packets of every lane without a branch, so that this block's hashes overlap the
-     * next block's; then packet by packet, all lanes at once, until each has heard one or run out. */
-    __m512i caught = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
-    for (int k = 0; k < ADVERTISEMENTS; k++)
-        caught = _mm512_mask_add_epi64(caught, _mm512_cmp_pd_mask(u, _mm512_set1_pd(p[P_CDF + k]), _CMP_GE_OQ),
-                                       caught, one);
-    __m512i loudest = _mm512_cvttpd_epi64(reach);
-    for (int j = 0; j < FIRST_PACKETS; j++) {
-        __m512i sums = _mm512_sad_epu8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(j))), _mm512_setzero_si512());
-        __mmask8 in_scan = unsure & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j));
-        heard |= _mm512_mask_cmple_epu64_mask(in_scan, sums, loudest);
-    }
-    unsure &= ~heard & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(FIRST_PACKETS));
-    for (int j = FIRST_PACKETS; unsure; j++) {
-        __m512i sums = _mm512_sad_epu8(hash8(state, _mm512_add_epi64(code, _mm512_set1_epi64(j))), _mm512_setzero_si512());
-        __mmask8 got = _mm512_mask_cmple_epu64_mask(unsure, sums, loudest);
-        heard |= got;
-        unsure &= ~got & _mm512_cmpgt_epi64_mask(caught, _mm512_set1_epi64(j + 1));
-    }
-    return heard;
+    __mmask8 some = live & _mm512_cmp_pd_mask(reach, _mm512_setzero_pd(), _CMP_GE_OQ);
+    if (!some) return 0;
+    __m512i loudest = _mm512_cvttpd_epi64(_mm512_min_pd(_mm512_max_pd(reach, _mm512_setzero_pd()),
+                                                        _mm512_set1_pd(BYTE_SUM_MAX)));
+    __m512d any = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), some, loudest, p + P_ANY, 8);
+    __m512i code = _mm512_add_epi64(_mm512_set1_epi64(SCAN_CODE + (int64_t)base * SCAN_STRIDE + ANY_SLOT),
+                                    _mm512_slli_epi64(lanes, 6));
+    __m512d u = unit8(hash8(state, code), 11, 1.0 / 9007199254740992.0);
+    return some & _mm512_cmp_pd_mask(u, any, _CMP_LT_OQ);
 }
 
 /* The day's pass over one direction of an encounter: blocks of 16 steps from an even one, so that 8 cells'
@@ -318,24 +288,15 @@ static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py
                 double reach = floor((level - p[P_SENSITIVITY]) * bytes_per_db + p[P_BYTES_MEAN]);
                 if (reach < 0) continue;
                 int loudest = reach > BYTE_SUM_MAX ? BYTE_SUM_MAX : (int)reach;
-                int64_t code = SCAN_CODE + (int64_t)step * 32;
-                double u = uniform(direction, code + CAUGHT_SLOT);
-                int caught = 0; /* the CDF rises, so this counts the steps below u, without a branch */
-                for (int j = 0; j < ADVERTISEMENTS; j++) caught += u >= p[P_CDF + j];
+                int64_t code = SCAN_CODE + (int64_t)step * SCAN_STRIDE;
+                if (!(uniform(direction, code + ANY_SLOT) < p[P_ANY + loudest])) continue;
                 if (!out->receiver) { /* the day's pass needs only whether the scan heard anything */
-                    if (!heard_any(direction, code, caught, loudest)) continue;
                     out->scans++;
                     int16_t *slot = out->first + 2 * (Py_ssize_t)from + (step >= out->split);
                     if (step < *slot) *slot = (int16_t)step;
                     continue;
                 }
-#ifdef HAVE_WIDE
-                Packets got = wide ? packets_wide(direction, code, caught, loudest)
-                                   : packets_plain(direction, code, caught, loudest);
-#else
-                Packets got = packets_plain(direction, code, caught, loudest);
-#endif
-                if (!got.heard) continue;
+                Packets got = packets(p, direction, code, loudest);
                 out->scans++;
                 if (out->rows < out->capacity) {
                     Py_ssize_t r = out->rows++;
@@ -410,10 +371,11 @@ static int day_from(PyObject *args, Py_ssize_t first_extra, Day *d, Py_buffer vi
             return -1;
         }
     }
-    if (d->p[P_CDF + ADVERTISEMENTS] != 1.0) {
-        PyErr_SetString(PyExc_ValueError, "the caught-packets distribution must end at 1");
-        return -1;
-    }
+    for (int k = 0; k < SUMS; k++)
+        if (d->p[P_FIRST + ADVERTISEMENTS * k + ADVERTISEMENTS - 1] != 1.0 || d->p[P_BELOW + k] <= 0.0) {
+            PyErr_SetString(PyExc_ValueError, "the first-packet distributions must end at 1, byte sums be possible");
+            return -1;
+        }
     return 0;
 }
 

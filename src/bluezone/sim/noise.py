@@ -29,6 +29,19 @@ BYTE_SUM_MAX = 8 * 255
 BYTES_MEAN, BYTES_SD = BYTE_SUM_MAX / 2, float(np.sqrt(8 * (256**2 - 1) / 12))
 
 
+def _byte_sum_cdf() -> npt.NDArray[np.float64]:
+    byte = np.full(256, 1 / 256)
+    chances = byte
+    for _ in range(7):
+        chances = np.convolve(chances, byte)
+    cdf = np.cumsum(chances)
+    cdf[-1] = 1.0
+    return cdf
+
+
+BYTE_SUM_CDF = _byte_sum_cdf()  # P(byte sum ≤ k), k = 0..2040
+
+
 def mix(x: U64) -> U64:
     """splitmix64's finisher, in place on one temporary (these arrays run to tens of millions)."""
     with np.errstate(over="ignore"):

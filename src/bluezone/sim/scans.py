@@ -3,22 +3,23 @@
 key it heard is published: the town's log keeps encounters, not scans.
 
 Per encounter and direction, each 5-minute step has the distance `contacts.expand` gives it; the
-persistent term (both phones' carriage loss plus slow shadowing) is drawn per 10-minute cell; the
-receiver's scan catches Binomial(16, p) advertisements, each with its own fast jitter, and keeps those
-above its floor. The jitter is the sum of a hash's eight bytes scaled to unit variance: normal to within
-what the field data can tell (tails cut at 4.9 σ), at one hash a packet; the persistent term's shadowing
-is drawn the same way. Whether a packet is heard is a comparison of its byte sum with the most the scan's
-level allows, and the scan's strongest and mean RSSI follow from the heard packets' least and summed byte
-sums: integers, so that the C loop and its twin agree exactly. The loop runs in C
-(`_scans.c`, two threads); `_twin` below is the same arithmetic in NumPy, for machines without a
-compiler and for the tests.
+persistent term (both phones' carriage loss plus slow shadowing) is drawn per 10-minute cell; each of
+the 16 advertisements in the receiver's scan is caught with probability p, with its own fast jitter, and
+kept when above the floor. The jitter is the sum of a hash's eight bytes scaled to unit variance: normal
+to within what the field data can tell (tails cut at 4.9 σ); the persistent term's shadowing is drawn the
+same way. A packet is heard when its byte sum is at most what the scan's level allows (`loudest`), so the
+chance that a scan hears anything is a function of `loudest` alone, tabled: the day's pass draws that
+one event per scan. A heard scan's packets are drawn given it, when a match needs them: the slot of its
+first heard packet, that packet's byte sum given that it was heard, then each later slot as above. The
+strongest and mean RSSI follow from the heard packets' least and summed byte sums: integers, so that the
+C loop and its twin agree exactly. The loop runs in C (`_scans.c`, two threads); `_twin` below is the
+same arithmetic in NumPy, for machines without a compiler and for the tests.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from math import comb
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +41,17 @@ F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 
 NO_STEP = np.iinfo(np.int16).max  # "not heard" in `Heard.first`
-DRIFT_CODE, DIRECTION_CODE, CELL_CODE, SCAN_CODE, CAUGHT_SLOT = 1000, 2000, 1 << 24, 2 << 24, 16
+DRIFT_CODE, DIRECTION_CODE, CELL_CODE, SCAN_CODE = 1000, 2000, 1 << 24, 2 << 24
+# A step's codes: a packet's byte sum per slot, whether the slot was caught, then the scan's own draws.
+SCAN_STRIDE, CAUGHT_SLOT, ANY_SLOT, FIRST_SLOT, FIRST_SUM_SLOT = 64, 16, 32, 33, 34
 THREADS = 2
-PARAMETERS_BEFORE_CDF = 15  # the channel's numbers ahead of the caught-packets CDF and the drift in decades
+# Where the tables start in `parameters` (the enum in `_scans.c`); each has a row per byte sum.
+SUMS = noise.BYTE_SUM_MAX + 1
+SCALARS = 16
+ANY_AT = SCALARS
+FIRST_AT = ANY_AT + SUMS
+BELOW_AT = FIRST_AT + SUMS * ADVERTISEMENTS_PER_SCAN
+DRIFT_AT = BELOW_AT + SUMS
 
 
 def cut_short(encounters: Encounters, end: I16) -> Encounters:
@@ -174,30 +183,37 @@ def by_person(encounters: Encounters, people: int, *, accelerated: bool = True) 
 
 def parameters(channel: Channel) -> F64:
     """The channel as the C loop reads it (the order of the enum in `_scans.c`)."""
-    p = channel.capture_probability
-    n = ADVERTISEMENTS_PER_SCAN
-    cdf = np.cumsum([comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)])
-    cdf[-1] = 1.0
     shares = np.cumsum(CARRIAGE_SHARES)
-    return np.array(
-        [
-            channel.attenuation_at_1m_db,
-            10 * channel.path_loss_exponent,
-            channel.fast_sigma_db,
-            channel.sensitivity_dbm,
-            *np.log10(DISTANCE_RANGE_M),
-            *CARRIAGE_LOSS_DB,
-            shares[0],
-            shares[1],
-            channel.rest_of_slow_db,
-            channel.persistent_median_db,
-            noise.BYTES_MEAN,
-            noise.BYTES_SD,
-            *cdf,
-            *np.log10(DRIFT_FACTORS),
-        ],
-        dtype=np.float64,
-    )
+    scalars = [
+        channel.attenuation_at_1m_db,
+        10 * channel.path_loss_exponent,
+        channel.fast_sigma_db,
+        channel.sensitivity_dbm,
+        *np.log10(DISTANCE_RANGE_M),
+        *CARRIAGE_LOSS_DB,
+        shares[0],
+        shares[1],
+        channel.rest_of_slow_db,
+        channel.persistent_median_db,
+        noise.BYTES_MEAN,
+        noise.BYTES_SD,
+        channel.capture_probability,
+    ]
+    heard_any, first_slot = heard_tables(channel.capture_probability)
+    tables = (heard_any, first_slot.ravel(), noise.BYTE_SUM_CDF, np.log10(DRIFT_FACTORS))
+    return np.concatenate([np.array(scalars, np.float64), *tables])
+
+
+def heard_tables(capture: float) -> tuple[F64, F64]:
+    """Per `loudest` byte sum: the chance that a scan hears any packet, and the distribution of the slot of
+    its first heard packet given that it heard one (cumulative, 16 per row, ending at 1). A slot's packet
+    is heard with chance capture × P(byte sum ≤ loudest), independently of the others."""
+    n = ADVERTISEMENTS_PER_SCAN
+    log_missed = np.log1p(-capture * noise.BYTE_SUM_CDF)  # per slot, in logs: exact for tiny chances
+    heard_any = -np.expm1(n * log_missed)
+    first_slot = np.expm1(np.arange(1, n + 1) * log_missed[:, None]) / np.expm1(n * log_missed)[:, None]
+    first_slot[:, -1] = 1.0
+    return heard_any, first_slot
 
 
 def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
@@ -206,10 +222,11 @@ def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
 
 def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
     """The C loop in NumPy: every (encounter, direction, step), then up to 16 packets each."""
-    (a1m, n10, fast, floor, log_min, log_max, *rest) = radio.parameters[:PARAMETERS_BEFORE_CDF].tolist()
-    states, (share0, share01, rest_sd, median) = np.array(rest[:3]), rest[3:7]
-    drift_from = PARAMETERS_BEFORE_CDF + ADVERTISEMENTS_PER_SCAN + 1
-    cdf, drift_decades = radio.parameters[PARAMETERS_BEFORE_CDF:drift_from], radio.parameters[drift_from:]
+    (a1m, n10, fast, floor, log_min, log_max, *rest) = radio.parameters[:SCALARS].tolist()
+    states, (share0, share01, rest_sd, median), capture = np.array(rest[:3]), rest[3:7], rest[9]
+    heard_any = radio.parameters[ANY_AT:FIRST_AT]
+    first_slot = radio.parameters[FIRST_AT:BELOW_AT].reshape(SUMS, ADVERTISEMENTS_PER_SCAN)
+    below, drift_decades = radio.parameters[BELOW_AT:DRIFT_AT], radio.parameters[DRIFT_AT:]
     e = encounters
     row, offset = ragged.runs(np.maximum(e.end.astype(np.int64) - e.start, 0))
     prefix = noise.seeded(radio.seed)
@@ -254,20 +271,24 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
 
     # A packet is heard when level - fast·(b - mean)/sd reaches the floor, b its byte sum: b ≤ `loudest`.
     reach = np.floor((level - floor) * (noise.BYTES_SD / fast) + noise.BYTES_MEAN)
-    loudest = np.minimum(reach, noise.BYTE_SUM_MAX)
-    code = SCAN_CODE + step * 32
-    caught = np.searchsorted(cdf, noise.to_uniform(draw(code + CAUGHT_SLOT)), side="right")
-    heard = np.zeros(len(step), np.int64)
-    total = np.zeros(len(step), np.int64)
-    least = np.full(len(step), 0xFFFF, np.int64)
-    for j in range(ADVERTISEMENTS_PER_SCAN):
+    loudest = np.clip(reach, 0, noise.BYTE_SUM_MAX).astype(np.int64)
+    code = SCAN_CODE + step * SCAN_STRIDE
+    some = (reach >= 0) & (noise.to_uniform(draw(code + ANY_SLOT)) < heard_any[loudest])
+    state, code, loudest, level = state[some], code[some], loudest[some], level[some]
+    # The first heard packet: its slot, then its byte sum given that it was heard (by inversion).
+    u = noise.to_uniform(draw(code + FIRST_SLOT))
+    first = (u[:, None] >= first_slot[loudest, :-1]).sum(axis=1)
+    least = np.searchsorted(
+        below, noise.to_uniform(draw(code + FIRST_SUM_SLOT)) * below[loudest], side="left"
+    )
+    heard, total = np.ones(len(code), np.int64), least.copy()
+    for j in range(1, ADVERTISEMENTS_PER_SCAN):
+        caught = noise.to_uniform(draw(code + CAUGHT_SLOT + j)) < capture
         b = noise.byte_sums(draw(code + j))
-        got = (caught > j) & (b <= loudest)
+        got = (j > first) & caught & (b <= loudest)
         heard += got
         total += np.where(got, b, 0)
         least = np.where(got, np.minimum(least, b), least)
-    some = heard > 0
-    level, total, least, heard = level[some], total[some], least[some], heard[some]
     strongest = level - fast * ((least - noise.BYTES_MEAN) / noise.BYTES_SD)
     mean = level - fast * ((total / heard - noise.BYTES_MEAN) / noise.BYTES_SD)
     return ScanRows(
