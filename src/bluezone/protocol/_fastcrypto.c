@@ -629,7 +629,7 @@ typedef struct {
     uint32_t magic, bitmap_bits, table_bits, count;
 } index_header;
 
-#define INDEX_MAGIC 0x425a4958u /* "BZIX" */
+#define INDEX_MAGIC 0x325a4958u /* "XIZ2": the second layout, slots by top bits */
 
 typedef struct {
     const index_header *h;
@@ -658,12 +658,16 @@ static void index_bind(const uint8_t *blob, index_view *v) {
     v->table_mask = table - 1;
 }
 
+/* An RPI's home slot: the top bits of its first 8 bytes, so that RPIs sorted by those bytes (as
+ * SightingIndex hands them over) fill the table front to back instead of at random. */
+static inline uint64_t index_slot(const index_view *v, uint64_t p) { return p >> (64 - v->h->table_bits); }
+
 /* Index of the RPI in the sighting table, or -1. */
 static inline int32_t index_find(const index_view *v, const uint8_t rpi[16]) {
     uint64_t p = load_le64(rpi);
     uint64_t bit = p & v->bitmap_mask;
     if (!(v->bitmap[bit >> 6] & ((uint64_t)1 << (bit & 63)))) return -1;
-    uint64_t slot = (p >> 32) & v->table_mask;
+    uint64_t slot = index_slot(v, p);
     for (;;) {
         int32_t s = v->slots[slot];
         if (s == 0) return -1;
@@ -840,7 +844,7 @@ static PyObject *py_build_index(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         const uint8_t *r = v.rpis + 16 * i;
         if (index_find(&v, r) >= 0) continue; /* duplicate RPI: the first row answers for it */
-        uint64_t p = load_le64(r), bit = p & v.bitmap_mask, slot = (p >> 32) & v.table_mask;
+        uint64_t p = load_le64(r), bit = p & v.bitmap_mask, slot = index_slot(&v, p);
         bitmap[bit >> 6] |= (uint64_t)1 << (bit & 63);
         while (slots[slot]) slot = (slot + 1) & v.table_mask;
         prefixes[slot] = p;
