@@ -67,6 +67,24 @@ def test_a_closed_window_becomes_a_padded_signed_file(authority: Authority) -> N
     assert _run(authority, _hour(authority) + 2 * HOUR + 300).files == []  # nothing twice
 
 
+def test_windows_without_keys_are_completed_together_and_write_nothing(authority: Authority) -> None:
+    hour = _hour(authority)
+    _add_keys(authority, 2, hour + 3 * HOUR + 10)
+    with authority.services.db.session() as session:  # another exporter holds an empty window's lease
+        session.add(
+            ExportBatch(start_ts=hour, end_ts=hour + HOUR, status="open", lease_until=hour + 9 * HOUR)
+        )
+    report = _run(authority, hour + 6 * HOUR + 300)
+    assert len(report.files) == 1 and report.keys == 2
+    with authority.services.db.session() as session:
+        batches = {b.start_ts: (b.status, b.key_count) for b in session.scalars(select(ExportBatch))}
+    assert batches[hour] == ("open", 0)  # left to the exporter holding it
+    assert batches[hour + 3 * HOUR] == ("complete", 2)
+    assert {batches[hour + k * HOUR] for k in (1, 2, 4, 5)} == {("complete", 0)}
+    assert len(_listed_keys(authority)) == 100  # the one file, padded
+    assert _run(authority, hour + 7 * HOUR + 300).batches == 1  # only the hour that closed since
+
+
 def test_large_windows_are_split(authority: Authority) -> None:
     authority.services.settings.export_max_records = 40
     _add_keys(authority, 90, _hour(authority))

@@ -24,6 +24,7 @@ from bluezone.config import Settings
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
 from bluezone.store.db import INDEX_LOCK, Database
+from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import ExportBatch, ExportFile, Exposure
 
 GRACE_SECONDS = 120
@@ -227,13 +228,17 @@ def write_index(db: Database, settings: Settings) -> list[str]:
 
 
 def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: int) -> ExportReport:
-    """Build every due window nobody else holds, then rewrite the index."""
+    """Build every due window nobody else holds, then rewrite the index. Windows without a key are
+    completed together in one statement: there is nothing to write for them."""
     write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
     total = ExportReport()
     windows = due_windows(settings, now)
     settled = _settled_starts(db, windows, now)
+    windows = [w for w in windows if w[0] not in settled]
+    with_keys = _starts_with_keys(db, windows, settings.export_period_seconds)
+    total.batches += _complete_empty(db, [w for w in windows if w[0] not in with_keys], now)
     for window in windows:
-        if window[0] in settled:
+        if window[0] not in with_keys:
             continue
         batch_id = _claim(db, window, now)
         if batch_id is None:
@@ -246,6 +251,42 @@ def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: 
         total.padding += done.padding
     write_index(db, settings)
     return total
+
+
+def _starts_with_keys(db: Database, windows: list[tuple[int, int]], period: int) -> set[int]:
+    """Starts of the windows (all `period` long) that hold a new or revised key."""
+    if not windows:
+        return set()
+    first, end = windows[0][0], windows[-1][1]
+    table = Exposure.__table__.c
+    with db.session() as session:
+        stamps = [
+            *session.scalars(
+                select(table.created_at).distinct().where(table.created_at >= first, table.created_at < end)
+            ),
+            *session.scalars(
+                select(table.revised_at).distinct().where(table.revised_at >= first, table.revised_at < end)
+            ),
+        ]
+    return {first + (int(t) - first) // period * period for t in stamps}
+
+
+def _complete_empty(db: Database, windows: list[tuple[int, int]], now: int) -> int:
+    """Mark closed windows without keys complete (none can enter a closed window); those another exporter
+    holds are left to it. Returns how many were marked."""
+    rows = [
+        {
+            "start_ts": start,
+            "end_ts": end,
+            "status": "complete",
+            "lease_until": now,
+            "key_count": 0,
+            "completed_at": now,
+        }
+        for start, end in windows
+    ]
+    with db.session() as session:
+        return insert_ignoring_duplicates(session, ExportBatch, rows, unique=["start_ts", "end_ts"])
 
 
 def cleanup(db: Database, settings: Settings, now: int) -> int:

@@ -326,10 +326,14 @@ class Run:
 
     def _log_scans(self, day: int, encounters: Encounters, start: float) -> None:
         """Every scan of the day between app users, up to the moment one of the two was isolated."""
-        cut = np.minimum(self.confirm_plan[encounters.a], self.confirm_plan[encounters.b])
+        isolated_today = self.confirm_plan < start + DAY
+        cut_rows = np.flatnonzero(isolated_today[encounters.a] | isolated_today[encounters.b])
+        a, b = encounters.a[cut_rows], encounters.b[cut_rows]
+        cut = np.minimum(self.confirm_plan[a], self.confirm_plan[b])
         # A step counts while its middle comes before the cut, as for the steps of `expand`.
         last = np.ceil((cut - start - STEP_SECONDS / 2) / STEP_SECONDS)
-        end = np.clip(last, 0, STEPS_PER_DAY).astype(np.int16)
+        end = np.full(len(encounters), STEPS_PER_DAY, np.int16)
+        end[cut_rows] = np.clip(last, 0, STEPS_PER_DAY)
         radio = Radio(
             self.channel, emit_db=self.emit_db, hear_db=self.hear_db, seed=self.stream.seed, day=day
         )
