@@ -207,18 +207,17 @@ def day_contacts(
     workers = out & (population.team != NO_GROUP) & work_day
     stay_home = here & ~pupils & ~workers
 
-    parts = []
-    for start, end in NIGHT:
-        parts.append(
-            _group_pairs(population.household_pairs, here, codes, start, end, setting=Setting.HOME_NIGHT)
-        )
-    for start, end in HOME_AWAKE:
-        parts.append(_group_pairs(population.household_pairs, here, codes, start, end, setting=Setting.HOME))
-    parts.append(_group_pairs(population.household_pairs, stay_home, codes, *DAYTIME, setting=Setting.HOME))
-    for start, end in SCHOOL_HOURS:
-        parts.append(_group_pairs(population.class_pairs, pupils, codes, start, end, setting=Setting.SCHOOL))
-    for start, end in WORK_HOURS if weekday < 5 else SATURDAY_WORK:
-        parts.append(_group_pairs(population.team_pairs, workers, codes, start, end, setting=Setting.WORK))
+    # Each group's wanted pairs are found once per set of people present, then met at each of its times.
+    home = _group_pairs(population.household_pairs, here, codes)
+    parts = [PairsMet(*home, start, end, Setting.HOME_NIGHT) for start, end in NIGHT]
+    parts += [PairsMet(*home, start, end, Setting.HOME) for start, end in HOME_AWAKE]
+    both_home = stay_home[home[0]] & stay_home[home[1]]
+    parts.append(PairsMet(home[0][both_home], home[1][both_home], *DAYTIME, Setting.HOME))
+    school = _group_pairs(population.class_pairs, pupils, codes)
+    parts += [PairsMet(*school, start, end, Setting.SCHOOL) for start, end in SCHOOL_HOURS]
+    work = _group_pairs(population.team_pairs, workers, codes)
+    work_hours = WORK_HOURS if weekday < 5 else SATURDAY_WORK
+    parts += [PairsMet(*work, start, end, Setting.WORK) for start, end in work_hours]
     community, visits = _community(out, codes, school_day, rng)
     return _assemble(parts + community, draw), visits
 
@@ -262,26 +261,22 @@ def _community(
 
 
 def _group_pairs(
-    pairs: Pairs,
-    present: npt.NDArray[np.bool_],
-    codes: npt.NDArray[np.uint8],
-    start: int,
-    end: int,
-    *,
-    setting: Setting,
-) -> PairsMet:
-    """The wanted pairs of a household, class or team whose two members are both there."""
+    pairs: Pairs, present: npt.NDArray[np.bool_], codes: npt.NDArray[np.uint8]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """The wanted pairs of households, classes or teams whose two members are both there."""
     keep = _wanted(pairs.a, pairs.b, codes | present.view(np.uint8))
-    return PairsMet(pairs.a[keep], pairs.b[keep], start, end, setting)
+    return pairs.a[keep], pairs.b[keep]
+
+
+# Whether a pair is kept, by its two people's codes (8 × a's + b's): both there (bit 0) and either in
+# `any_of` (bit 1) or both in `both_of` (bit 2).
+_KEPT = np.array([x & y & 1 and ((x | y) & 2 or x & y & 4) for x in range(8) for y in range(8)], bool)
 
 
 def _wanted(
     a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]
 ) -> npt.NDArray[np.intp]:
-    """Pairs with both there (bit 0) and either in `any_of` (bit 1) or both in `both_of` (bit 2)."""
-    code_a, code_b = codes[a], codes[b]
-    both = code_a & code_b
-    return np.flatnonzero((both & 1).astype(bool) & (((code_a | code_b) & 2) | (both & 4)).astype(bool))
+    return np.flatnonzero(_KEPT[(codes[a] << np.uint8(3)) | codes[b]])
 
 
 def _assemble(parts: list[PairsMet], draw: Draw) -> Encounters:

@@ -29,6 +29,8 @@ KEEP_DAYS = 14
 
 # [(name, commune, kind, minutes)] → the codes on the venues' posters
 Register = Callable[[list[tuple[str, str, str, int]]], list[str]]
+# Check-ins: who, which venue, arrival and departure (unix seconds).
+Stays = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
 
 class TownVenues:
@@ -47,12 +49,8 @@ class TownVenues:
         self.payloads = register(wanted)
         self.location_ids = [qr.location_id(p) for p in self.payloads]
         self.by_hash = {reports.location_id_hash(lid): i for i, lid in enumerate(self.location_ids)}
-        self._days: dict[
-            int,
-            tuple[
-                npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]
-            ],
-        ] = {}
+        self._days: dict[int, Stays] = {}
+        self._kept: Stays | None = None  # the days' check-ins in one table, until the next day's come
         self.check_ins = 0
 
     def check_in(
@@ -80,17 +78,15 @@ class TownVenues:
         self.check_ins += int(scans.sum())
         for old in [d for d in self._days if d <= day - KEEP_DAYS]:
             del self._days[old]
+        self._kept = None
 
-    def _all(
-        self,
-    ) -> tuple[
-        npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]
-    ]:
-        if not self._days:
-            empty = np.zeros(0)
-            return np.zeros(0, np.int32), np.zeros(0, np.int32), empty, empty
-        parts = list(self._days.values())
-        return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
+    def _all(self) -> Stays:
+        if self._kept is None:
+            none: Stays = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), np.zeros(0))
+            parts = [none, *self._days.values()]
+            who, venue, arrival, departure = (np.concatenate([p[i] for p in parts]) for i in range(4))
+            self._kept = who, venue, arrival, departure
+        return self._kept
 
     def shared_by(self, person: int, since: float) -> list[bytes]:
         """The protected stays an F0 shares: those that ended after `since` (the infectious window)."""
