@@ -36,7 +36,7 @@
 /* The channel, in the order of bluezone.sim.scans.parameters; the tables are indexed by the byte sum. */
 enum {
     P_A1M, P_N10, P_FAST, P_SENSITIVITY, P_LOG_MIN, P_LOG_MAX,
-    P_STATE0, P_STATE1, P_STATE2, P_SHARE0, P_SHARE01, P_REST, P_MEDIAN,
+    P_STATE0, P_STATE1, P_STATE2, P_SHARE0, P_SHARE01, P_REST_PER_BYTE, P_MEDIAN,
     P_BYTES_MEAN, P_BYTES_SD, P_CAPTURE,
     P_ANY,                                  /* P(a scan hears any packet | loudest heard byte sum) */
     P_FIRST = P_ANY + SUMS,                 /* per loudest: P(first heard slot <= j | any), 16 each */
@@ -142,13 +142,9 @@ static inline __m512i mix8(__m512i x) {
 }
 #endif
 
-/* Byte sums as a standard normal, to within what the field data can tell (see bluezone.sim.scans). */
-static inline double byte_normal(const double *p, uint64_t h) {
-    return ((double)byte_sum(h) - p[P_BYTES_MEAN]) / p[P_BYTES_SD];
-}
-
 /* The persistent term of a 10-minute cell: one hash's two halves pick both phones' carriage, a second
- * hash's bytes give the rest of the slow shadowing. */
+ * hash's byte sum gives the rest of the slow shadowing (normal to within what the field data can tell,
+ * see bluezone.sim.scans), scaled by one factor: dB per byte. */
 static inline __attribute__((always_inline)) double persistent(const double *p, uint64_t direction, int64_t cell) {
     int64_t code = CELL_CODE + cell * 4;
     const double states[3] = {p[P_STATE0], p[P_STATE1], p[P_STATE2]};
@@ -157,7 +153,8 @@ static inline __attribute__((always_inline)) double persistent(const double *p, 
     double u1 = (double)(carriage & 0xFFFFFFFFu) * (1.0 / 4294967296.0);
     int c0 = (u0 >= p[P_SHARE0]) + (u0 >= p[P_SHARE01]);
     int c1 = (u1 >= p[P_SHARE0]) + (u1 >= p[P_SHARE01]);
-    return states[c0] + states[c1] + p[P_REST] * byte_normal(p, mix(absorb(direction, code + 1))) - p[P_MEDIAN];
+    double bytes = (double)byte_sum(mix(absorb(direction, code + 1))) - p[P_BYTES_MEAN];
+    return states[c0] + states[c1] + bytes * p[P_REST_PER_BYTE] - p[P_MEDIAN];
 }
 
 #ifdef HAVE_WIDE
@@ -190,10 +187,9 @@ static inline __m512d persistent8(const double *p, __m512i state, int first_cell
     __m512d c0 = carriage8(p, unit8(carriage, 32, 1.0 / 4294967296.0));
     __m512d c1 = carriage8(p, _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_and_si512(carriage, _mm512_set1_epi64(0xFFFFFFFFLL))),
                                             _mm512_set1_pd(1.0 / 4294967296.0)));
-    __m512d normal = _mm512_div_pd(_mm512_sub_pd(_mm512_cvtepi64_pd(_mm512_sad_epu8(rest, _mm512_setzero_si512())),
-                                                 _mm512_set1_pd(p[P_BYTES_MEAN])),
-                                   _mm512_set1_pd(p[P_BYTES_SD]));
-    return _mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(c0, c1), _mm512_mul_pd(_mm512_set1_pd(p[P_REST]), normal)),
+    __m512d bytes = _mm512_sub_pd(_mm512_cvtepi64_pd(_mm512_sad_epu8(rest, _mm512_setzero_si512())),
+                                  _mm512_set1_pd(p[P_BYTES_MEAN]));
+    return _mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(c0, c1), _mm512_mul_pd(bytes, _mm512_set1_pd(p[P_REST_PER_BYTE]))),
                          _mm512_set1_pd(p[P_MEDIAN]));
 }
 
@@ -211,7 +207,6 @@ static inline unsigned heard8(const double *p, __m512i state, int base, __mmask8
                       _mm512_set1_pd(p[P_BYTES_MEAN])),
         _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
     __mmask8 some = live & _mm512_cmp_pd_mask(reach, _mm512_setzero_pd(), _CMP_GE_OQ);
-    if (!some) return 0;
     __m512i loudest = _mm512_cvttpd_epi64(_mm512_min_pd(_mm512_max_pd(reach, _mm512_setzero_pd()),
                                                         _mm512_set1_pd(BYTE_SUM_MAX)));
     __m512d any = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), some, loudest, p + P_ANY, 8);
@@ -232,19 +227,21 @@ static inline void heard_wide(const double *p, uint64_t direction, double link, 
     int end = first_step + steps;
     for (int block = first_step & ~1; block < end; block += 16) {
         __m512d slow8 = persistent8(p, state, block >> 1);
-        for (int half = 0; half < 2 && block + 8 * half < end; half++) {
+        /* Both halves without a branch between them: their hashes overlap in the core. */
+        unsigned heard = 0;
+        for (int half = 0; half < 2; half++) {
             int base = block + 8 * half;
-            unsigned from = base < first_step ? first_step - base : 0, to = end - base >= 8 ? 8 : end - base;
-            __mmask8 live = (__mmask8)(((1u << to) - 1) & ~((1u << from) - 1));
+            int from = base < first_step ? first_step - base : 0, to = end - base >= 8 ? 8 : end - base;
+            __mmask8 live = to <= from ? 0 : (__mmask8)(((1u << to) - 1) & ~((1u << from) - 1));
             __m512d link_minus_att = _mm512_sub_pd(_mm512_set1_pd(link), _mm512_maskz_loadu_pd(live, att_step + (base - first_step)));
-            unsigned heard = heard8(p, state, base, live, link_minus_att, _mm512_permutexvar_pd(halves[half], slow8));
-            if (!heard) continue;
-            *scans += __builtin_popcount(heard);
-            unsigned before = split <= base ? 0 : (split - base >= 8 ? 0xFF : (1u << (split - base)) - 1);
-            unsigned early = heard & before, late = heard & ~before;
-            if (early && base + __builtin_ctz(early) < slots[0]) slots[0] = (int16_t)(base + __builtin_ctz(early));
-            if (late && base + __builtin_ctz(late) < slots[1]) slots[1] = (int16_t)(base + __builtin_ctz(late));
+            heard |= heard8(p, state, base, live, link_minus_att, _mm512_permutexvar_pd(halves[half], slow8)) << (8 * half);
         }
+        if (!heard) continue;
+        *scans += __builtin_popcount(heard);
+        unsigned before = split <= block ? 0 : (split - block >= 16 ? 0xFFFF : (1u << (split - block)) - 1);
+        unsigned early = heard & before, late = heard & ~before;
+        if (early && block + __builtin_ctz(early) < slots[0]) slots[0] = (int16_t)(block + __builtin_ctz(early));
+        if (late && block + __builtin_ctz(late) < slots[1]) slots[1] = (int16_t)(block + __builtin_ctz(late));
     }
 }
 #endif

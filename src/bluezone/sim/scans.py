@@ -193,7 +193,7 @@ def parameters(channel: Channel) -> F64:
         *CARRIAGE_LOSS_DB,
         shares[0],
         shares[1],
-        channel.rest_of_slow_db,
+        channel.rest_of_slow_db / noise.BYTES_SD,  # dB per byte of the sum
         channel.persistent_median_db,
         noise.BYTES_MEAN,
         noise.BYTES_SD,
@@ -223,7 +223,7 @@ def _columns(rows: ScanRows) -> tuple[npt.NDArray[np.generic], ...]:
 def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] | None) -> ScanRows:
     """The C loop in NumPy: every (encounter, direction, step), then up to 16 packets each."""
     (a1m, n10, fast, floor, log_min, log_max, *rest) = radio.parameters[:SCALARS].tolist()
-    states, (share0, share01, rest_sd, median), capture = np.array(rest[:3]), rest[3:7], rest[9]
+    states, (share0, share01, rest_per_byte, median), capture = np.array(rest[:3]), rest[3:7], rest[9]
     heard_any = radio.parameters[ANY_AT:FIRST_AT]
     first_slot = radio.parameters[FIRST_AT:BELOW_AT].reshape(SUMS, ADVERTISEMENTS_PER_SCAN)
     below, drift_decades = radio.parameters[BELOW_AT:DRIFT_AT], radio.parameters[DRIFT_AT:]
@@ -266,7 +266,7 @@ def _twin(radio: Radio, encounters: Encounters, senders: npt.NDArray[np.bool_] |
         states[(u0 >= share0).astype(int) + (u0 >= share01)]
         + states[(u1 >= share0).astype(int) + (u1 >= share01)]
     )
-    slow = carriage + rest_sd * noise.byte_normal(draw(cell_code + 1)) - median
+    slow = carriage + (noise.byte_sums(draw(cell_code + 1)) - noise.BYTES_MEAN) * rest_per_byte - median
     level = radio.emit[sender].astype(np.float64) - radio.hear[receiver] - attenuation - slow
 
     # A packet is heard when level - fast·(b - mean)/sd reaches the floor, b its byte sum: b ≤ `loudest`.
