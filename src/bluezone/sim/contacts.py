@@ -244,10 +244,8 @@ def _community(
         starts = rng.integers(opens, closes - length, gatherings)
         going = out[who]
         who, place = who[going], place[going]
-        pairs = pairs_within(who, place)
-        keep = _wanted(pairs.a, pairs.b, codes | np.uint8(1))  # all of them are there
-        group = pairs.group[keep]
-        result.append(PairsMet(pairs.a[keep], pairs.b[keep], starts[group], starts[group] + length, kind))
+        pairs = _gathering_pairs(who, place, codes)
+        result.append(PairsMet(pairs.a, pairs.b, starts[pairs.group], starts[pairs.group] + length, kind))
         visits_of_kind.append(
             Visits(
                 person=who.astype(np.int32),
@@ -258,6 +256,25 @@ def _community(
             )
         )
     return result, Visits.concat(visits_of_kind)
+
+
+def _gathering_pairs(
+    who: npt.NDArray[np.intp], place: npt.NDArray[np.int64], codes: npt.NDArray[np.uint8]
+) -> Pairs:
+    """The wanted pairs among each gathering's visitors, formed from the visitors who can be in one: the
+    `both_of` people among themselves, and everyone at a gathering with someone in `any_of`."""
+    code = codes[who]
+    both = (code & 4) != 0
+    among = pairs_within(who[both], place[both])
+    near = np.isin(place, np.unique(place[(code & 2) != 0]))
+    around = pairs_within(who[near], place[near])
+    code_a, code_b = codes[around.a], codes[around.b]
+    new = (((code_a | code_b) & 2) != 0) & ((code_a & code_b & 4) == 0)  # not among the first
+    return Pairs(
+        np.concatenate([among.a, around.a[new]]),
+        np.concatenate([among.b, around.b[new]]),
+        np.concatenate([among.group, around.group[new]]),
+    )
 
 
 def _group_pairs(
