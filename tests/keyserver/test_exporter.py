@@ -168,3 +168,14 @@ def test_revised_keys_are_exported_as_revisions(authority: Authority) -> None:
     assert sorted(k.key_data for k in batch.revised_keys) == sorted(keys)
     assert {k.report_type for k in batch.revised_keys} == {ReportType.REVOKED}
     assert len(batch.keys) + len(batch.revised_keys) == 100  # fake keys keep the size from telling
+
+
+def test_a_file_already_holding_the_data_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "exports" / exporter.INDEX
+    exporter.write_atomically(path, b"a.zip\n")
+    first = path.stat().st_ino
+    exporter.write_atomically(path, b"a.zip\n")
+    assert path.stat().st_ino == first
+    exporter.write_atomically(path, b"a.zip\nb.zip\n")
+    assert path.read_bytes() == b"a.zip\nb.zip\n" and path.stat().st_ino != first
+    assert [p.name for p in path.parent.iterdir()] == [exporter.INDEX]  # no temporary left behind

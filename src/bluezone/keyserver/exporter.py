@@ -149,7 +149,10 @@ def padding_keys(real: list[ExposureKey], settings: Settings) -> list[ExposureKe
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the whole new one, never a part."""
+    """Readers see the old file or the whole new one, never a part. A file that already holds `data` is
+    left as it is (the index and the public key are rewritten on every run, mostly unchanged)."""
+    if path.is_file() and path.read_bytes() == data:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -305,7 +308,8 @@ def cleanup(db: Database, settings: Settings, now: int) -> int:
             session.delete(old)
         deleted += session.execute(delete(ExportBatch).where(ExportBatch.end_ts < cutoff)).rowcount  # type: ignore[attr-defined]
         deleted += session.execute(delete(Exposure).where(Exposure.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
-    write_index(db, settings)
+    if old_files:  # listed no more before they go
+        write_index(db, settings)
     for old in old_files:
         (settings.exports_dir / old.path).unlink(missing_ok=True)
     return int(deleted)
