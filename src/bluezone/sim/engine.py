@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +55,7 @@ TEST_AFTER_ALERT_HOURS = 12
 
 F64 = npt.NDArray[np.float64]
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 class Stream:
@@ -139,6 +142,8 @@ class Run:
         self.emit_db = handsets.tx_power + handsets.tx_error_db  # true power, not the advertised one
         self.hear_db = handsets.rssi_correction + handsets.rssi_error_db
         self.ids: dict[int, DayIds] = {}
+        self._deriving: dict[int, Future[DayIds]] = {}
+        self._background: ThreadPoolExecutor | None = None
         self.logs: dict[int, DayLog] = {}
         self.close_pairs: list[npt.NDArray[np.int64]] = []
         self.days: list[DayFigures] = []
@@ -148,6 +153,14 @@ class Run:
     # ------------------------------------------------------------------ the run
 
     def run(self) -> Outcome:
+        with ThreadPoolExecutor(1, thread_name_prefix="bluezone-sim") as background:
+            self._background = background
+            try:
+                return self._run()
+            finally:
+                self._background = None
+
+    def _run(self) -> Outcome:
         self._seed_infections()
         clock = ManualClock(self.t0)
         if self.with_app:
@@ -265,15 +278,26 @@ class Run:
         self._events(day, start, end, clock, figures)
 
     def _ensure_ids(self, start: float, end: float) -> None:
-        users = self.population.app_users
-        tx = self.population.handsets.tx_power[users]
-        for utc_day in range(int(start // DAY_SECONDS), int((end - 1) // DAY_SECONDS) + 1):
+        first, last = int(start // DAY_SECONDS), int((end - 1) // DAY_SECONDS)
+        for utc_day in range(first, last + 2):  # the next day's keys are derived while this one runs
+            if utc_day not in self.ids and utc_day not in self._deriving:
+                self._deriving[utc_day] = self._in_background(self._derive_ids, utc_day)
+        for utc_day in range(first, last + 1):
             if utc_day not in self.ids:
-                rng = self.stream(Stream.KEYS, utc_day)
-                self.ids[utc_day] = derive_day(utc_day, len(users), tx, rng, self.backend)
+                self.ids[utc_day] = self._deriving.pop(utc_day).result()
         oldest = int(start // DAY_SECONDS) - LOG_DAYS - 1
         for utc_day in [d for d in self.ids if d < oldest]:
             del self.ids[utc_day]
+
+    def _derive_ids(self, utc_day: int) -> DayIds:
+        users = self.population.app_users
+        tx = self.population.handsets.tx_power[users]
+        return derive_day(utc_day, len(users), tx, self.stream(Stream.KEYS, utc_day), self.backend)
+
+    def _in_background(self, work: Callable[..., T], *args: object) -> Future[T]:
+        """Work that releases the GIL (the core's crypto, the log's index), done beside the main loop."""
+        assert self._background is not None, "only while the run runs"
+        return self._background.submit(work, *args)
 
     def _record_close_pairs(
         self, day: int, a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], distance: npt.NDArray[np.float32]
@@ -345,6 +369,7 @@ class Run:
             app_index=self.app_index,
             scan_phase=self.scan_phase,
             backend=self.backend,
+            prepare=self._in_background,
         )
         self.sighting_rows += len(self.logs[day])
         for old in [d for d in self.logs if d <= day - LOG_DAYS]:

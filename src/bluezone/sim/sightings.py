@@ -11,9 +11,10 @@ the key yields its ID: within the key's rolling period.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, fields
-from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,9 @@ from bluezone.sim.scans import NO_STEP, Radio, by_person
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+T = TypeVar("T")
+ByPerson = tuple[I64, I32]
+Prepare = Callable[[Callable[[], ByPerson]], Future[ByPerson]]
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,9 @@ class DayLog:
         app_index: I32,
         scan_phase: F64,
         backend: CryptoBackend,
+        prepare: Prepare | None = None,
     ) -> None:
+        """`prepare` runs work for later matches beside the caller (the index of encounters by person)."""
         if day_start % INTERVAL_SECONDS:
             raise ValueError("a day starts on an interval boundary")
         self.encounters, self.radio, self.day_start, self.scan_phase = (
@@ -110,6 +116,9 @@ class DayLog:
             model=np.zeros(len(rpi), np.int32),
         )
         self._index = SightingIndex(heard_ids, backend)
+        accelerated = radio.fast is not None
+        people = len(scan_phase)
+        self._by_person = (prepare or _now)(lambda: by_person(encounters, people, accelerated=accelerated))
 
     def __len__(self) -> int:
         return self.scans
@@ -149,11 +158,12 @@ class DayLog:
 
     def _encounters_of(self, people: npt.NDArray[np.integer]) -> I64:
         """The rows of the encounters these people were in, ascending."""
-        offsets, rows = self._by_person
+        offsets, rows = self._by_person.result()
         rows_of = rows[ragged.gather(offsets[people], offsets[people + 1] - offsets[people])]
         return np.unique(rows_of)
 
-    @cached_property
-    def _by_person(self) -> tuple[I64, I32]:
-        """Every person's encounters (built at the first match)."""
-        return by_person(self.encounters, len(self.scan_phase), accelerated=self.radio.fast is not None)
+
+def _now(work: Callable[[], T]) -> Future[T]:
+    done: Future[T] = Future()
+    done.set_result(work())
+    return done
