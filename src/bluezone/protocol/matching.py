@@ -175,13 +175,13 @@ class SightingIndex:
         self.backend = backend or default_backend()
         words = sightings.rpi.view("<u8").reshape(-1, 2)
         self._order = _rpi_order(words)
-        ordered = words[self._order]
+        ordered = np.take(words, self._order, axis=0)  # rows by take: several times faster than by index
         new_group = np.ones(len(ordered), dtype=bool)
         if len(ordered) > 1:
             new_group[1:] = (ordered[1:, 0] != ordered[:-1, 0]) | (ordered[1:, 1] != ordered[:-1, 1])
         self._group_start = np.flatnonzero(new_group)
         self._group_end = np.append(self._group_start[1:], len(ordered))
-        unique_rpis = sightings.rpi[self._order[self._group_start]]
+        unique_rpis = np.take(words, self._order[self._group_start], axis=0)
         self._index = self.backend.build_index(unique_rpis.tobytes())
 
     def match(self, keys: DiagnosisKeys) -> Matches:

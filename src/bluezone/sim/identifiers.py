@@ -41,14 +41,19 @@ class DayIds:
         if np.any((intervals < self.first_interval) | (intervals >= self.first_interval + ROLLING_PERIOD)):
             raise ValueError(f"an interval outside UTC day {self.day}")
         out = backend.rpis(
-            self.rpiks[rows].tobytes(), intervals.astype(np.int32), np.ones(len(rows), np.int32)
+            np.take(self.rpiks, rows, axis=0).tobytes(),
+            intervals.astype(np.int32),
+            np.ones(len(rows), np.int32),
         )
         return np.frombuffer(out, dtype=np.uint8).reshape(-1, 16).copy()
 
     def aems(self, rows: I64, rpis: U8, backend: CryptoBackend) -> U8:
         """AEM = AES-CTR(AEMK, counter block = RPI) over the 4 metadata bytes."""
-        stream = backend.ecb_pairs(self.aemks[rows].tobytes(), np.ascontiguousarray(rpis).tobytes())
-        return np.frombuffer(stream, dtype=np.uint8).reshape(-1, 16)[:, :4] ^ self.metadata[rows]
+        keys = np.take(self.aemks, rows, axis=0)  # rows by take: several times faster than by index
+        stream = backend.ecb_pairs(keys.tobytes(), np.ascontiguousarray(rpis).tobytes())
+        return np.frombuffer(stream, dtype=np.uint8).reshape(-1, 16)[:, :4] ^ np.take(
+            self.metadata, rows, axis=0
+        )
 
 
 def derive_day(
