@@ -147,7 +147,7 @@ class Run:
         self.logs: dict[int, DayLog] = {}
         self.close_pairs: list[npt.NDArray[np.int64]] = []
         self.days: list[DayFigures] = []
-        self.sighting_rows = 0
+        self.scans_of_dropped_logs = 0  # logs older than LOG_DAYS are let go
         self.authority: LocalAuthority | None = None
 
     # ------------------------------------------------------------------ the run
@@ -192,7 +192,7 @@ class Run:
             close_pairs=np.concatenate(self.close_pairs) if self.close_pairs else np.zeros((0, 3), np.int64),
             days=self.days,
             day_starts=self.t0 + np.arange(self.scenario.run.days, dtype=np.float64) * DAY,
-            sighting_rows=self.sighting_rows,
+            sighting_rows=self.scans_of_dropped_logs + sum(len(log) for log in self.logs.values()),
             seeds=self.scenario.population.seed_infections,
             uploads_by_type=uploads_by_type,
             check_ins=0 if self.venues is None else self.venues.check_ins,
@@ -371,9 +371,8 @@ class Run:
             backend=self.backend,
             prepare=self._in_background,
         )
-        self.sighting_rows += len(self.logs[day])
         for old in [d for d in self.logs if d <= day - LOG_DAYS]:
-            del self.logs[old]
+            self.scans_of_dropped_logs += len(self.logs.pop(old))
 
     # ------------------------------------------------------------------ events of the day
 

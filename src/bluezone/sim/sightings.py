@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, fields
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +31,10 @@ I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 T = TypeVar("T")
-ByPerson = tuple[I64, I32]
-Prepare = Callable[[Callable[[], ByPerson]], Future[ByPerson]]
+
+
+class Prepare(Protocol):
+    def __call__(self, work: Callable[[], T], /) -> Future[T]: ...
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,21 @@ class HeardScans:
         return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
 
 
+@dataclass(frozen=True)
+class _FirstHeard:
+    """The day's scan pass: how many scans heard something, and each sender's first heard ID per part of
+    the day (the UTC day it fell in), indexed for matching."""
+
+    scans: int
+    sender: npt.NDArray[np.intp]
+    part: npt.NDArray[np.intp]
+    index: SightingIndex
+
+
 class DayLog:
-    """One local day of every phone's scans, kept as its encounters and indexed by first-heard ID."""
+    """One local day of every phone's scans, kept as its encounters and indexed by first-heard ID.
+    `prepare` runs the day's scan pass and indexing beside the caller, who goes on until a match needs
+    them (a phone's first check of the day)."""
 
     def __init__(
         self,
@@ -84,7 +99,6 @@ class DayLog:
         backend: CryptoBackend,
         prepare: Prepare | None = None,
     ) -> None:
-        """`prepare` runs work for later matches beside the caller (the index of encounters by person)."""
         if day_start % INTERVAL_SECONDS:
             raise ValueError("a day starts on an interval boundary")
         self.encounters, self.radio, self.day_start, self.scan_phase = (
@@ -96,8 +110,16 @@ class DayLog:
         first_interval = int(day_start // INTERVAL_SECONDS)
         # A step's scans all fall in interval first_interval + step // 2, whatever the phone's phase.
         self.split = 2 * (-first_interval % ROLLING_PERIOD)  # the step at which the UTC day changes
-        heard = radio.heard(encounters, self.split)
-        self.scans = heard.scans
+        tables = dict(ids)  # as they are now: the caller's table changes as days pass
+        prepare = prepare or _now
+        self._heard = prepare(lambda: self._first_heard(tables, app_index, backend))
+        accelerated = radio.fast is not None
+        people = len(scan_phase)
+        self._by_person = prepare(lambda: by_person(encounters, people, accelerated=accelerated))
+
+    def _first_heard(self, ids: dict[int, DayIds], app_index: I32, backend: CryptoBackend) -> _FirstHeard:
+        heard = self.radio.heard(self.encounters, self.split)
+        first_interval = int(self.day_start // INTERVAL_SECONDS)
         person, part = np.nonzero(heard.first != NO_STEP)
         interval = first_interval + heard.first[person, part].astype(np.int64) // 2
         rpi = np.zeros((len(person), 16), np.uint8)
@@ -107,7 +129,6 @@ class DayLog:
             row = app_index[person[on_day]].astype(np.int64)
             rpi[on_day] = table.rpis(row, interval[on_day], backend)
             aem[on_day] = table.aems(row, rpi[on_day], backend)
-        self._sender, self._part = person, part
         heard_ids = Sightings(
             rpi=rpi,
             aem=aem,
@@ -115,20 +136,19 @@ class DayLog:
             rssi=np.zeros(len(rpi), np.int16),
             model=np.zeros(len(rpi), np.int32),
         )
-        self._index = SightingIndex(heard_ids, backend)
-        accelerated = radio.fast is not None
-        people = len(scan_phase)
-        self._by_person = (prepare or _now)(lambda: by_person(encounters, people, accelerated=accelerated))
+        return _FirstHeard(heard.scans, person, part, SightingIndex(heard_ids, backend))
 
     def __len__(self) -> int:
-        return self.scans
+        """Scans that heard something (waits for the day's pass)."""
+        return self._heard.result().scans
 
     def match(self, keys: DiagnosisKeys, before: float) -> HeardScans:
         """Scans before `before` (unix seconds) that heard one of `keys`."""
-        found = self._index.match(keys)
+        heard = self._heard.result()
+        found = heard.index.match(keys)
         if len(found.sighting) == 0:
             return HeardScans.empty()
-        sender, part = self._sender[found.sighting], self._part[found.sighting]
+        sender, part = heard.sender[found.sighting], heard.part[found.sighting]
         # Which key each (sender, half of the day) was heard with, looked up by a sorted code.
         code = sender.astype(np.int64) * 2 + part
         order = np.argsort(code)
