@@ -30,6 +30,7 @@
 #define FIRST_SUM_SLOT 34
 #define ADVERTISEMENTS 16
 #define NO_STEP 32767
+#define SHARE_BLOCK 1024 /* encounters dealt to the threads in blocks, so that each gets every kind of day */
 #define BYTE_SUM_MAX (8 * 255)
 #define SUMS (BYTE_SUM_MAX + 1)
 
@@ -77,6 +78,8 @@ typedef struct {
     /* heard: first step each sender was heard in each part of the day (split at `split`) */
     int16_t *first;
     int split;
+    /* this thread's share of the encounters: blocks b with b % shares == share */
+    int share, shares;
     /* rows: every heard scan of the senders marked in `senders` */
     const uint8_t *senders;
     int32_t *receiver, *sender;
@@ -253,6 +256,7 @@ static inline __attribute__((always_inline)) void simulate_with(const Day *d, Py
     const double bytes_per_db = p[P_BYTES_SD] / p[P_FAST];
     double att[MAX_STEPS / SEGMENT_STEPS + 1], att_steps[MAX_STEPS + 1], *att_step = att_steps + 1;
     for (Py_ssize_t e = lo; e < hi; e++) {
+        if ((e / SHARE_BLOCK) % out->shares != out->share) continue;
         int first_step = d->start[e], steps = d->end[e] - first_step;
         if (steps <= 0) continue;
         int32_t ends[2] = {d->a[e], d->b[e]};
@@ -386,24 +390,25 @@ static void release(Py_buffer *views, int count) {
 static PyObject *py_heard(PyObject *self, PyObject *args) {
     Py_buffer views[10] = {{0}};
     Day d;
-    Py_ssize_t n, lo, hi;
-    int split;
+    Py_ssize_t n;
+    int share, shares, split;
     PyObject *result = NULL;
     if (PyTuple_GET_SIZE(args) != DAY_ARGS + 4) {
-        PyErr_SetString(PyExc_TypeError, "heard(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, lo, hi, split, first)");
+        PyErr_SetString(PyExc_TypeError, "heard(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, "
+                                         "share, shares, split, first)");
         return NULL;
     }
     if (day_from(args, DAY_ARGS, &d, views, &n) < 0) goto done;
     PyObject *rest = PyTuple_GetSlice(args, DAY_ARGS, DAY_ARGS + 4);
     if (!rest) goto done;
-    int ok = PyArg_ParseTuple(rest, "nniw*", &lo, &hi, &split, &views[9]);
+    int ok = PyArg_ParseTuple(rest, "iiiw*", &share, &shares, &split, &views[9]);
     Py_DECREF(rest);
     if (!ok) goto done;
-    if (lo < 0 || hi > n || lo > hi) { PyErr_SetString(PyExc_ValueError, "lo..hi outside the encounters"); goto done; }
+    if (shares < 1 || share < 0 || share >= shares) { PyErr_SetString(PyExc_ValueError, "share outside 0..shares-1"); goto done; }
     if (sized(&views[9], "first", 2 * d.people, 2)) goto done;
-    Out out = {.first = views[9].buf, .split = split};
+    Out out = {.first = views[9].buf, .split = split, .share = share, .shares = shares};
     Py_BEGIN_ALLOW_THREADS
-    simulate(&d, lo, hi, &out);
+    simulate(&d, 0, n, &out);
     Py_END_ALLOW_THREADS
     result = PyLong_FromLongLong(out.scans);
 done:
@@ -434,7 +439,7 @@ static PyObject *py_rows(PyObject *self, PyObject *args) {
         goto done;
     Out out = {.senders = views[9].buf, .receiver = views[10].buf, .sender = views[11].buf, .step = views[12].buf,
                .max_rssi = views[13].buf, .mean_rssi = views[14].buf, .packets = views[15].buf,
-               .capacity = capacity};
+               .capacity = capacity, .shares = 1};
     Py_BEGIN_ALLOW_THREADS
     simulate(&d, 0, n, &out);
     Py_END_ALLOW_THREADS
@@ -630,8 +635,9 @@ static PyMethodDef methods[] = {
     {"set_wide", py_set_wide, METH_O,
      "set_wide(on) -> whether the loop now works 8 steps or packets an instruction (AVX-512, where the CPU has it)"},
     {"heard", py_heard, METH_VARARGS,
-     "heard(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, lo, hi, split, first) -> "
-     "scans heard in encounters lo..hi; lowers first[2*sender + (step >= split)] to each heard step"},
+     "heard(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, share, shares, split, first) "
+     "-> scans heard in this share of the encounters (blocks b with b % shares == share); lowers "
+     "first[2*sender + (step >= split)] to each heard step"},
     {"rows", py_rows, METH_VARARGS,
      "rows(seed, day, a, b, setting, start, end, distance, emit, hear, parameters, senders, receiver, sender, "
      "step, max_rssi, mean_rssi, packets) -> how many heard scans of the marked senders were written"},

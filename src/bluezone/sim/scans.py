@@ -111,19 +111,11 @@ class Radio:
             first = np.full((people, 2), NO_STEP, np.int16)
             np.minimum.at(first, (rows.sender, (rows.step >= split).astype(np.intp)), rows.step)
             return Heard(first, len(rows))
-        # Each thread takes an equal share of the steps (encounters run from minutes to a night).
-        steps = np.cumsum(np.maximum(encounters.end.astype(np.int64) - encounters.start, 0))
-        bounds = np.searchsorted(steps, np.linspace(0, steps[-1] if len(steps) else 0, THREADS + 1))
-        bounds[0], bounds[-1] = 0, len(encounters)
+        # The threads take turns at blocks of encounters: each gets a share of every kind of gathering.
         firsts = [np.full((people, 2), NO_STEP, np.int16) for _ in range(THREADS)]
         args = self._day_arguments(encounters)
         with ThreadPoolExecutor(THREADS) as pool:
-            counts = list(
-                pool.map(
-                    lambda t: fast.heard(*args, int(bounds[t]), int(bounds[t + 1]), split, firsts[t]),
-                    range(THREADS),
-                )
-            )
+            counts = list(pool.map(lambda t: fast.heard(*args, t, THREADS, split, firsts[t]), range(THREADS)))
         return Heard(np.minimum.reduce(firsts), int(sum(counts)))
 
     def rows(self, encounters: Encounters, senders: npt.NDArray[np.bool_]) -> ScanRows:
