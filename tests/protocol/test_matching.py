@@ -181,3 +181,19 @@ def test_every_c_path_matches_like_the_pure_backend(
     expected = found(PureBackend())
     for _ in _fast_modes():
         assert found(FastBackend()) == expected
+
+
+def test_keys_meeting_a_span_of_intervals() -> None:
+    keys = DiagnosisKeys.from_keys(
+        [
+            ExposureKey(bytes(16), DAY - 144),  # the day before
+            ExposureKey(bytes([1]) * 16, DAY),
+            ExposureKey(bytes([2]) * 16, DAY + 144, rolling_period=30),
+            ExposureKey(bytes([3]) * 16, DAY - 144, rolling_period=100),  # released early
+        ]
+    )
+    assert keys.meeting(DAY - 1, 2).tolist() == [0, 1]
+    assert keys.meeting(DAY + 100, 144).tolist() == [1, 2]
+    assert keys.meeting(DAY - 44, 44).tolist() == [0]
+    chosen = keys.take(np.array([2, 0]))
+    assert chosen.key_data[0].tobytes() == bytes([2]) * 16 and chosen.rolling_period.tolist() == [30, 144]

@@ -77,6 +77,24 @@ class DiagnosisKeys:
     def __len__(self) -> int:
         return len(self.key_data)
 
+    def take(self, rows: npt.NDArray[np.intp]) -> DiagnosisKeys:
+        return DiagnosisKeys(
+            np.take(self.key_data, rows, axis=0),
+            self.rolling_start[rows],
+            self.rolling_period[rows],
+            self.transmission_risk[rows],
+            self.report_type[rows],
+            self.days_since_onset[rows],
+        )
+
+    def meeting(self, first_interval: int, intervals: int) -> npt.NDArray[np.intp]:
+        """Rows of the keys whose rolling period meets intervals [first_interval, first_interval + intervals):
+        only those can have made the IDs heard then."""
+        start = self.rolling_start.astype(np.int64)
+        return np.flatnonzero(
+            (start < first_interval + intervals) & (start + self.rolling_period > first_interval)
+        )
+
     @classmethod
     def from_keys(cls, keys: Sequence[ExposureKey]) -> DiagnosisKeys:
         return cls(

@@ -144,15 +144,18 @@ class DayLog:
 
     def match(self, keys: DiagnosisKeys, before: float) -> HeardScans:
         """Scans before `before` (unix seconds) that heard one of `keys`."""
+        meeting = keys.meeting(int(self.day_start // INTERVAL_SECONDS), ROLLING_PERIOD)
+        if len(meeting) == 0:
+            return HeardScans.empty()
         heard = self._heard.result()
-        found = heard.index.match(keys)
+        found = heard.index.match(keys.take(meeting))
         if len(found.sighting) == 0:
             return HeardScans.empty()
         sender, part = heard.sender[found.sighting], heard.part[found.sighting]
         # Which key each (sender, half of the day) was heard with, looked up by a sorted code.
         code = sender.astype(np.int64) * 2 + part
         order = np.argsort(code)
-        code, key_of, tx_of = code[order], found.key[order], found.tx_power[order]
+        code, key_of, tx_of = code[order], meeting[found.key[order]], found.tx_power[order]
         senders = np.zeros(len(self.scan_phase), bool)
         senders[sender] = True
         rows = self.radio.rows(self.encounters.take(self._encounters_of(np.unique(sender))), senders)
