@@ -833,6 +833,7 @@ static PyObject *py_build_index(PyObject *self, PyObject *args) {
     out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)index_size(bitmap_bits, table_bits, (uint32_t)n));
     if (!out) goto done;
     uint8_t *blob = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS /* the blob is not shared yet */
     memset(blob, 0, index_size(bitmap_bits, table_bits, (uint32_t)n));
     index_header *h = (index_header *)blob;
     h->magic = INDEX_MAGIC; h->bitmap_bits = bitmap_bits; h->table_bits = table_bits; h->count = (uint32_t)n;
@@ -850,6 +851,7 @@ static PyObject *py_build_index(PyObject *self, PyObject *args) {
         prefixes[slot] = p;
         slots[slot] = (int32_t)(i + 1);
     }
+    Py_END_ALLOW_THREADS
 done:
     PyBuffer_Release(&rpis);
     return out;

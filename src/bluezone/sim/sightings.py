@@ -12,7 +12,7 @@ the key yields its ID: within the key's rolling period.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Protocol, TypeVar
 
@@ -72,14 +72,23 @@ class HeardScans:
 
 
 @dataclass(frozen=True)
+class _HalfDay:
+    """One part of the local day, the intervals of one UTC day: the senders first heard in it, each by the
+    ID they were first heard with, indexed for matching."""
+
+    part: int
+    first_interval: int
+    intervals: int
+    sender: npt.NDArray[np.intp]
+    index: SightingIndex
+
+
+@dataclass(frozen=True)
 class _FirstHeard:
-    """The day's scan pass: how many scans heard something, and each sender's first heard ID per part of
-    the day (the UTC day it fell in), indexed for matching."""
+    """The day's scan pass: how many scans heard something, and its two halves' first heard IDs."""
 
     scans: int
-    sender: npt.NDArray[np.intp]
-    part: npt.NDArray[np.intp]
-    index: SightingIndex
+    halves: tuple[_HalfDay, ...]
 
 
 class DayLog:
@@ -120,23 +129,29 @@ class DayLog:
     def _first_heard(self, ids: dict[int, DayIds], app_index: I32, backend: CryptoBackend) -> _FirstHeard:
         heard = self.radio.heard(self.encounters, self.split)
         first_interval = int(self.day_start // INTERVAL_SECONDS)
-        person, part = np.nonzero(heard.first != NO_STEP)
-        interval = first_interval + heard.first[person, part].astype(np.int64) // 2
-        rpi = np.zeros((len(person), 16), np.uint8)
-        aem = np.zeros((len(person), 4), np.uint8)
-        for utc_day, table in ids.items():
-            on_day = interval // ROLLING_PERIOD == utc_day
-            row = app_index[person[on_day]].astype(np.int64)
-            rpi[on_day] = table.rpis(row, interval[on_day], backend)
-            aem[on_day] = table.aems(row, rpi[on_day], backend)
-        heard_ids = Sightings(
-            rpi=rpi,
-            aem=aem,
-            time=(interval * INTERVAL_SECONDS).astype(np.float64),
-            rssi=np.zeros(len(rpi), np.int16),
-            model=np.zeros(len(rpi), np.int32),
-        )
-        return _FirstHeard(heard.scans, person, part, SightingIndex(heard_ids, backend))
+        before = self.split // 2  # intervals before the UTC day changes
+        spans = ((first_interval, before), (first_interval + before, ROLLING_PERIOD - before))
+
+        def half(part: int) -> _HalfDay:
+            sender = np.flatnonzero(heard.first[:, part] != NO_STEP)
+            interval = first_interval + heard.first[sender, part].astype(np.int64) // 2
+            sightings = Sightings.empty()
+            if len(sender):
+                table = ids[spans[part][0] // ROLLING_PERIOD]
+                row = app_index[sender].astype(np.int64)
+                rpi = table.rpis(row, interval, backend)
+                sightings = Sightings(
+                    rpi=rpi,
+                    aem=table.aems(row, rpi, backend),
+                    time=(interval * INTERVAL_SECONDS).astype(np.float64),
+                    rssi=np.zeros(len(rpi), np.int16),
+                    model=np.zeros(len(rpi), np.int32),
+                )
+            return _HalfDay(part, *spans[part], sender, SightingIndex(sightings, backend))
+
+        with ThreadPoolExecutor(2) as pool:  # the core's crypto and index release the GIL
+            halves = tuple(pool.map(half, (0, 1)))
+        return _FirstHeard(heard.scans, halves)
 
     def __len__(self) -> int:
         """Scans that heard something (waits for the day's pass)."""
@@ -144,18 +159,15 @@ class DayLog:
 
     def match(self, keys: DiagnosisKeys, before: float) -> HeardScans:
         """Scans before `before` (unix seconds) that heard one of `keys`."""
-        meeting = keys.meeting(int(self.day_start // INTERVAL_SECONDS), ROLLING_PERIOD)
-        if len(meeting) == 0:
+        if len(keys.meeting(int(self.day_start // INTERVAL_SECONDS), ROLLING_PERIOD)) == 0:
+            return HeardScans.empty()  # no key covers this day: no need to wait for its scans
+        sender, part, key_of, tx_of = self._first_heard_with(keys)
+        if len(sender) == 0:
             return HeardScans.empty()
-        heard = self._heard.result()
-        found = heard.index.match(keys.take(meeting))
-        if len(found.sighting) == 0:
-            return HeardScans.empty()
-        sender, part = heard.sender[found.sighting], heard.part[found.sighting]
         # Which key each (sender, half of the day) was heard with, looked up by a sorted code.
         code = sender.astype(np.int64) * 2 + part
         order = np.argsort(code)
-        code, key_of, tx_of = code[order], meeting[found.key[order]], found.tx_power[order]
+        code, key_of, tx_of = code[order], key_of[order], tx_of[order]
         senders = np.zeros(len(self.scan_phase), bool)
         senders[sender] = True
         rows = self.radio.rows(self.encounters.take(self._encounters_of(np.unique(sender))), senders)
@@ -178,6 +190,19 @@ class DayLog:
             rows.packets[keep],
             tx_of[at[keep]],
         )
+
+    def _first_heard_with(self, keys: DiagnosisKeys) -> tuple[I64, I64, I64, npt.NDArray[np.int8]]:
+        """Senders first heard, in a half of the day, with an ID of one of the keys: which half, which key
+        (row of `keys`) and the Tx power its metadata gave."""
+        found = []
+        for half in self._heard.result().halves:
+            meeting = keys.meeting(half.first_interval, half.intervals)
+            hits = half.index.match(keys.take(meeting))
+            found.append(
+                (half.sender[hits.sighting], np.full(len(hits), half.part), meeting[hits.key], hits.tx_power)
+            )
+        sender, part, key, tx = (np.concatenate(column) for column in zip(*found, strict=True))
+        return sender, part, key, tx
 
     def _encounters_of(self, people: npt.NDArray[np.integer]) -> I64:
         """The rows of the encounters these people were in, ascending."""
