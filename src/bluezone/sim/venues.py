@@ -25,6 +25,7 @@ VENUE_KINDS = {
     Setting.MARKET: ("market", 500, 45, "Chợ"),
     Setting.CAFE: ("cafe", 150, 60, "Quán cà phê"),
 }
+VENUE_SETTINGS = [int(setting) for setting in VENUE_KINDS]
 KEEP_DAYS = 14
 
 # [(name, commune, kind, minutes)] → the codes on the venues' posters
@@ -50,7 +51,6 @@ class TownVenues:
         self.location_ids = [qr.location_id(p) for p in self.payloads]
         self.by_hash = {reports.location_id_hash(lid): i for i, lid in enumerate(self.location_ids)}
         self._days: dict[int, Stays] = {}
-        self._kept: Stays | None = None  # the days' check-ins in one table, until the next day's come
         self.check_ins = 0
 
     def check_in(
@@ -63,49 +63,44 @@ class TownVenues:
         day_start: float,
         rng: np.random.Generator,
     ) -> None:
-        """App users at a market or café scan its poster (each visit with probability `share`)."""
-        venue = np.full(len(visits), -1, np.int64)
-        for setting in VENUE_KINDS:
-            at = visits.setting == int(setting)
-            venue[at] = self.first[setting] + visits.gathering[at] % self.count[setting]
-        scans = (venue >= 0) & has_app[visits.person] & (rng.random(len(visits)) < share)
+        """App users at a market or café scan its poster (each visit with probability `share`). A day's
+        stays are kept in venue order, so that a risky stay's venue is found by bisection."""
+        scanned = rng.random(len(visits)) < share
+        at = np.flatnonzero(scanned & has_app[visits.person] & np.isin(visits.setting, VENUE_SETTINGS))
+        setting, gathering = visits.setting[at], visits.gathering[at]
+        venue = np.empty(len(at), np.int64)
+        for kind in VENUE_KINDS:
+            of_kind = setting == int(kind)
+            venue[of_kind] = self.first[kind] + gathering[of_kind] % self.count[kind]
+        order = np.argsort(venue, kind="stable")
+        at = at[order]
         self._days[day] = (
-            visits.person[scans],
-            venue[scans].astype(np.int32),
-            day_start + visits.start[scans].astype(np.float64) * STEP_SECONDS,
-            day_start + visits.end[scans].astype(np.float64) * STEP_SECONDS,
+            visits.person[at],
+            venue[order].astype(np.int32),
+            day_start + visits.start[at].astype(np.float64) * STEP_SECONDS,
+            day_start + visits.end[at].astype(np.float64) * STEP_SECONDS,
         )
-        self.check_ins += int(scans.sum())
+        self.check_ins += len(at)
         for old in [d for d in self._days if d <= day - KEEP_DAYS]:
             del self._days[old]
-        self._kept = None
-
-    def _all(self) -> Stays:
-        if self._kept is None:
-            none: Stays = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), np.zeros(0))
-            parts = [none, *self._days.values()]
-            who, venue, arrival, departure = (np.concatenate([p[i] for p in parts]) for i in range(4))
-            self._kept = who, venue, arrival, departure
-        return self._kept
 
     def shared_by(self, person: int, since: float) -> list[bytes]:
         """The protected stays an F0 shares: those that ended after `since` (the infectious window)."""
-        who, venue, arrival, departure = self._all()
-        mine = (who == person) & (departure >= since)
         shared = []
-        for v, start, end in zip(venue[mine], arrival[mine], departure[mine], strict=True):
-            first = int(start // INTERVAL_SECONDS)
-            period = max(1, -(-int(end - first * INTERVAL_SECONDS) // INTERVAL_SECONDS))
-            report = reports.protect(
-                self.location_ids[int(v)], reports.Stay(first, period, reports.MAX_RISK_LEVEL - 1)
-            )
-            shared.append(report.SerializeToString())
+        for who, venue, arrival, departure in self._days.values():
+            mine = (who == person) & (departure >= since)
+            for v, start, end in zip(venue[mine], arrival[mine], departure[mine], strict=True):
+                first = int(start // INTERVAL_SECONDS)
+                period = max(1, -(-int(end - first * INTERVAL_SECONDS) // INTERVAL_SECONDS))
+                report = reports.protect(
+                    self.location_ids[int(v)], reports.Stay(first, period, reports.MAX_RISK_LEVEL - 1)
+                )
+                shared.append(report.SerializeToString())
         return shared
 
     def alerted_by(self, published: list[venues_pb2.CheckInProtectedReport]) -> npt.NDArray[np.int32]:
         """Everyone whose stay overlaps a published risky stay by 10 minutes or more."""
-        who, venue, arrival, departure = self._all()
-        alerted: list[npt.NDArray[np.int32]] = []
+        alerted: list[npt.NDArray[np.int32]] = [np.zeros(0, np.int32)]
         for report in published:
             index = self.by_hash.get(report.location_id_hash)
             if index is None:
@@ -115,6 +110,8 @@ class TownVenues:
             except BluezoneError:
                 continue
             start, end = risky.start_interval * INTERVAL_SECONDS, risky.end_interval * INTERVAL_SECONDS
-            overlap = np.minimum(departure, end) - np.maximum(arrival, start)
-            alerted.append(who[(venue == index) & (overlap >= MIN_OVERLAP_SECONDS)])
-        return np.unique(np.concatenate(alerted)) if alerted else np.zeros(0, np.int32)
+            for who, venue, arrival, departure in self._days.values():
+                there = slice(*np.searchsorted(venue, [index, index + 1]))
+                overlap = np.minimum(departure[there], end) - np.maximum(arrival[there], start)
+                alerted.append(who[there][overlap >= MIN_OVERLAP_SECONDS])
+        return np.unique(np.concatenate(alerted))
