@@ -104,7 +104,9 @@ class Encounters:
         return len(self.a)
 
     def take(self, rows: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> Encounters:
-        if rows.dtype == np.bool_:  # one pass over the mask, not one per column (and 5× faster each)
+        # A mask keeping few rows is faster turned into indices once (3× at 1 row in 10); one keeping
+        # most is faster applied to each column as it is (1.7× at 97 in 100).
+        if rows.dtype == np.bool_ and np.count_nonzero(rows) < len(rows) // 2:
             rows = np.flatnonzero(rows)
         return Encounters(
             self.a[rows],
