@@ -118,6 +118,10 @@ class Encounters:
         )
 
 
+# A person's bits when pairs are filtered: there at the time, wanted with anyone, wanted with one another.
+THERE, ANY_OF, BOTH_OF = np.uint8(1), np.uint8(2), np.uint8(4)
+
+
 @dataclass(frozen=True)
 class Wanted:
     """The encounters a run looks at: those with someone in `any_of` (the infected), or with both in
@@ -127,8 +131,8 @@ class Wanted:
     both_of: npt.NDArray[np.bool_]
 
     def codes(self) -> npt.NDArray[np.uint8]:
-        """Per person: bit 1 for `any_of`, bit 2 for `both_of` (bit 0 is left for being there)."""
-        return (self.any_of.astype(np.uint8) << np.uint8(1)) | (self.both_of.astype(np.uint8) << np.uint8(2))
+        """Per person: ANY_OF and BOTH_OF bits (THERE is left for being there)."""
+        return self.any_of.astype(np.uint8) * ANY_OF | self.both_of.astype(np.uint8) * BOTH_OF
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def day_contacts(
     the encounter (`noise`), so that two runs of one town differ only where people's behaviour does."""
     rng = np.random.default_rng([seed, 1, day])
     draw = Draw(seed, day)
-    codes = wanted.codes() if wanted is not None else np.full(len(away), 0b110, np.uint8)
+    codes = wanted.codes() if wanted is not None else np.full(len(away), ANY_OF | BOTH_OF, np.uint8)
     here = ~away
     out = here & ~home_only
     school_day, work_day = weekday < 5, weekday < 6
@@ -266,12 +270,12 @@ def _gathering_pairs(
     """The wanted pairs among each gathering's visitors, formed from the visitors who can be in one: the
     `both_of` people among themselves, and everyone at a gathering with someone in `any_of`."""
     code = codes[who]
-    both = (code & 4) != 0
+    both = (code & BOTH_OF) != 0
     among = pairs_within(who[both], place[both])
-    near = np.isin(place, np.unique(place[(code & 2) != 0]))
+    near = np.isin(place, np.unique(place[(code & ANY_OF) != 0]))
     around = pairs_within(who[near], place[near])
     code_a, code_b = codes[around.a], codes[around.b]
-    new = (((code_a | code_b) & 2) != 0) & ((code_a & code_b & 4) == 0)  # not among the first
+    new = (((code_a | code_b) & ANY_OF) != 0) & ((code_a & code_b & BOTH_OF) == 0)  # not among the first
     return Pairs(
         np.concatenate([among.a, around.a[new]]),
         np.concatenate([among.b, around.b[new]]),
@@ -283,13 +287,15 @@ def _group_pairs(
     pairs: Pairs, present: npt.NDArray[np.bool_], codes: npt.NDArray[np.uint8]
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
     """The wanted pairs of households, classes or teams whose two members are both there."""
-    keep = _wanted(pairs.a, pairs.b, codes | present.view(np.uint8))
+    keep = _wanted(pairs.a, pairs.b, codes | present.view(np.uint8) * THERE)
     return pairs.a[keep], pairs.b[keep]
 
 
-# Whether a pair is kept, by its two people's codes (8 × a's + b's): both there (bit 0) and either in
-# `any_of` (bit 1) or both in `both_of` (bit 2).
-_KEPT = np.array([x & y & 1 and ((x | y) & 2 or x & y & 4) for x in range(8) for y in range(8)], bool)
+# Whether a pair is kept, by its two people's codes (8 × a's + b's): both THERE, and either ANY_OF or both
+# BOTH_OF.
+_KEPT = np.array(
+    [bool(x & y & THERE and ((x | y) & ANY_OF or x & y & BOTH_OF)) for x in range(8) for y in range(8)]
+)
 
 
 def _wanted(
