@@ -139,11 +139,6 @@ def byte_sums(values: U64) -> I64:
     return sums.view(np.int64)
 
 
-def byte_normal(values: U64) -> F64:
-    """Standard normal to within what the field data can tell: a hash's byte sum, scaled."""
-    return (byte_sums(values) - BYTES_MEAN) / np.float64(BYTES_SD)
-
-
 def byte_normal_of_sum() -> F64:
     """The standard normal of every possible byte sum, for tables indexed by the sum."""
     return (np.arange(BYTE_SUM_MAX + 1) - BYTES_MEAN) / np.float64(BYTES_SD)
