@@ -28,13 +28,13 @@ from rich.table import Table
 from sqlalchemy import delete, select
 
 from bluezone.campaign import imports, service
-from bluezone.campaign.areas import Level, Structure, registry
 from bluezone.campaign.ranking import Entry, rank
 from bluezone.config import load_settings
+from bluezone.geography.areas import Level, Structure, registry
+from bluezone.services import Services
 from bluezone.store.models import CampaignCount
 from bluezone.web.app import create_app
-from bluezone.web.local import serve_in_background
-from bluezone.web.services import Services
+from bluezone.web.serving import serve_in_background
 
 FIRST_DAY = date(2020, 5, 1)
 PROVINCE = "01"

@@ -28,9 +28,8 @@ from bluezone.config import load_settings
 from bluezone.keyserver.exporter import due_windows, run_exports, signer
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
+from bluezone.services import Services, open_services
 from bluezone.store.models import Exposure
-from bluezone.web.app import open_services
-from bluezone.web.services import Services
 
 START = 1_772_409_600  # 2026-03-02 00:00 UTC
 WINDOWS = 144

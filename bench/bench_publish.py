@@ -34,8 +34,7 @@ from bluezone.authority.realms import KeyKind, authenticate, create_api_key, cre
 from bluezone.config import load_settings
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ExposureKey
-from bluezone.web.app import open_services
-from bluezone.web.services import Services
+from bluezone.services import Services, open_services
 
 
 def publish_bodies(svc: Services, count: int) -> list[dict[str, Any]]:

@@ -19,9 +19,9 @@ from bluezone.authority.realms import create_api_key, create_realm
 from bluezone.clock import ManualClock
 from bluezone.config import load_settings
 from bluezone.protocol.backend import CryptoBackend, available_backends
-from bluezone.web.app import create_app, open_services
-from bluezone.web.local import serve_in_background
-from bluezone.web.services import Services
+from bluezone.services import Services, open_services
+from bluezone.web.app import create_app
+from bluezone.web.serving import serve_in_background
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 POSTGRES_URL = os.environ.get("BZ_TEST_DATABASE_URL", "")
@@ -105,6 +105,7 @@ class RunningServer:
     device_key: str
     stats_key: str
     other_admin_key: str  # of realm HCM (province 79)
+    national_admin_key: str  # of realm BYT (the ministry: no province of its own)
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30)
@@ -124,12 +125,14 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
     with svc.db.session() as session:
         create_realm(session, svc.secrets, REALM, "Sở Y tế Hà Nội", svc.now(), province_code="01")
         create_realm(session, svc.secrets, "HCM", "Sở Y tế TP Hồ Chí Minh", svc.now(), province_code="79")
+        create_realm(session, svc.secrets, "BYT", "Bộ Y tế", svc.now())
         hcm_admin = create_api_key(session, svc.secrets, "HCM", "admin", svc.now())
+        national_admin = create_api_key(session, svc.secrets, "BYT", "admin", svc.now())
         admin = create_api_key(session, svc.secrets, REALM, "admin", svc.now())
         device = create_api_key(session, svc.secrets, REALM, "device", svc.now())
         stats = create_api_key(session, svc.secrets, REALM, "stats", svc.now())
     with serve_in_background(app) as base_url:
-        yield RunningServer(base_url, clock, svc, admin, device, stats, hcm_admin)
+        yield RunningServer(base_url, clock, svc, admin, device, stats, hcm_admin, national_admin)
 
 
 CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bluezone.authority import users
+from bluezone.authority.roles import Permission
 from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
 from tests.authority.test_codes import stored_bytes
 from tests.conftest import Authority
@@ -35,15 +36,15 @@ def test_roles_decide_what_a_person_may_do(authority: Authority) -> None:
     _user(authority, "viewer.lan", "viewer")
     _user(authority, "root.admin", "system_admin", None)
     worker, viewer = _who(authority, _sign_in(authority)), _who(authority, _sign_in(authority, "viewer.lan"))
-    assert worker.require("issue_code").code == "HN"
+    assert worker.require(Permission.ISSUE_CODE).code == "HN"
     with pytest.raises(Forbidden):
-        worker.require("manage_facilities")
+        worker.require(Permission.MANAGE_FACILITIES)
     with pytest.raises(Forbidden):
-        viewer.require("issue_code")
+        viewer.require(Permission.ISSUE_CODE)
     admin_token = _sign_in(authority, "root.admin")
     with pytest.raises(Forbidden):  # a system admin first chooses the realm to act in
-        _who(authority, admin_token).require("issue_code")
-    assert _who(authority, admin_token, "HCM").require("issue_code").code == "HCM"
+        _who(authority, admin_token).require(Permission.ISSUE_CODE)
+    assert _who(authority, admin_token, "HCM").require(Permission.ISSUE_CODE).code == "HCM"
 
 
 def test_passwords_are_hashed_and_guessing_locks_the_account(authority: Authority) -> None:

@@ -13,13 +13,13 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from bluezone.campaign import activity
-from bluezone.clock import ManualClock
+from bluezone.clock import ManualClock, local_day
 from bluezone.errors import InvalidInput
 from bluezone.phone.client import ServerClient
 from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
+from bluezone.services import run_maintenance
 from bluezone.store.models import ActivityCount, ActivityReceipt, CampaignCount
-from bluezone.web.app import export_and_clean
 from tests.conftest import RunningServer, add_console_user
 
 BA_DINH, NGOC_HA, HANOI = "00004", "00008", "01"  # 2025 structure (the server's clock is in March 2026)
@@ -59,10 +59,10 @@ def test_phones_are_counted_once_a_day_and_nothing_identifies_them(server: Runni
         assert counts == {("install", BA_DINH): 1, ("active", BA_DINH): 1, ("active", NGOC_HA): 1}
         assert session.scalar(select(func.count()).select_from(ActivityReceipt)) == 3
 
-    first_day = activity.local_day(server.services.now())
+    first_day = local_day(server.services.now())
     server.clock.advance(86_400)
     tomorrow_token = phone.activity_token("active")
-    export_and_clean(server.services)
+    run_maintenance(server.services)
     with server.services.db.session() as session:
         assert (
             session.scalar(select(func.count()).select_from(ActivityReceipt)) == 0
@@ -77,11 +77,48 @@ def test_phones_are_counted_once_a_day_and_nothing_identifies_them(server: Runni
     assert tomorrow_token != base64.b64decode(_token())  # a new day, a new token
     with server.client() as http:
         ranked = http.get("/api/campaign/ranking", params={"level": "commune", "parent": HANOI}).json()
-    assert {row["area_code"] for row in ranked} == {BA_DINH, NGOC_HA}
+    assert {row["areaCode"] for row in ranked} == {BA_DINH, NGOC_HA}
 
 
 def _admin(server: RunningServer) -> dict[str, str]:
     return {"X-API-Key": server.admin_key}
+
+
+def _ministry(server: RunningServer) -> dict[str, str]:
+    return {"X-API-Key": server.national_admin_key}
+
+
+def test_admin_keys_change_only_their_provinces_part_of_the_campaign(server: RunningServer) -> None:
+    """The campaign's access rule on the API: Hà Nội's key, Hồ Chí Minh City's key, the ministry's key."""
+    hanoi, saigon, ministry = _admin(server), {"X-API-Key": server.other_admin_key}, _ministry(server)
+    counts = "as_of,area_code,installs,smartphones\n2026-03-01,01,60,90\n"
+    target = {"subject": "area:01", "basis": "smartphones", "ratePercent": 60, "by": "2026-04-30"}
+    unit = {"name": "Trường Ba Đình", "kind": "school", "areaCode": BA_DINH}
+    report = {"asOf": "2026-03-01", "staff": 10, "smartphoneHolders": 9, "installed": 8}
+    with server.client() as http:
+        existing = http.post("/api/campaign/units", json=unit, headers=ministry).json()["unitId"]
+        bulk = f"unit_id,as_of,staff,smartphone_holders,installed\n{existing},2026-03-01,9,8,7\n"
+
+        def tried(headers: dict[str, str]) -> tuple[int, ...]:
+            return (
+                http.post(
+                    "/api/campaign/counts", files={"file": ("c.csv", counts)}, headers=headers
+                ).status_code,
+                http.post("/api/campaign/units", json=unit, headers=headers).status_code,
+                http.post(
+                    f"/api/campaign/units/{existing}/reports", json=report, headers=headers
+                ).status_code,
+                http.post(
+                    "/api/campaign/reports", files={"file": ("r.csv", bulk)}, headers=headers
+                ).status_code,
+                http.put("/api/campaign/targets", json=target, headers=headers).status_code,
+            )
+
+        assert tried(saigon) == (403, 403, 403, 403, 403)  # every write for Hà Nội's areas refused
+        assert tried(hanoi) == (200, 201, 201, 200, 200)
+        assert tried(ministry) == (200, 201, 201, 200, 200)
+        refused = http.post(f"/api/campaign/units/{existing}/reports", json=report, headers=saigon)
+        assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
 
 
 def test_units_report_and_the_area_above_sees_who_is_late(server: RunningServer) -> None:
@@ -92,12 +129,12 @@ def test_units_report_and_the_area_above_sees_who_is_late(server: RunningServer)
             headers=_admin(server),
         )
         assert made.status_code == 201, made.text
-        parent = made.json()["id"]
+        parent = made.json()["unitId"]
         child = http.post(
             "/api/campaign/units",
             json={"name": "Bưu cục Ngọc Hà", "kind": "post_office", "areaCode": NGOC_HA, "parentId": parent},
             headers=_admin(server),
-        ).json()["id"]
+        ).json()["unitId"]
         bad = http.post(
             "/api/campaign/units",
             json={"name": "X", "kind": "castle", "areaCode": BA_DINH},
@@ -115,11 +152,13 @@ def test_units_report_and_the_area_above_sees_who_is_late(server: RunningServer)
         assert (refused.status_code, refused.json()["code"]) == (400, "bad_report")
 
         listed = http.get("/api/campaign/units", params={"area": HANOI}).json()
-        assert [(u["name"], u["status"], u["rate_of_staff"]) for u in listed] == [
+        assert [(u["name"], u["status"], u["rateOfStaff"]) for u in listed] == [
             ("Bưu điện Ba Đình", "ok", 75.0),
             ("Bưu cục Ngọc Hà", "ok", None),
         ]
-        assert [u["id"] for u in http.get("/api/campaign/units", params={"parent": parent}).json()] == [child]
+        assert [u["unitId"] for u in http.get("/api/campaign/units", params={"parent": parent}).json()] == [
+            child
+        ]
 
         server.clock.advance(8 * 86_400)  # a week and a day later, nobody has reported again
         statuses = {
@@ -145,7 +184,7 @@ def test_units_report_and_the_area_above_sees_who_is_late(server: RunningServer)
 def test_bulk_reports_and_counts_are_checked_whole(server: RunningServer) -> None:
     with server.client() as http:
         school = {"name": "Trường THPT Phan Đình Phùng", "kind": "school", "areaCode": BA_DINH}
-        unit = http.post("/api/campaign/units", json=school, headers=_admin(server)).json()["id"]
+        unit = http.post("/api/campaign/units", json=school, headers=_admin(server)).json()["unitId"]
         today = date.fromtimestamp(server.services.now()).isoformat()
         bad = (
             f"unit_id,as_of,staff,smartphone_holders,installed\n{unit},{today},90,80,70\n"
@@ -168,13 +207,17 @@ def test_bulk_reports_and_counts_are_checked_whole(server: RunningServer) -> Non
         data = io.BytesIO()
         book.save(data)
         xlsx = http.post(
-            "/api/campaign/counts", files={"file": ("counts.xlsx", data.getvalue())}, headers=_admin(server)
+            "/api/campaign/counts",
+            files={"file": ("counts.xlsx", data.getvalue())},
+            headers=_ministry(server),
         )
         assert xlsx.status_code == 422 and xlsx.json()["errors"] == [
             [2, "installs exceed smartphone subscribers"]
         ]
         good = "as_of,area_code,installs,smartphones\n2026-03-01,01,60,90\n2026-03-01,79,5,10\n"
-        done = http.post("/api/campaign/counts", files={"file": ("counts.csv", good)}, headers=_admin(server))
+        done = http.post(
+            "/api/campaign/counts", files={"file": ("counts.csv", good)}, headers=_ministry(server)
+        )
         assert done.json() == {"imported": 2, "replaced": 0, "errors": []}
         no_key = http.post("/api/campaign/counts", files={"file": ("counts.csv", good)})
         assert no_key.status_code == 401
@@ -191,11 +234,11 @@ def test_targets_show_what_is_still_needed(server: RunningServer) -> None:
         set_ = http.put("/api/campaign/targets", json=body, headers=_admin(server))
         assert set_.status_code == 200, set_.text
         progress = set_.json()
-        assert progress["rate_percent"] == 50.0 and progress["still_needed"] == 10
-        assert progress["on_track"] is True  # the day it was set, it is where it started
+        assert progress["ratePercent"] == 50.0 and progress["stillNeeded"] == 10
+        assert progress["onTrack"] is True  # the day it was set, it is where it started
         server.clock.advance(5 * 86_400)  # half way, no progress: behind
         late = http.get("/api/campaign/targets").json()[0]
-        assert late["on_track"] is False and late["needed_per_day"] == 10 / 4
+        assert late["onTrack"] is False and late["neededPerDay"] == 10 / 4
         wrong = http.put("/api/campaign/targets", json={**body, "basis": "staff"}, headers=_admin(server))
         assert (wrong.status_code, wrong.json()["code"]) == (400, "bad_target")
         past = http.put("/api/campaign/targets", json={**body, "by": "2020-01-01"}, headers=_admin(server))
@@ -236,7 +279,7 @@ def test_officials_report_only_for_their_own_area_or_unit(server: RunningServer)
                 assert sent.status_code == (303 if unit_id in allowed else 403), (username, unit_id)
 
 
-def test_national_officers_import_counts_on_the_web_page(server: RunningServer) -> None:
+def test_officers_import_counts_of_their_own_areas_on_the_web_page(server: RunningServer) -> None:
     from tests.web.test_console import _csrf, _sign_in
 
     add_console_user(server, "vn.officer", "campaign_officer")
@@ -253,11 +296,14 @@ def test_national_officers_import_counts_on_the_web_page(server: RunningServer) 
         assert done.status_code == 200 and "Đã nhập 1 dòng" in done.text
         forged = http.post("/campaign/import", data={"csrf": "forged"}, files={"file": ("c.csv", good)})
         assert forged.status_code == 403
+    saigon = "as_of,area_code,installs,smartphones\n2026-03-01,79,60,90\n"
     with server.client() as http:
         _sign_in(http, "hn.officer")
-        assert (
-            http.get("/campaign/import").status_code == 403
-        )  # one area's officer: not the country's figures
+        token = _csrf(http.get("/campaign/import").text)
+        outside = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", saigon)})
+        assert outside.status_code == 403  # one area's officer: not another province's figures
+        own = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", good)})
+        assert own.status_code == 200
 
 
 def test_check_ins_per_area_and_day_reach_the_dashboard(server: RunningServer) -> None:
@@ -298,8 +344,8 @@ def test_officers_manage_units_and_targets_within_their_part(server: RunningServ
     sub_unit = {"name": "Phòng một cửa", "kind": "agency", "area_code": BA_DINH, "parent_id": str(office_id)}
     assert attempt("vn.boss", "/campaign/manage/units", saigon_unit) == 303
     assert attempt("hn.boss", "/campaign/manage/units", hanoi_unit) == 303
-    assert attempt("hn.boss", "/campaign/manage/units", saigon_unit) == 400  # outside Hà Nội
-    assert attempt("office.boss", "/campaign/manage/units", hanoi_unit) == 400  # not inside their unit
+    assert attempt("hn.boss", "/campaign/manage/units", saigon_unit) == 403  # outside Hà Nội
+    assert attempt("office.boss", "/campaign/manage/units", hanoi_unit) == 403  # not inside their unit
     assert attempt("office.boss", "/campaign/manage/units", sub_unit) == 303
     assert attempt("case.worker", "/campaign/manage/units", hanoi_unit) == 403
     target = {"basis": "staff", "rate_percent": "80", "by": "2026-04-30"}
@@ -308,7 +354,7 @@ def test_officers_manage_units_and_targets_within_their_part(server: RunningServ
     )
     area_target = {"basis": "smartphones", "rate_percent": "60", "by": "2026-04-30"}
     assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:01"}) == 303
-    assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:79"}) == 400
+    assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:79"}) == 403
     with server.client() as http:
         names = {u["name"] for u in http.get("/api/campaign/units").json()}
         subjects = {t["subject"] for t in http.get("/api/campaign/targets").json()}

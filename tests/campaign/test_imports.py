@@ -7,8 +7,8 @@ import json
 import pytest
 
 from bluezone.campaign import imports, service
-from bluezone.campaign.areas import Level, Structure, census_2019, registry
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.geography.areas import Level, Structure, census_2019, registry
 from tests.conftest import TESTDATA, Authority
 
 HEADER = "as_of,area_code,installs,smartphones,active\n"
@@ -111,7 +111,7 @@ def test_bad_ranking_requests(authority: Authority) -> None:
             service.ranking(session, as_of=None, parent="99999")
 
 
-RANKING_FIELDS = {"rank", "area_code", "name", "installs", "denominator", "rate_percent", "rank_change"}
+RANKING_FIELDS = {"rank", "areaCode", "name", "installs", "denominator", "ratePercent", "rankChange"}
 
 
 def test_ranking_over_http_and_the_command_line(
@@ -130,7 +130,7 @@ def test_ranking_over_http_and_the_command_line(
     with server.client() as http:
         body = http.get("/api/campaign/ranking", params={"by": "smartphones"}).json()
         bad = http.get("/api/campaign/ranking", params={"level": "country"})
-    assert [set(row) for row in body] == [RANKING_FIELDS] * 2 and body[0]["area_code"] == "01"
+    assert [set(row) for row in body] == [RANKING_FIELDS] * 2 and body[0]["areaCode"] == "01"
     assert (bad.status_code, bad.json()["code"]) == (400, "bad_ranking")
     csv = tmp_path / "counts.csv"
     csv.write_text(HEADER + "2020-08-15,48,7,10,\n")
@@ -176,4 +176,4 @@ def test_top_and_bottom_of_a_ranking_over_http(server: object) -> None:
         imports.store_counts(session, imports.parse_counts(HEADER + rows).rows)
     with server.client() as http:
         ends = http.get("/api/campaign/ranking", params={"by": "smartphones", "top": 2, "bottom": 1}).json()
-    assert [r["area_code"] for r in ends] == ["92", "31", "01"]
+    assert [r["areaCode"] for r in ends] == ["92", "31", "01"]

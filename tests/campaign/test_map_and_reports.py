@@ -8,8 +8,8 @@ from importlib import resources
 import pytest
 
 from bluezone.campaign import geo, imports, quick_report
-from bluezone.campaign.areas import Level, Structure, census_2019, registry
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.geography.areas import Level, Structure, census_2019, registry
 from tests.conftest import TESTDATA, Authority
 
 COUNTS = (

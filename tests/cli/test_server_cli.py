@@ -12,7 +12,7 @@ import pytest
 
 from bluezone.authority import certificates
 from bluezone.config import load_settings
-from bluezone.web.app import open_services
+from bluezone.services import open_services
 from tests.cli.test_cli import run
 from tests.conftest import certificate_for
 

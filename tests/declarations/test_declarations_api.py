@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bluezone.services import run_maintenance
 from bluezone.store.models import AuditEntry, HealthDeclaration
-from bluezone.web.app import export_and_clean
 from tests.conftest import RunningServer
 
 HANG_BAC, BEN_NGHE = "00037", "26740"  # a commune of Hà Nội (01) and one of Hồ Chí Minh City (79)
@@ -115,7 +115,7 @@ def test_receipts_and_arrivals_by_province(server: RunningServer) -> None:
         admin = {"X-API-Key": server.admin_key}
         checked = http.get(f"/api/entry-declarations/receipts/{to_hanoi}", headers=admin).json()
         assert checked == {
-            "arrival_date": TODAY.isoformat(),
+            "arrivalDate": TODAY.isoformat(),
             "gate": "Sân bay quốc tế Nội Bài",
             "province": "Sở Y tế Hà Nội",
         }
@@ -140,8 +140,8 @@ def test_receipts_and_arrivals_by_province(server: RunningServer) -> None:
         stats = http.get(
             "/api/entry-declarations/arrivals", params=window, headers={"X-API-Key": server.stats_key}
         )
-    assert [a["declaration"]["full_name"] for a in hanoi] == ["Kim Min-jun"]
-    assert [a["declaration"]["full_name"] for a in saigon] == ["Lee Ji-eun"]
+    assert [a["declaration"]["fullName"] for a in hanoi] == ["Kim Min-jun"]
+    assert [a["declaration"]["fullName"] for a in saigon] == ["Lee Ji-eun"]
     assert stats.status_code == 403
     with server.services.db.session() as session:
         reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "read_arrival")).all()
@@ -152,7 +152,7 @@ def test_declarations_are_deleted_after_the_retention_period(server: RunningServ
     with server.client() as http:
         _post(http, "/api/health-declarations", resident())
     server.clock.advance((server.services.settings.declaration_retention_days + 1) * 86_400)
-    export_and_clean(server.services)
+    run_maintenance(server.services)
     with server.services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(HealthDeclaration)) == 0
 

@@ -16,9 +16,9 @@ from bluezone.phone.checkins import CheckInBook
 from bluezone.phone.client import DownloadState, ServerClient
 from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
+from bluezone.services import run_maintenance
 from bluezone.store.models import CheckInReport, Venue
 from bluezone.venues import qr
-from bluezone.web.app import export_and_clean
 from tests.conftest import REALM, RunningServer
 from tests.e2e.test_tracing_flow import _issue
 
@@ -82,7 +82,7 @@ def test_only_phones_that_overlapped_get_venue_alerts(server: RunningServer) -> 
         assert len(stored) == 1 and qr.location_id(pho["payload"]) not in stored[0].report  # unreadable
 
     clock.advance(2 * 3600)
-    export_and_clean(server.services)
+    run_maintenance(server.services)
     with server.client() as http:
         client = ServerClient(server.base_url, server.device_key, [export_key], http=http)  # type: ignore[list-item]
         published = client.new_venue_reports(DownloadState())
@@ -123,7 +123,7 @@ def test_a_case_worker_marks_a_stay_by_hand(server: RunningServer) -> None:
         )
         assert marked.status_code == 201
     clock.advance(2 * 3600)
-    export_and_clean(server.services)
+    run_maintenance(server.services)
     with server.client() as http:
         client = ServerClient(server.base_url, server.device_key, [export_key], http=http)  # type: ignore[list-item]
         alerts = book.match(client.new_venue_reports(DownloadState()))

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bluezone.keyserver import exporter
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ReportType
-from bluezone.store.models import ExportBatch, Exposure
+from bluezone.store.files import write_atomically
+from bluezone.store.models import ExportWindow, Exposure
 from tests.conftest import Authority
 
 HOUR = 3600
@@ -72,12 +73,12 @@ def test_windows_without_keys_are_completed_together_and_write_nothing(authority
     _add_keys(authority, 2, hour + 3 * HOUR + 10)
     with authority.services.db.session() as session:  # another exporter holds an empty window's lease
         session.add(
-            ExportBatch(start_ts=hour, end_ts=hour + HOUR, status="open", lease_until=hour + 9 * HOUR)
+            ExportWindow(start_ts=hour, end_ts=hour + HOUR, status="open", lease_until=hour + 9 * HOUR)
         )
     report = _run(authority, hour + 6 * HOUR + 300)
     assert len(report.files) == 1 and report.keys == 2
     with authority.services.db.session() as session:
-        batches = {b.start_ts: (b.status, b.key_count) for b in session.scalars(select(ExportBatch))}
+        batches = {b.start_ts: (b.status, b.key_count) for b in session.scalars(select(ExportWindow))}
     assert batches[hour] == ("open", 0)  # left to the exporter holding it
     assert batches[hour + 3 * HOUR] == ("complete", 2)
     assert {batches[hour + k * HOUR] for k in (1, 2, 4, 5)} == {("complete", 0)}
@@ -151,7 +152,7 @@ def test_retention_deletes_old_keys_and_files(authority: Authority) -> None:
     assert not (root / files[0]).exists() and (root / exporter.INDEX).read_text() == ""
     with authority.services.db.session() as session:
         assert session.scalar(select(Exposure)) is None
-        assert session.scalar(select(ExportBatch).where(ExportBatch.end_ts < later - 14 * 86_400)) is None
+        assert session.scalar(select(ExportWindow).where(ExportWindow.end_ts < later - 14 * 86_400)) is None
 
 
 def test_revised_keys_are_exported_as_revisions(authority: Authority) -> None:
@@ -172,10 +173,10 @@ def test_revised_keys_are_exported_as_revisions(authority: Authority) -> None:
 
 def test_a_file_already_holding_the_data_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "exports" / exporter.INDEX
-    exporter.write_atomically(path, b"a.zip\n")
+    write_atomically(path, b"a.zip\n")
     first = path.stat().st_ino
-    exporter.write_atomically(path, b"a.zip\n")
+    write_atomically(path, b"a.zip\n")
     assert path.stat().st_ino == first
-    exporter.write_atomically(path, b"a.zip\nb.zip\n")
+    write_atomically(path, b"a.zip\nb.zip\n")
     assert path.read_bytes() == b"a.zip\nb.zip\n" and path.stat().st_ino != first
     assert [p.name for p in path.parent.iterdir()] == [exporter.INDEX]  # no temporary left behind

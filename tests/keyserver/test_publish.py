@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bluezone.authority import certificates, codes
 from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
 from bluezone.errors import Unauthorized
-from bluezone.keyserver.publish import PublishRequest, PublishResult, available_at, publish
+from bluezone.keyserver.publish import Publication, PublishResult, available_at, publish
 from bluezone.keyserver.rules import PublishRejected, SubmittedKey
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ReportType
@@ -33,7 +33,7 @@ def _certificate(a: Authority, keys: list[SubmittedKey], test_type: str = "confi
 def _publish(a: Authority, keys: list[SubmittedKey], certificate: str, realm: str = "HN") -> int:
     with a.services.db.session() as session:
         return publish(
-            session, a.services.secrets, PublishRequest(keys, realm, certificate, HMAC_KEY), a.now()
+            session, a.services.secrets, Publication(keys, realm, certificate, HMAC_KEY), a.now()
         ).inserted
 
 
@@ -118,7 +118,7 @@ def test_a_token_buys_one_certificate(authority: Authority) -> None:
 
 def _publish_with(a: Authority, keys: list[SubmittedKey], test_type: str, token: str | None) -> PublishResult:
     with a.services.db.session() as session:
-        request = PublishRequest(keys, "HN", _certificate(a, keys, test_type), HMAC_KEY, token)
+        request = Publication(keys, "HN", _certificate(a, keys, test_type), HMAC_KEY, token)
         return publish(session, a.services.secrets, request, a.now())
 
 

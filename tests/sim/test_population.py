@@ -71,7 +71,7 @@ def test_clustered_adoption_also_gathers_workplace_teams() -> None:
 def test_adoption_can_come_from_a_provinces_campaign_figures(tmp_path: object) -> None:
     from pathlib import Path
 
-    from bluezone.campaign.areas import census_2019
+    from bluezone.geography.areas import census_2019
 
     assert isinstance(tmp_path, Path)
     counts = tmp_path / "counts.csv"

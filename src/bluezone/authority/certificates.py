@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority.codes import VerifiedCode
 from bluezone.authority.realms import realm_by_code
-from bluezone.authority.secrets import ServerSecrets
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, Unauthorized
 from bluezone.protocol.export import load_public_key
 from bluezone.protocol.intervals import date_to_interval
 from bluezone.store.models import ApiKey, SigningKey, VerificationCode
+from bluezone.store.secrets import ServerSecrets
 
 TOKEN_AUDIENCE = "bluezone-verification"
 CERTIFICATE_AUDIENCE = "bluezone-keyserver"

@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
-from bluezone.authority.secrets import ServerSecrets
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, RateLimited
 from bluezone.store.models import ApiKey, Realm, VerificationCode, VerifyFailures
+from bluezone.store.secrets import ServerSecrets
 
 TEST_TYPES = ("confirmed", "likely", "negative", "close-contact")
 SHORT_CODE_DIGITS = 8

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority import codes
 from bluezone.authority.realms import realm_by_code
-from bluezone.authority.secrets import ServerSecrets
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import AuditEntry, Declaration, Realm
+from bluezone.store.secrets import ServerSecrets
 
 COMMUNE_CODE = re.compile(r"^\d{5}$")
 LEVELS = ("F1", "F2", "declared")  # declared: symptoms and an exposure in a health declaration

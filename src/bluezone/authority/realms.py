@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bluezone.authority.secrets import ServerSecrets
-from bluezone.campaign.areas import Level, find_area, level_of
 from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from bluezone.geography.areas import Level, find_area, level_of
 from bluezone.store.models import ApiKey, Realm, SigningKey
+from bluezone.store.secrets import ServerSecrets
 
 REALM_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 API_KEY_PREFIX = "bz_"

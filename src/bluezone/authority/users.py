@@ -11,15 +11,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bluezone.authority.realms import realm_by_code
-from bluezone.authority.secrets import ServerSecrets
+from bluezone.authority.roles import PERMISSIONS, Permission, Role
 from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
 from bluezone.store.models import Realm, User, WebSession
+from bluezone.store.secrets import ServerSecrets
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,64}$")
 SCOPE = re.compile(r"^(area:\d{2,5}|unit:\d{1,10})$")
@@ -27,33 +27,6 @@ MIN_PASSWORD = 10
 SESSION_SECONDS = 8 * 3600
 LOCK_AFTER, LOCK_SECONDS = 10, 3600
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-
-
-class Role(StrEnum):
-    CASE_WORKER = "case_worker"  # issues codes, reads the follow-up queue
-    REALM_ADMIN = "realm_admin"  # also facilities, users and API keys of the realm
-    VIEWER = "viewer"  # statistics only
-    SYSTEM_ADMIN = "system_admin"  # every realm
-    CAMPAIGN_OFFICER = "campaign_officer"  # the installation campaign: units' reports
-
-
-PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.CASE_WORKER: frozenset({"issue_code", "read_queue"}),
-    Role.REALM_ADMIN: frozenset(
-        {
-            *("issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"),
-            *("report_units", "manage_units"),
-        }
-    ),
-    Role.VIEWER: frozenset({"read_stats"}),
-    Role.CAMPAIGN_OFFICER: frozenset({"report_units", "import_counts", "manage_units"}),
-    Role.SYSTEM_ADMIN: frozenset(
-        {
-            *("issue_code", "read_queue", "manage_facilities", "manage_users", "read_stats"),
-            *("report_units", "import_counts", "manage_units"),
-        }
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -70,10 +43,10 @@ class SignedIn:
     def actor(self) -> str:
         return f"user:{self.user.username}"
 
-    def may(self, permission: str) -> bool:
+    def may(self, permission: Permission) -> bool:
         return permission in PERMISSIONS[self.role]
 
-    def require(self, permission: str) -> Realm:
+    def require(self, permission: Permission) -> Realm:
         """The realm to act in, if this person may do this; system admins act in the realm they chose."""
         if not self.may(permission) or self.realm is None:
             raise Forbidden("your role does not allow this", code="forbidden")
@@ -189,6 +162,3 @@ def purge_sessions(session: Session, now: int) -> int:
 
 def realm_users(session: Session, realm: Realm) -> list[User]:
     return list(session.scalars(select(User).where(User.realm_id == realm.id).order_by(User.username)))
-
-
-GRANTABLE = (Role.CASE_WORKER, Role.REALM_ADMIN, Role.VIEWER)  # what a realm admin may give in their realm

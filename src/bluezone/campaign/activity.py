@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bluezone.authority.secrets import ServerSecrets
-from bluezone.campaign.areas import Level, level_of, registry, structure_on
 from bluezone.campaign.imports import CountRow, store_counts
-from bluezone.clock import VIETNAM
+from bluezone.clock import EPOCH, day_start, local_day
 from bluezone.errors import InvalidInput
+from bluezone.geography.areas import Level, level_of, registry, structure_on
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import ActivityCount, ActivityDay, ActivityReceipt
+from bluezone.store.secrets import ServerSecrets
 
 TOKEN_BYTES = 16
-EPOCH = date(1970, 1, 1)
 
 
 class Kind(StrEnum):
@@ -35,14 +34,9 @@ class Kind(StrEnum):
     CHECKIN = "checkin"  # the phone checked in at a venue in this commune today
 
 
-def local_day(unix_seconds: int) -> int:
-    """Viet Nam's day number (days since 1970-01-01 in UTC+7)."""
-    return (datetime.fromtimestamp(unix_seconds, VIETNAM).date() - EPOCH).days
-
-
 def day_end(day: int) -> int:
     """The first second after Viet Nam's day `day`: a closed day's snapshot time."""
-    return int(datetime.combine(EPOCH + timedelta(days=day + 1), datetime.min.time(), VIETNAM).timestamp())
+    return day_start(EPOCH + timedelta(days=day + 1))
 
 
 def record(

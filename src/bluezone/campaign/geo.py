@@ -8,8 +8,6 @@ part of (found by where the new provinces' communes lie), so no second set of ou
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 import sqlite3
@@ -22,7 +20,8 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.campaign.areas import Structure, _dataset
+from bluezone.geography import areas
+from bluezone.geography.areas import Structure, dataset_path
 
 Ring = npt.NDArray[np.float64]  # (n, 2): longitude, latitude
 WIDTH = 520
@@ -38,9 +37,7 @@ def _data(name: str) -> str:
 @cache
 def provinces_63() -> dict[str, list[Ring]]:
     """GSO code → the province's outer rings."""
-    iso_to_gso = {
-        r["iso_3166_2"]: r["gso_code"] for r in csv.DictReader(io.StringIO(_data("vn_provinces_63_2020.csv")))
-    }
+    iso_to_gso = {r["iso_3166_2"]: r["gso_code"] for r in areas.provinces_63()}
     shapes: dict[str, list[Ring]] = {}
     for feature in json.loads(_data("vn_adm1_63_geoboundaries_simplified.geojson"))["features"]:
         code = iso_to_gso[feature["properties"]["shapeISO"].strip()]
@@ -65,7 +62,7 @@ def _inside(points: Ring, ring: Ring) -> npt.NDArray[np.bool_]:
 def old_to_new() -> dict[str, str]:
     """Old (63) province code → the new (34) province it is part of: where most of a new province's
     communes lie decides."""
-    with sqlite3.connect(f"file:{_dataset()}?mode=ro", uri=True) as db:
+    with sqlite3.connect(f"file:{dataset_path()}?mode=ro", uri=True) as db:
         wards = db.execute(
             "SELECT provinceCode, wardLon, wardLat FROM admin_units WHERE wardLon IS NOT NULL"
         ).fetchall()

@@ -16,9 +16,9 @@ from typing import NamedTuple
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bluezone.campaign.areas import Level, Registry, Structure, registry, structure_on
-from bluezone.clock import VIETNAM
+from bluezone.clock import as_unix, local_date
 from bluezone.errors import BluezoneError, InvalidInput
+from bluezone.geography.areas import Level, Registry, Structure, registry, structure_on
 from bluezone.store.models import CampaignCount
 
 REQUIRED = ("as_of", "area_code", "installs")
@@ -52,7 +52,7 @@ def parse_time(value: str) -> int:
         raise InvalidInput(f"as_of {value!r} is not an ISO-8601 date or time", code="bad_time") from None
     if len(text) == 10:  # a date alone
         moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).timestamp())
+    return as_unix(moment)
 
 
 def _count(value: str, what: str) -> int:
@@ -78,7 +78,7 @@ class _Moments:
         found = self._seen.get(text)
         if found is None:
             as_of = parse_time(text)
-            structure = structure_on(datetime.fromtimestamp(as_of, tz=VIETNAM).date())
+            structure = structure_on(local_date(as_of))
             found = self._seen[text] = (as_of, structure, registry(structure))
         return found
 

@@ -11,10 +11,10 @@ from matplotlib.figure import Figure
 from sqlalchemy.orm import Session
 
 from bluezone.campaign import service
-from bluezone.campaign.areas import Level, Structure, registry
 from bluezone.campaign.ranking import RankRow
 from bluezone.documents import FAMILY, new_pdf
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.geography.areas import Level, Structure, registry
 
 TEXT = {
     "vi": {

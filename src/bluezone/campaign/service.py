@@ -3,17 +3,16 @@ denominators, and each area's rank in the previous snapshot."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bluezone.campaign.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
 from bluezone.campaign.geo import old_to_new
 from bluezone.campaign.ranking import Entry, RankRow, rank
-from bluezone.clock import VIETNAM
+from bluezone.clock import local_time
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.geography.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
 from bluezone.store.models import CampaignCount
 
 
@@ -143,7 +142,7 @@ def ranking(
 
 
 def describe(moment: int) -> str:
-    return datetime.fromtimestamp(moment, tz=VIETNAM).strftime("%H:%M %d/%m/%Y")
+    return local_time(moment).strftime("%H:%M %d/%m/%Y")
 
 
 def _below(areas: Registry, code: str) -> dict[str, int]:

@@ -7,14 +7,24 @@ import io
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from bluezone.errors import FormatError
+from bluezone.errors import FormatError, InvalidInput
 
 XLSX_MAGIC = b"PK\x03\x04"
 Cell = str | int | float | None
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+
+def read_upload(stream: BinaryIO) -> str:
+    """An uploaded table (CSV or XLSX, at most MAX_UPLOAD_BYTES) as CSV text."""
+    data = stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", code="too_large")
+    return as_csv_text(data)
 
 
 def as_csv_text(data: bytes) -> str:

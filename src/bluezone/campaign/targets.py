@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bluezone.campaign.activity import EPOCH, day_end, local_day
-from bluezone.campaign.areas import find_area
+from bluezone.campaign.activity import day_end
 from bluezone.campaign.service import Denominator, area_figures
+from bluezone.clock import EPOCH, local_day
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.geography.areas import find_area
 from bluezone.store.models import Target, Unit, UnitReport
 
 BASES = ("population", "smartphones", "staff")

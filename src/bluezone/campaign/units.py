@@ -17,10 +17,10 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bluezone.campaign.activity import EPOCH, local_day
-from bluezone.campaign.areas import Structure, find_area, registry, structure_on
 from bluezone.campaign.ranking import Entry, RankRow, rank
+from bluezone.clock import EPOCH, local_day
 from bluezone.errors import BluezoneError, InvalidInput, NotFound
+from bluezone.geography.areas import Structure, registry, structure_on
 from bluezone.store.models import Unit, UnitReport
 
 KINDS = ("agency", "business", "school", "hospital", "post_office", "other")
@@ -231,32 +231,3 @@ def unit_ranking(lines: list[UnitLine], previous: list[UnitLine] | None = None) 
         earlier = {r.area_code: r.rank for r in unit_ranking(previous) if r.rank is not None}
     entries = [Entry(str(line.unit_id), line.name, line.installed or 0, line.staff) for line in lines]
     return rank(entries, earlier)
-
-
-def within_scope(session: Session, unit: Unit, scope: str | None) -> bool:
-    """Whether an official of `scope` ("area:CODE", "unit:ID", None for the whole country) may report for
-    `unit`: a unit in their area (at any depth), their unit, or a unit inside it."""
-    if scope is None:
-        return True
-    kind, _, ident = scope.partition(":")
-    if kind == "area":
-        areas = registry(Structure(unit.structure))
-        return unit.area_code == ident or ident in areas.ancestors(areas.get(unit.area_code))
-    current: Unit | None = unit
-    while current is not None:
-        if str(current.id) == ident:
-            return True
-        current = None if current.parent_id is None else session.get(Unit, current.parent_id)
-    return False
-
-
-def may_manage(session: Session, *, area_code: str, parent_id: int | None, scope: str | None) -> bool:
-    """Whether an officer of `scope` may add a unit here: in their area, or inside their unit."""
-    if scope is None:
-        return True
-    kind, _, ident = scope.partition(":")
-    if kind == "unit":
-        parent = None if parent_id is None else session.get(Unit, parent_id)
-        return parent is not None and within_scope(session, parent, scope)
-    structure, area = find_area(area_code)
-    return area_code == ident or ident in registry(structure).ancestors(area)

@@ -12,7 +12,7 @@ from bluezone.campaign import activity, imports, quick_report, service
 from bluezone.cli.output import console, print_json
 from bluezone.cli.server import DataDir, settings_for
 from bluezone.errors import InvalidInput
-from bluezone.web.app import open_services
+from bluezone.services import open_services
 
 app = typer.Typer(help="The installation campaign: counts and rankings.", no_args_is_help=True)
 

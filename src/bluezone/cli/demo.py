@@ -12,10 +12,10 @@ from rich.table import Table
 from bluezone.cli.output import console, print_json
 from bluezone.cli.sim import run_and_report
 from bluezone.errors import InvalidInput
-from bluezone.phone.messages import Language
 from bluezone.risk.scoring import Level
 from bluezone.sim.pair import PairResult, run_pair
 from bluezone.sim.scenario import Scenario
+from bluezone.texts import Language
 
 SCENARIOS = ("city", "pair")
 

@@ -124,7 +124,7 @@ def run(
 ) -> None:
     """Build every export batch that is due, then delete what is past retention (for cron)."""
     from bluezone.cli.server import settings_for  # noqa: PLC0415 (the server stack loads only when needed)
-    from bluezone.web.app import export_and_clean, open_services  # noqa: PLC0415
+    from bluezone.services import open_services, run_maintenance  # noqa: PLC0415
 
     clock = None
     if now is not None:
@@ -134,7 +134,7 @@ def run(
             raise InvalidInput(f"--now must be an ISO-8601 time, got {now!r}", code="bad_time") from None
         clock = ManualClock((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
     svc = open_services(settings_for(data_dir), clock)
-    report = export_and_clean(svc)
+    report = run_maintenance(svc)
     console.print(
         f"{report.batches} batches, {len(report.files)} files, {report.keys} keys (+{report.padding} padding)"
     )

@@ -17,7 +17,8 @@ from bluezone.authority.realms import rotate_signing_key as rotate_key
 from bluezone.authority.users import create_user as make_user
 from bluezone.cli.output import console
 from bluezone.config import Settings, load_settings
-from bluezone.web.app import create_app, open_services
+from bluezone.services import open_services
+from bluezone.web.app import create_app
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default: $BZ_DATA_DIR).")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="A TOML settings file.")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -13,10 +13,10 @@ from typing import TypeVar
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
-from bluezone.campaign.areas import Level, find_area, level_of
-from bluezone.clock import VIETNAM
 from bluezone.errors import InvalidInput
+from bluezone.geography.areas import Level, find_area, level_of
 
 SYMPTOMS = ("fever", "cough", "breathing", "sore_throat", "taste_smell", "tiredness", "diarrhoea")
 PHONE = r"^0\d{9}$"
@@ -54,7 +54,17 @@ def _area(code: str, level: Level) -> str:
 
 
 class Form(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=200)
+    # camelCase in the JSON API, as all of it; the web form posts the same fields by their Python names.
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        str_max_length=200,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        loc_by_alias=False,
+    )
 
     full_name: str = Field(min_length=2, max_length=100)
     phone: str = Field(pattern=PHONE)
@@ -161,7 +171,3 @@ def parse(model: type[FormT], data: object, *, today: date) -> FormT:
             "arrival_date: declare within 3 days before arriving, or on the day after", code="bad_declaration"
         )
     return form
-
-
-def today_in_vietnam(now: float) -> date:
-    return datetime.fromtimestamp(now, VIETNAM).date()

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority import followup
 from bluezone.authority.realms import realm_of_province
-from bluezone.authority.secrets import ServerSecrets
-from bluezone.campaign.areas import find_area, registry
+from bluezone.clock import local_date
 from bluezone.config import Settings
-from bluezone.declarations.forms import EntryDeclaration, VoluntaryDeclaration, border_gates, today_in_vietnam
+from bluezone.declarations.forms import EntryDeclaration, VoluntaryDeclaration, border_gates
 from bluezone.errors import NotFound
+from bluezone.geography.areas import find_area, registry
 from bluezone.store.models import HealthDeclaration, Realm
+from bluezone.store.secrets import ServerSecrets
 
 RECEIPT_PREFIX = "BZ-ENTRY:1:"
 EPOCH = date(1970, 1, 1)
@@ -103,7 +104,7 @@ def submit_voluntary(
         name=form.full_name,
         address=form.address,
         commune_code=form.commune_code,
-        alert_date=today_in_vietnam(now).isoformat(),
+        alert_date=local_date(now).isoformat(),
         level="declared",
     )
     followup.declare(session, secrets_, settings, realm_code=realm.code, details=details, now=now)

@@ -9,23 +9,21 @@ only complete batches are listed in the index. Every key is thus exported exactl
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bluezone.authority.secrets import ServerSecrets
 from bluezone.config import Settings
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
 from bluezone.store.db import INDEX_LOCK, Database
+from bluezone.store.files import write_atomically
 from bluezone.store.inserts import insert_ignoring_duplicates
-from bluezone.store.models import ExportBatch, ExportFile, Exposure
+from bluezone.store.models import ExportFile, ExportWindow, Exposure
+from bluezone.store.secrets import ServerSecrets
 
 GRACE_SECONDS = 120
 LEASE_SECONDS = 600
@@ -59,22 +57,24 @@ def _claim(db: Database, window: tuple[int, int], now: int) -> int | None:
     start, end = window
     with db.session() as session:
         batch = session.scalar(
-            select(ExportBatch).where(ExportBatch.start_ts == start, ExportBatch.end_ts == end)
+            select(ExportWindow).where(ExportWindow.start_ts == start, ExportWindow.end_ts == end)
         )
         if batch is not None:
             if batch.status == "complete" or batch.lease_until > now:
                 return None
             taken = session.execute(
-                update(ExportBatch)
+                update(ExportWindow)
                 .where(
-                    ExportBatch.id == batch.id, ExportBatch.status == "open", ExportBatch.lease_until <= now
+                    ExportWindow.id == batch.id,
+                    ExportWindow.status == "open",
+                    ExportWindow.lease_until <= now,
                 )
                 .values(lease_until=now + LEASE_SECONDS)
             )
             return batch.id if taken.rowcount == 1 else None  # type: ignore[attr-defined]
     try:
         with db.session() as session:
-            batch = ExportBatch(
+            batch = ExportWindow(
                 start_ts=start, end_ts=end, status="open", lease_until=now + LEASE_SECONDS, key_count=0
             )
             session.add(batch)
@@ -92,8 +92,8 @@ def _settled_starts(db: Database, windows: list[tuple[int, int]], now: int) -> s
     with db.session() as session:
         rows = session.execute(
             select(
-                ExportBatch.start_ts, ExportBatch.end_ts, ExportBatch.status, ExportBatch.lease_until
-            ).where(ExportBatch.start_ts >= windows[0][0], ExportBatch.start_ts <= windows[-1][0])
+                ExportWindow.start_ts, ExportWindow.end_ts, ExportWindow.status, ExportWindow.lease_until
+            ).where(ExportWindow.start_ts >= windows[0][0], ExportWindow.start_ts <= windows[-1][0])
         )
         wanted = set(windows)
         return {
@@ -148,30 +148,12 @@ def padding_keys(real: list[ExposureKey], settings: Settings) -> list[ExposureKe
     return fakes
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the whole new one, never a part. A file that already holds `data` is
-    left as it is (the index and the public key are rewritten on every run, mostly unchanged)."""
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _build(
     db: Database, settings: Settings, secrets_: ServerSecrets, batch_id: int, now: int
 ) -> ExportReport:
     report = ExportReport(batches=1)
     with db.session() as session:
-        batch = session.get(ExportBatch, batch_id)
+        batch = session.get(ExportWindow, batch_id)
         assert batch is not None
         window = (batch.start_ts, batch.end_ts)
         keys, revised = _keys(session, window)
@@ -202,8 +184,8 @@ def _build(
             )
     with db.session() as session:
         done = session.execute(
-            update(ExportBatch)
-            .where(ExportBatch.id == batch_id, ExportBatch.status == "open", ExportBatch.lease_until > now)
+            update(ExportWindow)
+            .where(ExportWindow.id == batch_id, ExportWindow.status == "open", ExportWindow.lease_until > now)
             .values(status="complete", key_count=len(keys), completed_at=now)
         )
         if done.rowcount != 1:  # type: ignore[attr-defined]
@@ -221,9 +203,9 @@ def write_index(db: Database, settings: Settings) -> list[str]:
         paths = list(
             session.scalars(
                 select(ExportFile.path)
-                .join(ExportBatch, ExportFile.batch_id == ExportBatch.id)
-                .where(ExportBatch.status == "complete")
-                .order_by(ExportBatch.end_ts, ExportFile.batch_num)
+                .join(ExportWindow, ExportFile.batch_id == ExportWindow.id)
+                .where(ExportWindow.status == "complete")
+                .order_by(ExportWindow.end_ts, ExportFile.batch_num)
             )
         )
         write_atomically(settings.exports_dir / INDEX, "".join(f"{p}\n" for p in paths).encode("ascii"))
@@ -289,7 +271,7 @@ def _complete_empty(db: Database, windows: list[tuple[int, int]], now: int) -> i
         for start, end in windows
     ]
     with db.session() as session:
-        return insert_ignoring_duplicates(session, ExportBatch, rows, unique=["start_ts", "end_ts"])
+        return insert_ignoring_duplicates(session, ExportWindow, rows, unique=["start_ts", "end_ts"])
 
 
 def cleanup(db: Database, settings: Settings, now: int) -> int:
@@ -299,14 +281,14 @@ def cleanup(db: Database, settings: Settings, now: int) -> int:
         old_files = list(
             session.scalars(
                 select(ExportFile)
-                .join(ExportBatch, ExportFile.batch_id == ExportBatch.id)
-                .where(ExportBatch.end_ts < cutoff)
+                .join(ExportWindow, ExportFile.batch_id == ExportWindow.id)
+                .where(ExportWindow.end_ts < cutoff)
             )
         )
         deleted = len(old_files)
         for old in old_files:
             session.delete(old)
-        deleted += session.execute(delete(ExportBatch).where(ExportBatch.end_ts < cutoff)).rowcount  # type: ignore[attr-defined]
+        deleted += session.execute(delete(ExportWindow).where(ExportWindow.end_ts < cutoff)).rowcount  # type: ignore[attr-defined]
         deleted += session.execute(delete(Exposure).where(Exposure.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
     if old_files:  # listed no more before they go
         write_index(db, settings)

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bluezone.authority.certificates import verify_certificate
-from bluezone.authority.secrets import ServerSecrets
 from bluezone.keyserver.rules import MAX_KEYS, PublishRejected, Submission, SubmittedKey, validate
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD, day_start_interval
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import CheckInReport, Exposure, PublishEvent
+from bluezone.store.secrets import ServerSecrets
 
 HOUR = 3600
 REVISION_ENTRY = struct.Struct("<16sIB")  # key, rolling start, rolling period
@@ -51,7 +51,7 @@ ALLOWED_REVISIONS = {
 
 
 @dataclass(frozen=True)
-class PublishRequest:
+class Publication:
     keys: list[SubmittedKey]
     health_authority_id: str
     certificate: str
@@ -75,7 +75,7 @@ def available_at(rolling_start: int, rolling_period: int, now: int) -> int:
     return hour
 
 
-def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, now: int) -> PublishResult:
+def publish(session: Session, secrets_: ServerSecrets, request: Publication, now: int) -> PublishResult:
     claims = verify_certificate(session, request.certificate, request.health_authority_id, now)
     if claims.report_type not in REPORT_TYPES:
         raise PublishRejected(f"unknown report type {claims.report_type!r}", code="bad_report_type")
@@ -133,7 +133,7 @@ def publish(session: Session, secrets_: ServerSecrets, request: PublishRequest, 
 
 def _revise(
     secrets_: ServerSecrets,
-    request: PublishRequest,
+    request: Publication,
     known: dict[bytes, Exposure],
     *,
     report_type: ReportType,

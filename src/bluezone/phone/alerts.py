@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bluezone.phone.facilities import Facility
-from bluezone.phone.messages import Language, text
 from bluezone.risk.closeness import distance_for_closeness
 from bluezone.risk.config import RiskConfig
 from bluezone.risk.scoring import DailyRisk, Level
+from bluezone.texts import Language, text
 
 
 @dataclass(frozen=True)

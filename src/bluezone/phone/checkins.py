@@ -8,12 +8,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from bluezone.clock import VIETNAM, Clock
+from bluezone.clock import Clock, local_time
 from bluezone.errors import BluezoneError
 from bluezone.protocol.intervals import INTERVAL_SECONDS
 from bluezone.venues import qr, reports, venues_pb2
@@ -44,7 +43,7 @@ class VenueAlert:
     overlap_seconds: float
 
     def render(self, language: str = "vi") -> str:
-        day = datetime.fromtimestamp(self.arrival, VIETNAM).strftime("%d/%m/%Y")
+        day = local_time(self.arrival).strftime("%d/%m/%Y")
         minutes = round(self.overlap_seconds / 60)
         place = f"{self.venue.name} ({self.venue.address})"
         if language == "en":

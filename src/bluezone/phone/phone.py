@@ -17,7 +17,6 @@ from bluezone.clock import Clock
 from bluezone.errors import InvalidInput
 from bluezone.phone.alerts import Alert, alerts_from_risk, no_exposure_text
 from bluezone.phone.facilities import FacilityDirectory
-from bluezone.phone.messages import Language
 from bluezone.phone.storage import PhoneStore, SqliteStore
 from bluezone.protocol import keys as crypto
 from bluezone.protocol import tekmac
@@ -37,6 +36,7 @@ from bluezone.risk.config import RiskConfig
 from bluezone.risk.presets import preset
 from bluezone.risk.scoring import DailyRisk, Level, daily_risk
 from bluezone.risk.windows import exposure_windows
+from bluezone.texts import Language
 
 RETENTION_DAYS = 14
 INFECTIOUS_DAYS_BEFORE_ONSET = 2

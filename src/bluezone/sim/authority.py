@@ -26,10 +26,10 @@ from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import ROLLING_PERIOD
+from bluezone.services import Services, run_maintenance
 from bluezone.venues import venues_pb2
-from bluezone.web.app import create_app, export_and_clean
-from bluezone.web.local import serve_in_background
-from bluezone.web.services import Services
+from bluezone.web.app import create_app
+from bluezone.web.serving import serve_in_background
 
 VENUES_PER_REQUEST = 200  # the server's limit per batch
 REALM, REALM_NAME = "DN", "Sở Y tế thành phố Đà Nẵng"
@@ -131,7 +131,7 @@ class LocalAuthority:
 
     def export(self) -> int:
         """The exporter's scheduled run; returns how many files it wrote."""
-        return len(export_and_clean(self.services).files)
+        return len(run_maintenance(self.services).files)
 
     def venue_reports(self) -> list[venues_pb2.CheckInProtectedReport]:
         """Risky stays from the venue packages published since the last call, each package verified."""

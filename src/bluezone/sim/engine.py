@@ -13,15 +13,15 @@ import heapq
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.campaign import areas
-from bluezone.clock import VIETNAM, ManualClock
+from bluezone.clock import ManualClock, day_start, local_date
+from bluezone.geography import areas
 from bluezone.phone.client import ServerError
 from bluezone.protocol.backend import default_backend
 from bluezone.protocol.intervals import DAY_SECONDS, ROLLING_PERIOD
@@ -120,7 +120,7 @@ class Run:
         self.backend = default_backend()
         self.channel = Channel()
         self.risk = preset(scenario.response.risk_preset)
-        self.t0 = datetime.combine(scenario.run.start, datetime.min.time(), VIETNAM).timestamp()
+        self.t0 = float(day_start(scenario.run.start))
         self.infections = Infections.draw(n, scenario.epidemic, self.stream(Stream.EPIDEMIC))
         tests = self.stream(Stream.TESTS)
         self.tested_if_symptomatic = tests.random(n) < scenario.response.test_after_symptoms
@@ -427,8 +427,8 @@ class Run:
         figures: DayFigures,
     ) -> None:
         assert self.authority is not None
-        when = _local_date(at)
-        onset_date = None if onset is None else _local_date(onset)
+        when = local_date(at)
+        onset_date = None if onset is None else local_date(onset)
         if onset_date is not None and (when - onset_date).days > 13:
             onset_date = None  # too long ago to say: the case worker gives the test date instead
         code = self.authority.issue_code(
@@ -528,7 +528,3 @@ class Run:
                 continue
             exposed = exposure_day[int(person)] * DAY_SECONDS
             self._upload(int(person), at, test_type="close-contact", onset=exposed, rng=rng, figures=figures)
-
-
-def _local_date(unix_seconds: float) -> date:
-    return datetime.fromtimestamp(unix_seconds, VIETNAM).date()

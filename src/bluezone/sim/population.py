@@ -13,9 +13,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.campaign.areas import census_2019
 from bluezone.campaign.imports import parse_counts
 from bluezone.errors import InvalidInput
+from bluezone.geography.areas import census_2019
 from bluezone.sim.devices import Handsets, hand_out
 from bluezone.sim.scenario import PopulationSettings
 

@@ -112,7 +112,7 @@ class Exposure(Base):
     revised_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
-class ExportBatch(Base):
+class ExportWindow(Base):
     """One export window. `lease_until` lets a second exporter take over one that died midway."""
 
     __tablename__ = "export_batches"

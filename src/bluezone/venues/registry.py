@@ -12,12 +12,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bluezone.authority.secrets import ServerSecrets
-from bluezone.campaign.areas import find_area
 from bluezone.errors import InvalidInput, NotFound
-from bluezone.keyserver.exporter import write_atomically
+from bluezone.geography.areas import find_area
 from bluezone.protocol.intervals import INTERVAL_SECONDS
+from bluezone.store.files import write_atomically
 from bluezone.store.models import CheckInReport, Realm, Unit, Venue
+from bluezone.store.secrets import ServerSecrets
 from bluezone.venues import package, qr, reports, venues_pb2
 
 HOUR = 3600

@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bluezone.web.services import Metrics
+from bluezone.services.metrics import Metrics
 
 MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("bluezone.http")

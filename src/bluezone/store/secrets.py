@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,34 +19,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bluezone.errors import InvalidInput
+from bluezone.store.files import create_once
 
 NONCE_BYTES = 12
 
 
-def _create_once(path: Path, make: bytes) -> bytes:
-    """Put `make` at `path` unless another process got there first; return what the file holds.
-
-    The content is written to a temporary file and hard-linked into place, so nobody ever reads a
-    half-written secret, and the link fails if the file exists already."""
-    if path.exists():
-        return path.read_bytes()
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(make)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(temporary)
-    return path.read_bytes()
-
-
 def _signing_key(path: Path) -> ec.EllipticCurvePrivateKey | None:
     """A P-256 key made on first start; None when the file holds something else."""
-    pem = _create_once(
+    pem = create_once(
         path,
         ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -68,8 +46,8 @@ class ServerSecrets:
     @classmethod
     def load_or_create(cls, directory: Path) -> ServerSecrets:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        hmac_key = _create_once(directory / "hmac.key", secrets.token_bytes(32))
-        wrap_key = _create_once(directory / "wrap.key", secrets.token_bytes(32))
+        hmac_key = create_once(directory / "hmac.key", secrets.token_bytes(32))
+        wrap_key = create_once(directory / "wrap.key", secrets.token_bytes(32))
         export_key = _signing_key(directory / "export-signing-key.pem")
         venue_key = _signing_key(directory / "venue-signing-key.pem")
         if len(hmac_key) != 32 or len(wrap_key) != 32 or export_key is None or venue_key is None:

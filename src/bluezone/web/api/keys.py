@@ -6,19 +6,17 @@ import base64
 import binascii
 import secrets
 import time
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bluezone.errors import InvalidInput
-from bluezone.keyserver.publish import PublishRequest as Publication
+from bluezone.keyserver.publish import Publication
 from bluezone.keyserver.publish import publish as publish_keys
 from bluezone.keyserver.rules import SubmittedKey
-from bluezone.web.privacy import is_chaff, padded
-from bluezone.web.routes_verification import ERRORS
-from bluezone.web.schemas import PublishRequest, PublishResponse
-from bluezone.web.services import Services, services
+from bluezone.web.api.privacy import Timers, is_chaff, padded
+from bluezone.web.api.schemas import ERRORS, PublishBody, PublishResponse
+from bluezone.web.dependencies import Svc
 
 router = APIRouter(tags=["keys"])
 
@@ -31,13 +29,11 @@ def _b64(value: str, what: str) -> bytes:
 
 
 @router.post("/v1/publish", response_model=PublishResponse, responses=ERRORS)
-async def publish(
-    body: PublishRequest, request: Request, svc: Annotated[Services, Depends(services)]
-) -> JSONResponse:
+async def publish(body: PublishBody, request: Request, svc: Svc, timers: Timers) -> JSONResponse:
     """Publish the keys of an infectious window, with the certificate that allows it. `X-Chaff: 1` marks a
     fake request: it is answered with the same size, after about the same time, and stores nothing."""
     if is_chaff(request):
-        await svc.publish_latency.imitate()
+        await timers.publish.imitate()
         return padded(
             {
                 "insertedExposures": len(body.temporaryExposureKeys),
@@ -61,6 +57,6 @@ async def publish(
     )
     with svc.db.session() as session:
         result = publish_keys(session, svc.secrets, publication, svc.now())
-    svc.publish_latency.record(time.perf_counter() - started)
+    timers.publish.record(time.perf_counter() - started)
     svc.metrics.keys_published.inc(result.inserted)
     return padded({"insertedExposures": result.inserted, "revisionToken": result.revision_token})

@@ -3,36 +3,28 @@ check, and the arrivals a province's officers follow up (admin key, every readin
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
-from bluezone.authority.realms import KeyKind, authenticate, realm_of
+from bluezone.clock import local_date
 from bluezone.declarations import store
-from bluezone.declarations.forms import EntryDeclaration, VoluntaryDeclaration, parse, today_in_vietnam
-from bluezone.venues.poster import qr_png
-from bluezone.web.privacy import padded
-from bluezone.web.routes_verification import ERRORS, ApiKeyHeader
-from bluezone.web.services import Services, services
+from bluezone.declarations.forms import EntryDeclaration, VoluntaryDeclaration, parse
+from bluezone.web.api.access import AdminKey
+from bluezone.web.api.privacy import padded
+from bluezone.web.api.schemas import ERRORS, Camel
+from bluezone.web.dependencies import Svc
 
 router = APIRouter(tags=["declarations"])
-Svc = Annotated[Services, Depends(services)]
 Form = Annotated[dict[str, Any], Body()]
-
-
-def receipt_png(receipt: str) -> str:
-    """The receipt as a QR code image, inline (data URI)."""
-    return "data:image/png;base64," + base64.b64encode(qr_png(receipt, scale=6)).decode()
 
 
 @router.post("/api/health-declarations", status_code=202, responses=ERRORS)
 def declare_health(form: Form, svc: Svc) -> JSONResponse:
     """A resident's voluntary declaration (may be repeated daily). The answer is the same whatever it held."""
-    declaration = parse(VoluntaryDeclaration, form, today=today_in_vietnam(svc.now()))
+    declaration = parse(VoluntaryDeclaration, form, today=local_date(svc.now()))
     with svc.db.session() as session:
         store.submit_voluntary(session, svc.secrets, svc.settings, declaration, svc.now())
     return padded({"status": "received"}, status=202)
@@ -41,43 +33,41 @@ def declare_health(form: Form, svc: Svc) -> JSONResponse:
 @router.post("/api/entry-declarations", status_code=201, responses=ERRORS)
 def declare_entry(form: Form, svc: Svc) -> JSONResponse:
     """A traveller's entry declaration; the answer carries the receipt to show at the border."""
-    declaration = parse(EntryDeclaration, form, today=today_in_vietnam(svc.now()))
+    declaration = parse(EntryDeclaration, form, today=local_date(svc.now()))
     with svc.db.session() as session:
         receipt = store.submit_entry(session, svc.secrets, svc.settings, declaration, svc.now())
     return padded({"receipt": receipt}, status=201)
 
 
-class ReceiptResponse(BaseModel):
+class ReceiptResponse(Camel):
     arrival_date: date
     gate: str
     province: str
 
 
 @router.get("/api/entry-declarations/receipts/{receipt}", response_model=ReceiptResponse, responses=ERRORS)
-def check_receipt(receipt: str, svc: Svc, x_api_key: ApiKeyHeader = None) -> ReceiptResponse:
+def check_receipt(receipt: str, svc: Svc, _caller: AdminKey) -> ReceiptResponse:
     """A border officer checks a traveller's receipt: real or not, for which arrival; no identity."""
     with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
         found = store.check_receipt(session, svc.secrets, receipt)
     return ReceiptResponse(arrival_date=found.arrival_date, gate=found.gate, province=found.province)
 
 
-class ArrivalResponse(BaseModel):
+class ArrivalResponse(Camel):
     id: int
     received_at: int
     declaration: EntryDeclaration
 
 
 @router.get("/api/entry-declarations/arrivals", response_model=list[ArrivalResponse], responses=ERRORS)
-def arrivals(svc: Svc, first: date, last: date, x_api_key: ApiKeyHeader = None) -> list[ArrivalResponse]:
+def arrivals(svc: Svc, first: date, last: date, caller: AdminKey) -> list[ArrivalResponse]:
     """Travellers staying in this realm's province, arriving between two dates; every reading audited."""
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
         shown = store.arrivals(
             session,
             svc.secrets,
-            realm_of(session, key),
-            f"key:{key.label}",
+            caller.realm,
+            caller.actor,
             first=first,
             last=last,
             now=svc.now(),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from html import escape
 
 from bluezone.authority.stats import DayFigures
-from bluezone.clock import VIETNAM
+from bluezone.clock import local_time
 
 
 def daily_bars(days: Sequence[DayFigures], issued_label: str, claimed_label: str, withheld_label: str) -> str:
@@ -76,7 +75,7 @@ def rate_line(points: Sequence[tuple[int, float | None, int]], label: str) -> st
         + '" />',
     ]
     for (x, y), point, value in zip(xy, points, values, strict=True):
-        day = datetime.fromtimestamp(point[0], VIETNAM).strftime("%d/%m")
+        day = local_time(point[0]).strftime("%d/%m")
         shown = f"{value:.2f}%" if use_rate else f"{value:,.0f}"
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#0b5cad"><title>{day}: {shown}</title></circle>'

@@ -2,50 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from bluezone.authority.realms import KeyKind, authenticate, realm_of
-from bluezone.clock import VIETNAM
+from bluezone.clock import as_unix
 from bluezone.errors import BluezoneError, InvalidInput
+from bluezone.services import Services
 from bluezone.store.models import Realm
 from bluezone.venues import poster, qr, registry
-from bluezone.web.routes_verification import ERRORS, ApiKeyHeader
-from bluezone.web.schemas import (
+from bluezone.web.api.access import AdminKey
+from bluezone.web.api.schemas import (
+    ERRORS,
     RiskyWindowRequest,
     VenueBatchRequest,
     VenueBatchResponse,
     VenueRequest,
     VenueResponse,
 )
-from bluezone.web.services import Services, services
+from bluezone.web.dependencies import Svc
 
 router = APIRouter(tags=["venues"])
-Svc = Annotated[Services, Depends(services)]
 
 
 @router.post("/api/venues", response_model=VenueResponse, status_code=201, responses=ERRORS)
-def register(body: VenueRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> VenueResponse:
+def register(body: VenueRequest, svc: Svc, caller: AdminKey) -> VenueResponse:
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-        made = _register(session, svc, realm_of(session, key), body)
+        made = _register(session, svc, caller.realm, body)
     return _response(made)
 
 
 @router.post("/api/venues/batch", response_model=VenueBatchResponse, status_code=201, responses=ERRORS)
-def register_many(body: VenueBatchRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> VenueBatchResponse:
+def register_many(body: VenueBatchRequest, svc: Svc, caller: AdminKey) -> VenueBatchResponse:
     """Up to 200 venues at once (a province's list, in pieces): all registered, or none if any is wrong."""
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-        realm = realm_of(session, key)
         made = []
         for number, venue in enumerate(body.venues, start=1):
             try:
-                made.append(_register(session, svc, realm, venue))
+                made.append(_register(session, svc, caller.realm, venue))
             except BluezoneError as error:
                 raise InvalidInput(f"venue {number}: {error.message}", code=error.code) from error
     return VenueBatchResponse(venues=[_response(m) for m in made])
@@ -91,20 +85,15 @@ def venue_poster(venue_id: str, kind: str, svc: Svc, lang: str = "vi") -> Respon
 
 
 @router.post("/api/venues/{venue_id}/risk", status_code=201, responses=ERRORS)
-def mark(venue_id: str, body: RiskyWindowRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> Response:
+def mark(venue_id: str, body: RiskyWindowRequest, svc: Svc, caller: AdminKey) -> Response:
     """A case worker marks a stretch of time at a venue as risky (e.g. from an interview)."""
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
         registry.mark_risky(
             session,
-            realm_of(session, key),
+            caller.realm,
             venue_id,
-            start=_unix(body.start),
-            end=_unix(body.end),
+            start=as_unix(body.start),
+            end=as_unix(body.end),
             now=svc.now(),
         )
     return Response(status_code=201)
-
-
-def _unix(moment: datetime) -> int:
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).timestamp())

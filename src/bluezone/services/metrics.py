@@ -1,17 +1,8 @@
-"""What every route needs, built once per app: settings, database, secrets, clock and metrics."""
+"""The server's Prometheus counters: requests, codes, keys and export files (no identities, no addresses)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from fastapi import Request
 from prometheus_client import CollectorRegistry, Counter, Histogram
-
-from bluezone.authority.secrets import ServerSecrets
-from bluezone.clock import Clock
-from bluezone.config import Settings
-from bluezone.store.db import Database
-from bluezone.web.privacy import LatencyTracker
 
 
 class Metrics:
@@ -34,23 +25,3 @@ class Metrics:
         )
         self.keys_published = Counter("bluezone_keys_published", "Keys stored", registry=self.registry)
         self.export_files = Counter("bluezone_export_files", "Export files written", registry=self.registry)
-
-
-@dataclass
-class Services:
-    settings: Settings
-    db: Database
-    secrets: ServerSecrets
-    clock: Clock
-    metrics: Metrics = field(default_factory=Metrics)
-    publish_latency: LatencyTracker = field(default_factory=LatencyTracker)
-    verify_latency: LatencyTracker = field(default_factory=LatencyTracker)
-
-    def now(self) -> int:
-        return int(self.clock.now())
-
-
-def services(request: Request) -> Services:
-    """FastAPI dependency: the app's services."""
-    found: Services = request.app.state.services
-    return found

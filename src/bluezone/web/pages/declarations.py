@@ -3,6 +3,7 @@ health declaration and a traveller's entry declaration with its receipt QR code.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from bluezone.clock import local_date
 from bluezone.declarations import store
 from bluezone.declarations.forms import (
     SYMPTOMS,
@@ -18,13 +20,13 @@ from bluezone.declarations.forms import (
     VoluntaryDeclaration,
     border_gates,
     parse,
-    today_in_vietnam,
 )
 from bluezone.errors import BluezoneError
-from bluezone.web.console import Svc, language, page
-from bluezone.web.i18n import t
-from bluezone.web.routes_declarations import receipt_png
-from bluezone.web.services import Services
+from bluezone.services import Services
+from bluezone.texts import text
+from bluezone.venues.poster import qr_png
+from bluezone.web.dependencies import Svc
+from bluezone.web.pages.rendering import language, page
 
 router = APIRouter(prefix="/declare", include_in_schema=False)
 LISTS = ("symptoms", "travel_provinces", "countries_visited")
@@ -49,9 +51,14 @@ async def _fields(request: Request) -> dict[str, Any]:
     return data
 
 
+def receipt_png(receipt: str) -> str:
+    """The receipt as a QR code image, inline (data URI)."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(receipt, scale=6)).decode()
+
+
 def _problem(error: BluezoneError, request: Request) -> str:
     """The refusal in the person's language, with the field and what is wrong with it."""
-    return f"{t('error.bad_declaration', language(request))}: {error.message}"
+    return f"{text('error.bad_declaration', language(request))}: {error.message}"
 
 
 def _context() -> dict[str, Any]:
@@ -88,7 +95,7 @@ async def _submit(
 @router.post("/health", response_class=HTMLResponse)
 async def health_submit(request: Request, svc: Svc) -> Response:
     def store_it(session: Session, data: dict[str, Any]) -> dict[str, Any]:
-        declaration = parse(VoluntaryDeclaration, data, today=today_in_vietnam(svc.now()))
+        declaration = parse(VoluntaryDeclaration, data, today=local_date(svc.now()))
         followed = store.submit_voluntary(session, svc.secrets, svc.settings, declaration, svc.now())
         return {"follow_up": followed, "receipt": None}
 
@@ -103,7 +110,7 @@ def entry_form(request: Request) -> Response:
 @router.post("/entry", response_class=HTMLResponse)
 async def entry_submit(request: Request, svc: Svc) -> Response:
     def store_it(session: Session, data: dict[str, Any]) -> dict[str, Any]:
-        declaration = parse(EntryDeclaration, data, today=today_in_vietnam(svc.now()))
+        declaration = parse(EntryDeclaration, data, today=local_date(svc.now()))
         receipt = store.submit_entry(session, svc.secrets, svc.settings, declaration, svc.now())
         return {"follow_up": False, "receipt": receipt, "receipt_png": receipt_png(receipt)}
 

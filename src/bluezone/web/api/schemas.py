@@ -1,10 +1,15 @@
-"""Request and response bodies, with the GAEN servers' field names so existing clients work unchanged."""
+"""Request and response bodies. The API's one convention is camelCase JSON names: GAEN's fields keep the exact
+names the standard fixes (`testtype`, `healthAuthorityID`, …); Bluezone's own models are written in snake_case
+and sent and read in camelCase (`Camel`, `CamelBody`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from bluezone.authority.codes import IssuedCode
 
 B64_KEY = r"^[A-Za-z0-9+/]{22}==$"
 
@@ -22,6 +27,18 @@ class IssueRequest(Body):
     phone: str | None = Field(None, max_length=20)
 
 
+class Camel(BaseModel):
+    """A reply of Bluezone's own: snake_case in Python, camelCase on the wire."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True, from_attributes=True
+    )
+
+
+def iso_utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
 class IssueResponse(BaseModel):
     code: str
     expiresAt: str
@@ -29,6 +46,17 @@ class IssueResponse(BaseModel):
     longCode: str
     longExpiresAt: str
     longExpiresAtTimestamp: int
+
+    @classmethod
+    def of(cls, issued: IssuedCode) -> IssueResponse:
+        return cls(
+            code=issued.code,
+            expiresAt=iso_utc(issued.expires_at),
+            expiresAtTimestamp=issued.expires_at,
+            longCode=issued.long_code,
+            longExpiresAt=iso_utc(issued.long_expires_at),
+            longExpiresAtTimestamp=issued.long_expires_at,
+        )
 
 
 class ExpireRequest(Body):
@@ -68,7 +96,7 @@ class PublishedKey(Body):
     transmissionRisk: int = Field(0, ge=0, le=8)
 
 
-class PublishRequest(Body):
+class PublishBody(Body):
     temporaryExposureKeys: list[PublishedKey] = Field(max_length=30)
     healthAuthorityID: str = Field(min_length=1, max_length=32)
     verificationPayload: str = Field(min_length=1, max_length=4096)
@@ -153,31 +181,37 @@ class StatsResponse(BaseModel):
     onsetToUploadDays: list[int] = Field(description="uploads 0..29 days after onset, then later")
 
 
-class ActivityRequest(Body):
+class CamelBody(Body):
+    """A request of Bluezone's own: camelCase on the wire, snake_case in Python."""
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True)
+
+
+class ActivityRequest(CamelBody):
     kind: str = Field(max_length=8)
-    communeCode: str = Field(max_length=5)
+    commune_code: str = Field(max_length=5)
     token: str = Field(max_length=32, description="16 random bytes in base64, fresh each day")
 
 
-class UnitRequest(Body):
+class UnitRequest(CamelBody):
     name: str = Field(max_length=200)
     kind: str = Field(max_length=16)
-    areaCode: str = Field(max_length=5)
-    parentId: int | None = None
-    reportEveryDays: int = 7
+    area_code: str = Field(max_length=5)
+    parent_id: int | None = None
+    report_every_days: int = 7
 
 
-class ReportRequest(Body):
-    asOf: date
+class ReportRequest(CamelBody):
+    as_of: date
     staff: int = Field(ge=0)
-    smartphoneHolders: int = Field(ge=0)
+    smartphone_holders: int = Field(ge=0)
     installed: int = Field(ge=0)
 
 
-class TargetRequest(Body):
+class TargetRequest(CamelBody):
     subject: str = Field(max_length=16, description="area:CODE or unit:ID")
     basis: str = Field(max_length=12)
-    ratePercent: float
+    rate_percent: float
     by: date
 
 
@@ -208,3 +242,8 @@ class VenueResponse(BaseModel):
 
 class VenueBatchResponse(BaseModel):
     venues: list[VenueResponse]
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    s: {"model": ErrorResponse} for s in (400, 401, 403, 404, 413, 429)
+}

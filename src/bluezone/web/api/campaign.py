@@ -6,26 +6,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from bluezone.authority.realms import KeyKind, authenticate
-from bluezone.campaign import activity, imports, quick_report, service, tables, targets, units
+from bluezone.campaign import access, activity, imports, quick_report, service, tables, targets, units
 from bluezone.campaign.ranking import RankRow
+from bluezone.clock import EPOCH, local_day
 from bluezone.errors import InvalidInput
-from bluezone.web.privacy import padded
-from bluezone.web.routes_verification import ERRORS, ApiKeyHeader
-from bluezone.web.schemas import ActivityRequest, ReportRequest, TargetRequest, UnitRequest
-from bluezone.web.services import Services, services
+from bluezone.web.api.access import AdminKey, DeviceKey
+from bluezone.web.api.privacy import padded
+from bluezone.web.api.schemas import ERRORS, ActivityRequest, Camel, ReportRequest, TargetRequest, UnitRequest
+from bluezone.web.dependencies import Svc
 
 router = APIRouter(tags=["campaign"])
-Svc = Annotated[Services, Depends(services)]
 Format = Literal["json", "csv", "xlsx"]
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
-class RankingRow(BaseModel):
+class RankingRow(Camel):
     rank: int | None
     area_code: str
     name: str
@@ -93,57 +90,53 @@ def ranking(
         rows = ranked[: top or 0] + (ranked[-bottom:] if bottom else [])
     if format != "json":
         return _download(f"ranking-{level}", format, RANKING_HEADER, _ranking_cells(rows))
-    return [RankingRow(**row.__dict__) for row in rows]
+    return [RankingRow.model_validate(row) for row in rows]
 
 
 @router.post("/api/campaign/activity", status_code=202, responses=ERRORS)
-def report_activity(body: ActivityRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> JSONResponse:
+def report_activity(body: ActivityRequest, svc: Svc, _caller: DeviceKey) -> JSONResponse:
     """A phone's install (once) or its day's activity; counted once per token and day, nothing else kept."""
     with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.DEVICE)
         activity.record(
             session,
             svc.secrets,
             kind=body.kind,
-            commune_code=body.communeCode,
+            commune_code=body.commune_code,
             token=body.token,
             now=svc.now(),
         )
     return padded({"status": "received"}, status=202)
 
 
-class ImportResult(BaseModel):
+class ImportResult(Camel):
     imported: int
     replaced: int
     errors: list[tuple[int, str]]
 
 
-def _read_upload(file: UploadFile) -> str:
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", code="too_large")
-    return tables.as_csv_text(data)
+def _refused(errors: list[tuple[int, str]]) -> JSONResponse:
+    """Nothing stored: every bad line, to fix and send again."""
+    result = ImportResult(imported=0, replaced=0, errors=errors)
+    return JSONResponse(result.model_dump(by_alias=True), 422)
 
 
 @router.post("/api/campaign/counts", response_model=ImportResult, responses=ERRORS)
-def import_counts(file: UploadFile, svc: Svc, x_api_key: ApiKeyHeader = None) -> ImportResult | JSONResponse:
-    """Carriers' counts as CSV or XLSX; checked whole: with any bad row nothing is stored (422 lists them)."""
-    with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-    report = imports.parse_counts(_read_upload(file))
+def import_counts(file: UploadFile, svc: Svc, caller: AdminKey) -> ImportResult | JSONResponse:
+    """Install counts as CSV or XLSX, of areas inside the key's province (a ministry key: any); checked whole,
+    so with any bad row nothing is stored (422 lists them)."""
+    report = imports.parse_counts(tables.read_upload(file.file))
     if report.errors:
-        return JSONResponse(ImportResult(imported=0, replaced=0, errors=report.errors).model_dump(), 422)
+        return _refused(report.errors)
+    access.check_counts(caller.campaign_scope, ((row.structure, row.area_code) for row in report.rows))
     with svc.db.session() as session:
         replaced = imports.store_counts(session, report.rows)
     return ImportResult(imported=len(report.rows), replaced=replaced, errors=[])
 
 
-class UnitResponse(BaseModel):
+class UnitResponse(Camel):
     """A unit with its latest report; read from `units.UnitLine`'s attributes."""
 
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int = Field(validation_alias="unit_id")
+    unit_id: int
     name: str
     kind: str
     area_code: str
@@ -164,16 +157,18 @@ def _unit_response(line: units.UnitLine, rank: int | None = None) -> UnitRespons
 
 
 @router.post("/api/campaign/units", response_model=UnitResponse, status_code=201, responses=ERRORS)
-def create_unit(body: UnitRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> UnitResponse:
+def create_unit(body: UnitRequest, svc: Svc, caller: AdminKey) -> UnitResponse:
     with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        access.check_new_unit(
+            session, caller.campaign_scope, area_code=body.area_code, parent_id=body.parent_id
+        )
         unit = units.create_unit(
             session,
             name=body.name,
             kind=body.kind,
-            area_code=body.areaCode,
-            parent_id=body.parentId,
-            report_every_days=body.reportEveryDays,
+            area_code=body.area_code,
+            parent_id=body.parent_id,
+            report_every_days=body.report_every_days,
             now=svc.now(),
         )
         return _unit_response(units.unit_table(session, [unit], svc.now())[0])
@@ -198,7 +193,7 @@ def list_units(
     if format != "json":
         cells: list[list[tables.Cell]] = [
             [
-                *(u.id, u.name, u.kind, u.area_code, u.parent_id),
+                *(u.unit_id, u.name, u.kind, u.area_code, u.parent_id),
                 None if u.as_of is None else u.as_of.isoformat(),
                 *(u.staff, u.smartphone_holders, u.installed),
                 None if u.rate_of_staff is None else round(u.rate_of_staff, 2),
@@ -210,40 +205,39 @@ def list_units(
     return shown
 
 
+def _submit(svc: Svc, caller: AdminKey, rows: list[units.ReportRow]) -> int:
+    """Reports for units inside the caller's scope, stored together or not at all."""
+    with svc.db.session() as session:
+        access.check_units(session, caller.campaign_scope, {row.unit_id for row in rows})
+        return units.submit_reports(session, rows, svc.now())
+
+
 @router.post("/api/campaign/units/{unit_id}/reports", status_code=201, responses=ERRORS)
-def submit_report(
-    unit_id: int, body: ReportRequest, svc: Svc, x_api_key: ApiKeyHeader = None
-) -> JSONResponse:
+def submit_report(unit_id: int, body: ReportRequest, svc: Svc, caller: AdminKey) -> JSONResponse:
     row = units.ReportRow(
         unit_id=unit_id,
-        as_of_day=(body.asOf - activity.EPOCH).days,
+        as_of_day=(body.as_of - EPOCH).days,
         staff=body.staff,
-        smartphone_holders=body.smartphoneHolders,
+        smartphone_holders=body.smartphone_holders,
         installed=body.installed,
     )
-    with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-        replaced = units.submit_reports(session, [row], svc.now())
-    return JSONResponse({"replaced": replaced}, status_code=201)
+    return JSONResponse({"replaced": _submit(svc, caller, [row])}, status_code=201)
 
 
 @router.post("/api/campaign/reports", response_model=ImportResult, responses=ERRORS)
-def import_reports(file: UploadFile, svc: Svc, x_api_key: ApiKeyHeader = None) -> ImportResult | JSONResponse:
+def import_reports(file: UploadFile, svc: Svc, caller: AdminKey) -> ImportResult | JSONResponse:
     """Many units' reports in one CSV or XLSX (unit_id, as_of, staff, smartphone_holders, installed)."""
-    with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-        rows, errors = units.parse_reports(_read_upload(file), activity.local_day(svc.now()))
-        if not errors:
-            try:
-                replaced = units.submit_reports(session, rows, svc.now())
-            except InvalidInput as error:
-                errors = [(0, error.message)]
+    rows, errors = units.parse_reports(tables.read_upload(file.file), local_day(svc.now()))
     if errors:
-        return JSONResponse(ImportResult(imported=0, replaced=0, errors=errors).model_dump(), 422)
+        return _refused(errors)
+    try:
+        replaced = _submit(svc, caller, rows)
+    except InvalidInput as error:
+        return _refused([(0, error.message)])
     return ImportResult(imported=len(rows), replaced=replaced, errors=[])
 
 
-class ProgressResponse(BaseModel):
+class ProgressResponse(Camel):
     subject: str
     name: str
     basis: str
@@ -258,14 +252,14 @@ class ProgressResponse(BaseModel):
 
 
 @router.put("/api/campaign/targets", response_model=ProgressResponse, responses=ERRORS)
-def set_target(body: TargetRequest, svc: Svc, x_api_key: ApiKeyHeader = None) -> ProgressResponse:
+def set_target(body: TargetRequest, svc: Svc, caller: AdminKey) -> ProgressResponse:
     with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
+        access.check_target(session, caller.campaign_scope, body.subject)
         target = targets.set_target(
             session,
             subject=body.subject,
             basis=body.basis,
-            rate_percent=body.ratePercent,
+            rate_percent=body.rate_percent,
             by=body.by,
             now=svc.now(),
         )

@@ -107,7 +107,7 @@ class Registry:
         return len(self._by_code)
 
 
-def _dataset() -> Path:
+def dataset_path() -> Path:
     """The vietnamadminunits SQLite dataset, found without importing the package (and its dependencies)."""
     spec = util.find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
@@ -117,7 +117,7 @@ def _dataset() -> Path:
 
 @cache
 def registry(structure: Structure) -> Registry:
-    with sqlite3.connect(f"file:{_dataset()}?mode=ro", uri=True) as db:
+    with sqlite3.connect(f"file:{dataset_path()}?mode=ro", uri=True) as db:
         if structure is Structure.OLD:
             rows = db.execute(
                 "SELECT DISTINCT provinceCode, province, districtCode, district, wardCode, ward "
@@ -155,9 +155,14 @@ def find_area(code: str) -> tuple[Structure, Area]:
 
 
 @cache
+def provinces_63() -> list[dict[str, str]]:
+    """The 63 provinces' GSO and ISO 3166-2 codes, names and 2019 census totals (data/README.md)."""
+    text = (
+        resources.files("bluezone.geography").joinpath("data", "vn_provinces_63_2020.csv").read_text("utf-8")
+    )
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 def census_2019() -> dict[str, int]:
     """2019 census population of each of the 63 provinces, by GSO code."""
-    text = (
-        resources.files("bluezone.campaign").joinpath("data", "vn_provinces_63_2020.csv").read_text("utf-8")
-    )
-    return {row["gso_code"]: int(row["population_2019_census"]) for row in csv.DictReader(io.StringIO(text))}
+    return {row["gso_code"]: int(row["population_2019_census"]) for row in provinces_63()}

@@ -3,24 +3,27 @@ area's page with its trend, the areas within it and its units, and the unit repo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bluezone.authority import users
-from bluezone.campaign import activity, geo, imports, service, tables, targets, units
-from bluezone.campaign.areas import Area, Level, Structure, find_area, registry
+from bluezone.authority.roles import Permission
+from bluezone.authority.users import SignedIn
+from bluezone.campaign import access, activity, geo, imports, service, tables, targets, units
 from bluezone.campaign.ranking import RankRow
+from bluezone.clock import EPOCH, local_date, local_day
 from bluezone.errors import BluezoneError, Forbidden, InvalidInput, NotFound
+from bluezone.geography.areas import Area, Level, Structure, find_area, registry
+from bluezone.services import Services
 from bluezone.store.models import Unit
-from bluezone.web import charts
-from bluezone.web.console import Svc, Token, _attempt, _guarded, language, page, to_login
-from bluezone.web.i18n import t
-from bluezone.web.routes_campaign import MAX_UPLOAD_BYTES
-from bluezone.web.services import Services
+from bluezone.web.dependencies import Svc
+from bluezone.web.pages import charts
+from bluezone.web.pages.access import PageRefused, Staff, campaign_scope
+from bluezone.web.pages.rendering import attempt, page
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
@@ -82,12 +85,12 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
             except (NotFound, InvalidInput):
                 below = []
         lines = units.unit_table(session, units.units_in(session, code), svc.now())
-        today = activity.local_day(svc.now())
+        today = local_day(svc.now())
         per_day = activity.check_in_days(
             session, service.communes_of(code), first_day=today - CHECK_IN_DAYS + 1, last_day=today
         )
         check_ins = [
-            (activity.EPOCH + timedelta(days=d), per_day.get(d, 0))
+            (EPOCH + timedelta(days=d), per_day.get(d, 0))
             for d in range(today - CHECK_IN_DAYS + 1, today + 1)
         ]
         progress = [p for p in targets.all_progress(session, svc.now()) if p.subject == f"area:{code}"]
@@ -119,22 +122,51 @@ def _area_as_shown(session: Session, code: str) -> tuple[Structure, Area]:
     return find_area(code)
 
 
-@router.get("/units/{unit_id}/report", response_class=HTMLResponse)
-def report_form(request: Request, svc: Svc, unit_id: int, token: Token = None) -> Response:
-    who, refusal = _guarded(request, svc, token, "report_units", "campaign_report.html", unit=None)
-    if refusal:
-        return refusal
+Reporting = Annotated[SignedIn, Depends(Staff(Permission.REPORT_UNITS))]
+ReportingForm = Annotated[SignedIn, Depends(Staff(Permission.REPORT_UNITS, form=True))]
+Importing = Annotated[SignedIn, Depends(Staff(Permission.IMPORT_COUNTS))]
+ImportingForm = Annotated[SignedIn, Depends(Staff(Permission.IMPORT_COUNTS, form=True))]
+Managing = Annotated[SignedIn, Depends(Staff(Permission.MANAGE_UNITS))]
+ManagingForm = Annotated[SignedIn, Depends(Staff(Permission.MANAGE_UNITS, form=True))]
+
+
+def _refused_outside(who: SignedIn, check: Callable[[], None]) -> None:
+    """The campaign's access rule, its refusal shown as the page's."""
+    try:
+        check()
+    except Forbidden as error:
+        raise PageRefused(who, error) from None
+
+
+def _check_unit(svc: Services, who: SignedIn, unit_id: int) -> None:
+    with svc.db.session() as session:
+        _refused_outside(who, lambda: access.check_units(session, campaign_scope(who), [unit_id]))
+
+
+def _report_page(
+    request: Request, svc: Services, who: SignedIn, unit_id: int, status: int = 200, **extra: Any
+) -> Response:
     with svc.db.session() as session:
         unit = session.get(Unit, unit_id)
         if unit is None:
             return Response("not found", status_code=404)
-        if who is not None and not units.within_scope(session, unit, who.user.scope):
-            return _not_theirs(request, who)
         line = units.unit_table(session, [unit], svc.now())[0]
-    shown = {"staff": line.staff, "smartphone_holders": line.smartphone_holders, "installed": line.installed}
-    return page(
-        request, "campaign_report.html", who, unit=line, today=date.fromtimestamp(svc.now()), shown=shown
-    )
+    context = {
+        "today": local_date(svc.now()),
+        "shown": {
+            "staff": line.staff,
+            "smartphone_holders": line.smartphone_holders,
+            "installed": line.installed,
+        },
+        **extra,
+    }
+    return page(request, "campaign_report.html", who, status=status, unit=line, **context)
+
+
+@router.get("/units/{unit_id}/report", response_class=HTMLResponse)
+def report_form(request: Request, svc: Svc, unit_id: int, who: Reporting) -> Response:
+    _check_unit(svc, who, unit_id)
+    return _report_page(request, svc, who, unit_id)
 
 
 @router.post("/units/{unit_id}/report", response_class=HTMLResponse)
@@ -142,88 +174,51 @@ def report_submit(
     request: Request,
     svc: Svc,
     unit_id: int,
+    who: ReportingForm,
     *,
     as_of: Annotated[date, Form()],
     staff: Annotated[int, Form()],
     smartphone_holders: Annotated[int, Form()],
     installed: Annotated[int, Form()],
-    token: Token = None,
-    csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(request, svc, token, "report_units", "campaign_report.html", csrf=csrf, unit=None)
-    if refusal:
-        return refusal
-    with svc.db.session() as session:
-        unit = session.get(Unit, unit_id)
-        if unit is not None and who is not None and not units.within_scope(session, unit, who.user.scope):
-            return _not_theirs(request, who)
-    row = units.ReportRow(unit_id, (as_of - activity.EPOCH).days, staff, smartphone_holders, installed)
-    _, error = _attempt(request, svc, lambda session: units.submit_reports(session, [row], svc.now()))
-    with svc.db.session() as session:
-        unit = session.get(Unit, unit_id)
-        if unit is None:
-            return Response("not found", status_code=404)
-        line = units.unit_table(session, [unit], svc.now())[0]
+    _check_unit(svc, who, unit_id)
+    row = units.ReportRow(unit_id, (as_of - EPOCH).days, staff, smartphone_holders, installed)
+    _, error = attempt(request, svc, lambda session: units.submit_reports(session, [row], svc.now()))
     if error:  # the form comes back with what was typed, to correct
         typed = {"staff": staff, "smartphone_holders": smartphone_holders, "installed": installed}
-        return page(
-            request, "campaign_report.html", who, status=400, error=error, unit=line, today=as_of, shown=typed
-        )
+        return _report_page(request, svc, who, unit_id, status=400, error=error, today=as_of, shown=typed)
     return RedirectResponse(f"/campaign/units/{unit_id}/report?saved=1", status_code=303)
-
-
-def _not_theirs(
-    request: Request, who: users.SignedIn, template: str = "campaign_report.html", **extra: Any
-) -> Response:
-    """Officials act on their own part of the campaign only (and only national ones import counts)."""
-    message = t("error.forbidden", language(request))
-    return page(request, template, who, status=403, error=message, **{"unit": None, **extra})
 
 
 IMPORT_EMPTY: dict[str, Any] = {"imported": None, "replaced": 0, "problems": []}
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_form(request: Request, svc: Svc, token: Token = None) -> Response:
-    who, refusal = _guarded(request, svc, token, "import_counts", "campaign_import.html", **IMPORT_EMPTY)
-    if refusal:
-        return refusal
-    if who is not None and who.user.scope is not None:
-        return _not_theirs(request, who, "campaign_import.html", **IMPORT_EMPTY)
+def import_form(request: Request, who: Importing) -> Response:
     return page(request, "campaign_import.html", who, **IMPORT_EMPTY)
 
 
 @router.post("/import", response_class=HTMLResponse)
-def import_upload(
-    request: Request,
-    svc: Svc,
-    file: UploadFile,
-    token: Token = None,
-    csrf: Annotated[str, Form()] = "",
-) -> Response:
-    """Counts as CSV or XLSX, checked whole; the page lists every bad row by line."""
-    who, refusal = _guarded(
-        request, svc, token, "import_counts", "campaign_import.html", csrf=csrf, **IMPORT_EMPTY
-    )
-    if refusal:
-        return refusal
-    if who is not None and who.user.scope is not None:
-        return _not_theirs(request, who, "campaign_import.html", **IMPORT_EMPTY)
+def import_upload(request: Request, svc: Svc, file: UploadFile, who: ImportingForm) -> Response:
+    """Counts as CSV or XLSX, of areas inside the officer's part, checked whole; the page lists every bad
+    row by line."""
+
     try:
-        report = imports.parse_counts(tables.as_csv_text(file.file.read(MAX_UPLOAD_BYTES + 1)))
+        report = imports.parse_counts(tables.read_upload(file.file))
     except BluezoneError as unreadable:
+        problems = [(1, unreadable.message)]
         return page(
-            request,
-            "campaign_import.html",
-            who,
-            status=400,
-            **{**IMPORT_EMPTY, "problems": [(1, unreadable.message)]},
+            request, "campaign_import.html", who, status=400, **{**IMPORT_EMPTY, "problems": problems}
         )
     if report.errors:
         return page(
             request, "campaign_import.html", who, status=422, **{**IMPORT_EMPTY, "problems": report.errors}
         )
-    replaced, failure = _attempt(request, svc, lambda session: imports.store_counts(session, report.rows))
+    scope = campaign_scope(who)
+    _refused_outside(
+        who, lambda: access.check_counts(scope, ((r.structure, r.area_code) for r in report.rows))
+    )
+    replaced, failure = attempt(request, svc, lambda session: imports.store_counts(session, report.rows))
     if failure:
         return page(request, "campaign_import.html", who, status=400, error=failure, **IMPORT_EMPTY)
     return page(
@@ -234,13 +229,12 @@ def import_upload(
 MANAGE_EMPTY: dict[str, Any] = {"units": [], "progress": [], "kinds": units.KINDS, "done": None}
 
 
-def _manage_page(request: Request, svc: Services, who: users.SignedIn, **extra: Any) -> Response:
-    scope = who.user.scope
-    area = scope.partition(":")[2] if scope and scope.startswith("area:") else None
+def _manage_page(request: Request, svc: Services, who: SignedIn, **extra: Any) -> Response:
+    """Units and targets of what is the officer's: the country, their area or their unit."""
+    scope = campaign_scope(who)
     with svc.db.session() as session:
-        listed = units.units_in(session, area)
-        if scope and scope.startswith("unit:"):
-            listed = [u for u in units.units_in(session, None) if units.within_scope(session, u, scope)]
+        area = scope.ident if scope.kind is access.ScopeKind.AREA else None
+        listed = access.visible_units(session, scope, units.units_in(session, area))
         lines = units.unit_table(session, listed, svc.now())
         progress = targets.all_progress(session, svc.now())
     status = 400 if extra.get("error") else 200
@@ -249,80 +243,62 @@ def _manage_page(request: Request, svc: Services, who: users.SignedIn, **extra: 
 
 
 @router.get("/manage", response_class=HTMLResponse)
-def manage(request: Request, svc: Svc, token: Token = None) -> Response:
-    """Units and targets of what is the officer's: the country, their area or their unit."""
-    who, refusal = _guarded(request, svc, token, "manage_units", "campaign_manage.html", **MANAGE_EMPTY)
-    if refusal or who is None:
-        return refusal or to_login()
+def manage(request: Request, svc: Svc, who: Managing) -> Response:
     return _manage_page(request, svc, who)
+
+
+def _managed(request: Request, svc: Services, who: SignedIn, error: str | None) -> Response:
+    return (
+        _manage_page(request, svc, who, error=error) if error else RedirectResponse("/campaign/manage", 303)
+    )
 
 
 @router.post("/manage/units", response_class=HTMLResponse)
 def add_unit(
     request: Request,
     svc: Svc,
+    who: ManagingForm,
     *,
     name: Annotated[str, Form()],
     kind: Annotated[str, Form()],
     area_code: Annotated[str, Form()],
     parent_id: Annotated[str, Form()] = "",
-    token: Token = None,
-    csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(
-        request, svc, token, "manage_units", "campaign_manage.html", csrf=csrf, **MANAGE_EMPTY
-    )
-    if refusal or who is None:
-        return refusal or to_login()
     parent = int(parent_id) if parent_id.strip().isdigit() else None
 
-    def create(session: Session) -> None:
-        if not units.may_manage(session, area_code=area_code, parent_id=parent, scope=who.user.scope):
-            raise Forbidden("outside your part of the campaign", code="forbidden")
-        units.create_unit(session, name=name, kind=kind, area_code=area_code, parent_id=parent, now=svc.now())
-
-    _, error = _attempt(request, svc, create)
-    if error:
-        return _manage_page(request, svc, who, error=error)
-    return RedirectResponse("/campaign/manage", status_code=303)
+    scope = campaign_scope(who)
+    with svc.db.session() as session:
+        _refused_outside(
+            who, lambda: access.check_new_unit(session, scope, area_code=area_code, parent_id=parent)
+        )
+    _, error = attempt(
+        request,
+        svc,
+        lambda session: units.create_unit(
+            session, name=name, kind=kind, area_code=area_code, parent_id=parent, now=svc.now()
+        ),
+    )
+    return _managed(request, svc, who, error)
 
 
 @router.post("/manage/targets", response_class=HTMLResponse)
 def add_target(
     request: Request,
     svc: Svc,
+    who: ManagingForm,
     *,
     subject: Annotated[str, Form()],
     basis: Annotated[str, Form()],
     rate_percent: Annotated[float, Form()],
     by: Annotated[date, Form()],
-    token: Token = None,
-    csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    who, refusal = _guarded(
-        request, svc, token, "manage_units", "campaign_manage.html", csrf=csrf, **MANAGE_EMPTY
-    )
-    if refusal or who is None:
-        return refusal or to_login()
-
-    def set_it(session: Session) -> None:
-        kind, _, ident = subject.partition(":")
-        scope = who.user.scope
-        if kind == "unit" and ident.isdigit():
-            unit = session.get(Unit, int(ident))
-            allowed = unit is not None and units.within_scope(session, unit, scope)
-        else:
-            allowed = scope is None or (
-                scope.startswith("area:")
-                and units.may_manage(session, area_code=ident, parent_id=None, scope=scope)
-            )
-        if not allowed:
-            raise Forbidden("outside your part of the campaign", code="forbidden")
-        targets.set_target(
+    with svc.db.session() as session:
+        _refused_outside(who, lambda: access.check_target(session, campaign_scope(who), subject))
+    _, error = attempt(
+        request,
+        svc,
+        lambda session: targets.set_target(
             session, subject=subject, basis=basis, rate_percent=rate_percent, by=by, now=svc.now()
-        )
-
-    _, error = _attempt(request, svc, set_it)
-    if error:
-        return _manage_page(request, svc, who, error=error)
-    return RedirectResponse("/campaign/manage", status_code=303)
+        ),
+    )
+    return _managed(request, svc, who, error)

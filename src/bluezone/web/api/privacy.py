@@ -11,9 +11,9 @@ import base64
 import json
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 PADDED_SIZE = 2048  # every padded response body is exactly this long
@@ -50,3 +50,19 @@ class LatencyTracker:
 
     async def imitate(self) -> None:
         await asyncio.sleep(self.average * (0.8 + 0.4 * secrets.randbelow(1000) / 1000))
+
+
+class ChaffTimers:
+    """How long real publishes and real code checks take, for chaff to imitate each."""
+
+    def __init__(self) -> None:
+        self.publish = LatencyTracker()
+        self.verify = LatencyTracker()
+
+
+def _chaff_timers(request: Request) -> ChaffTimers:
+    timers: ChaffTimers = request.app.state.chaff_timers
+    return timers
+
+
+Timers = Annotated[ChaffTimers, Depends(_chaff_timers)]

@@ -3,41 +3,39 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from bluezone.authority import facilities, followup, stats
-from bluezone.authority.realms import KeyKind, authenticate, realm_by_code, realm_of
-from bluezone.phone.messages import text
+from bluezone.authority.realms import realm_by_code
 from bluezone.store.models import Facility
-from bluezone.web.privacy import padded
-from bluezone.web.routes_verification import ERRORS, ApiKeyHeader, issued_response
-from bluezone.web.schemas import (
+from bluezone.texts import text
+from bluezone.web.api.access import AdminKey, DeviceKey, StatsKey
+from bluezone.web.api.privacy import padded
+from bluezone.web.api.schemas import (
+    ERRORS,
     CodeForDeclaration,
     DayFiguresResponse,
     DeclarationRequest,
     FacilityRequest,
     FacilityResponse,
+    IssueResponse,
     QueuedDeclaration,
     StatsResponse,
 )
-from bluezone.web.services import Services, services
+from bluezone.web.dependencies import Svc
 
 router = APIRouter(tags=["follow-up"])
 
 
 @router.post("/api/declarations", status_code=202, responses=ERRORS)
-def declare(
-    body: DeclarationRequest, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
-) -> JSONResponse:
+def declare(body: DeclarationRequest, svc: Svc, _caller: DeviceKey) -> JSONResponse:
     """An alerted user sends their contact details to their province's follow-up queue (voluntary)."""
     details = followup.ContactDetails(
         body.phone, body.name, body.address, body.communeCode, body.alertDate, body.level
     )
     with svc.db.session() as session:
-        authenticate(session, svc.secrets, x_api_key, KeyKind.DEVICE)
         followup.declare(
             session, svc.secrets, svc.settings, realm_code=body.realm, details=details, now=svc.now()
         )
@@ -45,17 +43,14 @@ def declare(
 
 
 @router.get("/api/declarations", response_model=list[QueuedDeclaration], responses=ERRORS)
-def queue(
-    svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None, status: str | None = "new"
-) -> list[QueuedDeclaration]:
+def queue(svc: Svc, caller: AdminKey, status: str | None = "new") -> list[QueuedDeclaration]:
     """The province's queue; every declaration shown is written to the audit log."""
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
         shown = followup.queue(
             session,
             svc.secrets,
-            realm_of(session, key),
-            f"key:{key.label}",
+            caller.realm,
+            caller.actor,
             now=svc.now(),
             status=None if status == "all" else status,
         )
@@ -80,24 +75,21 @@ def queue(
     response_model=CodeForDeclaration,
     responses=ERRORS,
 )
-def close_contact_code(
-    declaration_id: int, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
-) -> CodeForDeclaration:
+def close_contact_code(declaration_id: int, svc: Svc, caller: AdminKey) -> CodeForDeclaration:
     """A `close-contact` code for the person, with the text to send them."""
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
         issued = followup.issue_close_contact_code(
             session,
             svc.secrets,
             svc.settings,
-            realm_of(session, key),
-            f"key:{key.label}",
+            caller.realm,
+            caller.actor,
             declaration_id=declaration_id,
             now=svc.now(),
         )
     expires = datetime.fromtimestamp(issued.expires_at, tz=UTC).strftime("%H:%M UTC")
     return CodeForDeclaration(
-        **issued_response(issued).model_dump(),
+        **IssueResponse.of(issued).model_dump(),
         smsText=text("sms.close_contact_code", "vi", code=issued.code, expires=expires),
     )
 
@@ -114,7 +106,7 @@ def _facility(f: Facility) -> FacilityResponse:
 
 
 @router.get("/api/facilities/{realm}", response_model=list[FacilityResponse], responses=ERRORS)
-def list_facilities(realm: str, svc: Annotated[Services, Depends(services)]) -> list[FacilityResponse]:
+def list_facilities(realm: str, svc: Svc) -> list[FacilityResponse]:
     """The province's health facilities, for phones to show beside an alert."""
     with svc.db.session() as session:
         found = facilities.facilities(session, realm_by_code(session, realm))
@@ -122,14 +114,11 @@ def list_facilities(realm: str, svc: Annotated[Services, Depends(services)]) -> 
 
 
 @router.post("/api/facilities", status_code=201, response_model=FacilityResponse, responses=ERRORS)
-def add_facility(
-    body: FacilityRequest, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
-) -> FacilityResponse:
+def add_facility(body: FacilityRequest, svc: Svc, caller: AdminKey) -> FacilityResponse:
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
         f = facilities.add_facility(
             session,
-            realm_of(session, key),
+            caller.realm,
             name=body.name,
             address=body.address,
             phone=body.phone,
@@ -141,23 +130,17 @@ def add_facility(
 
 
 @router.delete("/api/facilities/{facility_id}", status_code=204, responses=ERRORS)
-def remove_facility(
-    facility_id: int, svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None
-) -> Response:
+def remove_facility(facility_id: int, svc: Svc, caller: AdminKey) -> Response:
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.ADMIN)
-        facilities.remove_facility(session, realm_of(session, key), facility_id)
+        facilities.remove_facility(session, caller.realm, facility_id)
     return Response(status_code=204)
 
 
 @router.get("/api/stats", response_model=StatsResponse, responses=ERRORS)
-def daily_stats(svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHeader = None) -> StatsResponse:
+def daily_stats(svc: Svc, caller: StatsKey) -> StatsResponse:
     """The last 14 days of the realm's figures and histograms; small days are withheld."""
     with svc.db.session() as session:
-        key = authenticate(session, svc.secrets, x_api_key, KeyKind.STATS)
-        realm = realm_of(session, key)
-        figures = stats.realm_figures(session, svc.settings, realm, svc.now())
-        realm_code = realm.code
+        figures = stats.realm_figures(session, svc.settings, caller.realm, svc.now())
     days = [
         DayFiguresResponse(
             date=f.day.isoformat(),
@@ -172,7 +155,7 @@ def daily_stats(svc: Annotated[Services, Depends(services)], x_api_key: ApiKeyHe
         for f in figures.days
     ]
     return StatsResponse(
-        realm=realm_code,
+        realm=caller.realm.code,
         days=days,
         keyAgeDays=figures.key_age_days,
         onsetToUploadDays=figures.onset_to_upload_days,

@@ -1,0 +1,38 @@
+"""Who may do what in the console: roles and the permissions each one grants."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    ISSUE_CODE = "issue_code"
+    READ_QUEUE = "read_queue"  # the F1 follow-up queue and travellers' arrivals
+    MANAGE_FACILITIES = "manage_facilities"  # health facilities and venues
+    MANAGE_USERS = "manage_users"  # the realm's people and API keys
+    READ_STATS = "read_stats"
+    REPORT_UNITS = "report_units"  # the campaign: units' reports
+    IMPORT_COUNTS = "import_counts"  # the campaign: carriers' and areas' install counts
+    MANAGE_UNITS = "manage_units"  # the campaign: units and targets
+
+
+class Role(StrEnum):
+    CASE_WORKER = "case_worker"  # issues codes, reads the follow-up queue
+    REALM_ADMIN = "realm_admin"  # also facilities, users and API keys of the realm
+    VIEWER = "viewer"  # statistics only
+    SYSTEM_ADMIN = "system_admin"  # every realm
+    CAMPAIGN_OFFICER = "campaign_officer"  # the installation campaign: units' reports
+
+
+_CASEWORK = {Permission.ISSUE_CODE, Permission.READ_QUEUE}
+_REALM = {*_CASEWORK, Permission.MANAGE_FACILITIES, Permission.MANAGE_USERS, Permission.READ_STATS}
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CASE_WORKER: frozenset(_CASEWORK),
+    Role.REALM_ADMIN: frozenset({*_REALM, Permission.REPORT_UNITS, Permission.MANAGE_UNITS}),
+    Role.VIEWER: frozenset({Permission.READ_STATS}),
+    Role.CAMPAIGN_OFFICER: frozenset(
+        {Permission.REPORT_UNITS, Permission.IMPORT_COUNTS, Permission.MANAGE_UNITS}
+    ),
+    Role.SYSTEM_ADMIN: frozenset(Permission),
+}
+GRANTABLE = (Role.CASE_WORKER, Role.REALM_ADMIN, Role.VIEWER)  # what a realm admin may give in their realm

@@ -1,0 +1,1 @@
+"""Viet Nam's administrative areas in both structures: codes, names, hierarchy, census totals."""

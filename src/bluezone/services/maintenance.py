@@ -1,0 +1,31 @@
+"""The server's periodic work: exports and their index, retention of every kind of record, the campaign's
+closed days and the hourly risky-venue packages. In-process in the embedded default, from cron otherwise."""
+
+from __future__ import annotations
+
+from bluezone.authority.codes import purge_codes
+from bluezone.authority.followup import purge_declarations
+from bluezone.authority.users import purge_sessions
+from bluezone.campaign.activity import close_days
+from bluezone.declarations import store as declarations
+from bluezone.keyserver.exporter import ExportReport, cleanup, run_exports
+from bluezone.services.opening import Services
+from bluezone.venues import registry as venues
+
+
+def run_maintenance(svc: Services) -> ExportReport:
+    now = svc.now()
+    report = run_exports(svc.db, svc.settings, svc.secrets, now)
+    cleanup(svc.db, svc.settings, now)
+    with svc.db.session() as session:
+        purge_codes(session, now - svc.settings.retention_days * 86_400)
+        purge_declarations(session, now)
+        purge_sessions(session, now)
+        close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted
+        venues.purge(session, svc.settings.exports_dir, now, svc.settings.retention_days)
+        declarations.purge(session, now)
+        venues.publish_packages(
+            session, svc.secrets, svc.settings.exports_dir, region=svc.settings.region, now=now
+        )
+    svc.metrics.export_files.inc(len(report.files))
+    return report

@@ -1,0 +1,127 @@
+"""Case workers' pages: issue a code, the F1 follow-up queue, travellers arriving in the province."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bluezone.authority import codes, followup
+from bluezone.authority.roles import Permission
+from bluezone.clock import local_date
+from bluezone.declarations import store as declaration_store
+from bluezone.declarations.forms import border_gates
+from bluezone.texts import text
+from bluezone.web.dependencies import Svc
+from bluezone.web.pages.access import InRealm, RealmStaff
+from bluezone.web.pages.rendering import attempt, language, page, shown_time
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+ARRIVAL_DAYS = 3
+Issuing = Annotated[InRealm, Depends(RealmStaff(Permission.ISSUE_CODE))]
+IssuingForm = Annotated[InRealm, Depends(RealmStaff(Permission.ISSUE_CODE, form=True))]
+Reading = Annotated[InRealm, Depends(RealmStaff(Permission.READ_QUEUE))]
+
+
+@router.get("/codes", response_class=HTMLResponse)
+def codes_form(request: Request, staff: Issuing) -> Response:
+    return page(request, "codes.html", staff.who)
+
+
+@router.post("/codes", response_class=HTMLResponse)
+def issue(
+    request: Request,
+    svc: Svc,
+    staff: IssuingForm,
+    *,
+    test_type: Annotated[str, Form()] = "confirmed",
+    symptom_date: Annotated[str, Form()] = "",
+    test_date: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+) -> Response:
+    issued, error = attempt(
+        request,
+        svc,
+        lambda session: codes.issue_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            staff.realm,
+            test_type=test_type,
+            symptom_date=symptom_date or None,
+            test_date=test_date or None,
+            phone=phone or None,
+            now=svc.now(),
+        ),
+    )
+    if issued is None:
+        return page(request, "codes.html", staff.who, status=400, error=error)
+    expires = shown_time(issued.expires_at)
+    shown = {
+        "code": issued.code,
+        "long_code": issued.long_code,
+        "expires": expires,
+        "long_expires": shown_time(issued.long_expires_at),
+        "sms": text("sms.close_contact_code", language(request), code=issued.code, expires=expires)
+        if phone
+        else "",
+    }
+    return page(request, "codes.html", staff.who, issued=shown)
+
+
+def _queue_page(
+    request: Request, svc: Svc, staff: InRealm, issued: dict[str, str] | None = None, **extra: object
+) -> Response:
+    with svc.db.session() as session:
+        shown = followup.queue(session, svc.secrets, staff.realm, staff.who.actor, now=svc.now())
+    rows = [{"id": d.id, "received": shown_time(d.received_at), "details": d.details} for d in shown]
+    status = 400 if extra.get("error") else 200
+    return page(request, "queue.html", staff.who, status=status, declarations=rows, issued=issued, **extra)
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue(request: Request, svc: Svc, staff: Reading) -> Response:
+    return _queue_page(request, svc, staff)
+
+
+@router.post("/queue/{declaration_id}/code", response_class=HTMLResponse)
+def queue_code(request: Request, svc: Svc, declaration_id: int, staff: IssuingForm) -> Response:
+    """A close-contact code for the person who declared, with the text to send them."""
+    issued, error = attempt(
+        request,
+        svc,
+        lambda session: followup.issue_close_contact_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            staff.realm,
+            staff.who.actor,
+            declaration_id=declaration_id,
+            now=svc.now(),
+        ),
+    )
+    if issued is None:
+        return _queue_page(request, svc, staff, error=error)
+    sms = text(
+        "sms.close_contact_code", language(request), code=issued.code, expires=shown_time(issued.expires_at)
+    )
+    return _queue_page(request, svc, staff, issued={"code": issued.code, "sms": sms})
+
+
+@router.get("/arrivals", response_class=HTMLResponse)
+def arrivals(request: Request, svc: Svc, staff: Reading) -> Response:
+    """Travellers arriving in the province today and in the next three days; every reading audited."""
+    today = local_date(svc.now())
+    with svc.db.session() as session:
+        shown = declaration_store.arrivals(
+            session,
+            svc.secrets,
+            staff.realm,
+            staff.who.actor,
+            first=today,
+            last=today + timedelta(days=ARRIVAL_DAYS),
+            now=svc.now(),
+        )
+    return page(request, "arrivals.html", staff.who, arrivals=shown, gates=border_gates())

@@ -1,0 +1,210 @@
+"""A health department's own records: its health facilities and venues, its people and API keys, its
+statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from bluezone.authority import facilities, realms, stats, users
+from bluezone.authority.roles import GRANTABLE, Permission
+from bluezone.errors import Forbidden
+from bluezone.services import Services
+from bluezone.texts import text
+from bluezone.venues import qr
+from bluezone.venues import registry as venue_registry
+from bluezone.web.dependencies import Svc
+from bluezone.web.pages.access import InRealm, RealmStaff
+from bluezone.web.pages.charts import daily_bars
+from bluezone.web.pages.rendering import attempt, language, page, shown_time
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+Keeping = Annotated[InRealm, Depends(RealmStaff(Permission.MANAGE_FACILITIES))]
+KeepingForm = Annotated[InRealm, Depends(RealmStaff(Permission.MANAGE_FACILITIES, form=True))]
+Managing = Annotated[InRealm, Depends(RealmStaff(Permission.MANAGE_USERS))]
+ManagingForm = Annotated[InRealm, Depends(RealmStaff(Permission.MANAGE_USERS, form=True))]
+Viewing = Annotated[InRealm, Depends(RealmStaff(Permission.READ_STATS))]
+
+
+def _after(error: str | None, again: Callable[[str], Response], where: str) -> Response:
+    """After a form: back to the list, or the list again with what went wrong."""
+    return again(error) if error else RedirectResponse(where, status_code=303)
+
+
+def _facility_page(request: Request, svc: Services, staff: InRealm, error: str | None = None) -> Response:
+    with svc.db.session() as session:
+        found = facilities.facilities(session, staff.realm)
+    status = 400 if error else 200
+    return page(request, "facilities.html", staff.who, status=status, facilities=found, error=error)
+
+
+@router.get("/facilities", response_class=HTMLResponse)
+def facility_list(request: Request, svc: Svc, staff: Keeping) -> Response:
+    return _facility_page(request, svc, staff)
+
+
+@router.post("/facilities", response_class=HTMLResponse)
+def facility_add(
+    request: Request,
+    svc: Svc,
+    staff: KeepingForm,
+    *,
+    name: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    district_code: Annotated[str, Form()] = "",
+    commune_code: Annotated[str, Form()] = "",
+) -> Response:
+    _, error = attempt(
+        request,
+        svc,
+        lambda session: facilities.add_facility(
+            session,
+            staff.realm,
+            name=name,
+            address=address,
+            phone=phone,
+            district_code=district_code,
+            commune_code=commune_code,
+            now=svc.now(),
+        ),
+    )
+    return _after(error, lambda e: _facility_page(request, svc, staff, e), "/console/facilities")
+
+
+@router.post("/facilities/{facility_id}/delete", response_class=HTMLResponse)
+def facility_remove(request: Request, svc: Svc, facility_id: int, staff: KeepingForm) -> Response:
+    _, error = attempt(
+        request, svc, lambda session: facilities.remove_facility(session, staff.realm, facility_id)
+    )
+    return _after(error, lambda e: _facility_page(request, svc, staff, e), "/console/facilities")
+
+
+def _venue_page(request: Request, svc: Services, staff: InRealm, error: str | None = None) -> Response:
+    """The province's registered venues with their posters, and the form to register one."""
+    with svc.db.session() as session:
+        listed = [
+            (v.venue_id, v.name, v.address, v.kind) for v in venue_registry.venues_of(session, staff.realm)
+        ]
+    status = 400 if error else 200
+    return page(request, "venues.html", staff.who, status=status, venues=listed, kinds=qr.KINDS, error=error)
+
+
+@router.get("/venues", response_class=HTMLResponse)
+def venue_list(request: Request, svc: Svc, staff: Keeping) -> Response:
+    return _venue_page(request, svc, staff)
+
+
+@router.post("/venues", response_class=HTMLResponse)
+def venue_add(
+    request: Request,
+    svc: Svc,
+    staff: KeepingForm,
+    *,
+    name: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    commune_code: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    visit_minutes: Annotated[int, Form()] = 60,
+) -> Response:
+    _, error = attempt(
+        request,
+        svc,
+        lambda session: venue_registry.register_venue(
+            session,
+            svc.secrets,
+            staff.realm,
+            name=name,
+            address=address,
+            commune_code=commune_code,
+            kind=kind,
+            visit_minutes=visit_minutes,
+            now=svc.now(),
+        ),
+    )
+    return _after(error, lambda e: _venue_page(request, svc, staff, e), "/console/venues")
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
+    with svc.db.session() as session:
+        days = stats.daily_figures(session, svc.settings, staff.realm, svc.now())
+    lang = language(request)
+    chart = daily_bars(
+        days, text("stats.issued", lang), text("stats.claimed", lang), text("stats.withheld", lang)
+    )
+    return page(request, "stats.html", staff.who, days=days, chart=chart)
+
+
+def _people_page(
+    request: Request, svc: Services, staff: InRealm, status: int = 200, **extra: Any
+) -> Response:
+    with svc.db.session() as session:
+        people = [{"username": u.username, "role": u.role} for u in users.realm_users(session, staff.realm)]
+        keys = [
+            {
+                "id": k.id,
+                "label": k.label,
+                "kind": k.kind,
+                "created": shown_time(k.created_at),
+                "revoked": k.revoked_at is not None,
+            }
+            for k in realms.api_keys(session, staff.realm)
+        ]
+    roles = [r.value for r in GRANTABLE]
+    return page(
+        request, "people.html", staff.who, status=status, users=people, keys=keys, roles=roles, **extra
+    )
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people(request: Request, svc: Svc, staff: Managing) -> Response:
+    return _people_page(request, svc, staff)
+
+
+@router.post("/people/users", response_class=HTMLResponse)
+def add_person(
+    request: Request,
+    svc: Svc,
+    staff: ManagingForm,
+    *,
+    username: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    def add(session: Session) -> object:
+        if role not in GRANTABLE:  # a realm admin grants nothing above their own level
+            raise Forbidden("a realm admin cannot give that role", code="forbidden")
+        return users.create_user(
+            session,
+            realm_code=staff.realm.code,
+            username=username,
+            password=password,
+            role=role,
+            now=svc.now(),
+        )
+
+    _, error = attempt(request, svc, add)
+    return _after(error, lambda e: _people_page(request, svc, staff, 400, error=e), "/console/people")
+
+
+@router.post("/people/keys", response_class=HTMLResponse)
+def add_key(request: Request, svc: Svc, staff: ManagingForm, kind: Annotated[str, Form()] = "") -> Response:
+    key, error = attempt(
+        request,
+        svc,
+        lambda session: realms.create_api_key(session, svc.secrets, staff.realm.code, kind, svc.now()),
+    )
+    return _people_page(request, svc, staff, 400 if error else 200, error=error, new_key=key)
+
+
+@router.post("/people/keys/{key_id}/revoke", response_class=HTMLResponse)
+def revoke_key(request: Request, svc: Svc, key_id: int, staff: ManagingForm) -> Response:
+    _, error = attempt(
+        request, svc, lambda session: realms.revoke_api_key(session, staff.realm, key_id, svc.now())
+    )
+    return _after(error, lambda e: _people_page(request, svc, staff, 400, error=e), "/console/people")

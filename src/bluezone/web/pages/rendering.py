@@ -1,0 +1,80 @@
+"""Rendering a page: the templates, the reader's language, times in Viet Nam's time, and one domain action
+whose refusal is shown on the page in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from bluezone.authority.roles import Permission
+from bluezone.authority.users import SignedIn
+from bluezone.clock import local_time
+from bluezone.errors import BluezoneError
+from bluezone.services import Services
+from bluezone.texts import Language, has_text, text
+
+T = TypeVar("T")
+templates = Jinja2Templates(directory=str(resources.files("bluezone.web.pages") / "templates"))
+LANG_COOKIE = "bz_lang"
+# The console's menu: each entry shown only to those whose role grants its permission.
+NAV: list[tuple[str, str, Permission]] = [
+    ("nav.codes", "/console/codes", Permission.ISSUE_CODE),
+    ("nav.queue", "/console/queue", Permission.READ_QUEUE),
+    ("nav.arrivals", "/console/arrivals", Permission.READ_QUEUE),
+    ("nav.facilities", "/console/facilities", Permission.MANAGE_FACILITIES),
+    ("nav.venues", "/console/venues", Permission.MANAGE_FACILITIES),
+    ("nav.stats", "/console/stats", Permission.READ_STATS),
+    ("nav.people", "/console/people", Permission.MANAGE_USERS),
+    ("nav.campaign", "/campaign/manage", Permission.MANAGE_UNITS),
+]
+
+
+def language(request: Request) -> Language:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE, "vi")
+    return "en" if chosen == "en" else "vi"
+
+
+def shown_time(timestamp: int) -> str:
+    return local_time(timestamp).strftime("%H:%M %d/%m/%Y")
+
+
+def page(
+    request: Request, template: str, who: SignedIn | None, status: int = 200, **context: Any
+) -> Response:
+    lang = language(request)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": lang,
+            "t": lambda key, **v: text(key, lang, **v) if has_text(key) else key,
+            "who": who,
+            "nav": [(name, href) for name, href, needs in NAV if who is not None and who.may(needs)],
+            "here": request.url.path,
+            **context,
+        },
+        status_code=status,
+    )
+    if "lang" in request.query_params:
+        response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86_400)
+    return response
+
+
+def error_text(error: BluezoneError, lang: Language) -> str:
+    key = f"error.{error.code}"
+    return text(key, lang) if has_text(key) else f"{text('error.generic', lang)}: {error.message}"
+
+
+def attempt(request: Request, svc: Services, action: Callable[[Session], T]) -> tuple[T | None, str | None]:
+    """Run one domain action in a transaction: its result, or the error to show in the reader's language."""
+    try:
+        with svc.db.session() as session:
+            return action(session), None
+    except BluezoneError as error:
+        return None, error_text(error, language(request))
