@@ -7,11 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from bluezone.sim.engine import Outcome
 from bluezone.sim.epidemic import DAY, NEVER, Infections
 from bluezone.sim.metrics import alert_quality, true_contacts
 from bluezone.sim.population import build_population
 from bluezone.sim.scenario import EpidemicSettings, PopulationSettings
+from bluezone.sim.state import Outcome
 
 T0 = 1_772_000_000.0
 

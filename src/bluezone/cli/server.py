@@ -53,7 +53,11 @@ def create_realm(
     code: Annotated[str, typer.Argument(help="Short code, e.g. HN for Hà Nội.")],
     name: Annotated[str, typer.Option(help="The health department's name.")],
     province: Annotated[
-        str | None, typer.Option(help="GSO code of the province it serves (declarations go there).")
+        str | None,
+        typer.Option(
+            help="GSO code of the province it serves (declarations go there, its keys act on its campaign);"
+            " without one the realm is the ministry's, acting nationally."
+        ),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:

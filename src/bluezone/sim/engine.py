@@ -5,6 +5,9 @@ close contacts so that their own contacts get F2 alerts.
 
 Ground truth is kept beside it: who was within 2 m of whom for 15 minutes or more in a day, and who
 infected whom. Days run in local time (UTC+7); keys and intervals in UTC, as on real phones.
+
+Why one module of this size: it is the day's order of events (contacts, scans, infections, confirmations,
+uploads, checks, alerts), each a method over the same run; what the run keeps is in state.py.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,11 +43,12 @@ from bluezone.sim.contacts import (
 )
 from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
-from bluezone.sim.population import Population, build_population
+from bluezone.sim.population import build_population
 from bluezone.sim.radio import Channel
 from bluezone.sim.scans import Radio, cut_short
 from bluezone.sim.scenario import Scenario
 from bluezone.sim.sightings import DayLog, HeardScans
+from bluezone.sim.state import DayFigures, Event, Outcome, People, Stream
 from bluezone.sim.venues import TownVenues
 
 CLOSE_M, CLOSE_MINUTES = 2.0, 15
@@ -56,54 +59,6 @@ TEST_AFTER_ALERT_HOURS = 12
 F64 = npt.NDArray[np.float64]
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
-
-
-class Stream:
-    """Independent random streams per purpose and day, so that a run with the app and one without share
-    the same town and the same draws wherever their histories agree."""
-
-    POPULATION, CONTACTS, EPIDEMIC, RADIO, KEYS, RESPONSE, TESTS, SEEDS, VENUES = range(9)
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def __call__(self, purpose: int, day: int = 0) -> np.random.Generator:
-        return np.random.default_rng([self.seed, purpose, day])
-
-
-@dataclass
-class DayFigures:
-    day: date
-    infections: int = 0
-    confirmed: int = 0
-    uploads: int = 0
-    alerts_f1: int = 0
-    alerts_f2: int = 0
-    alerts_venue: int = 0
-    quarantined: int = 0
-
-
-@dataclass
-class Outcome:
-    """Everything a run leaves behind, per person and per day."""
-
-    population: Population
-    infections: Infections
-    confirmed_at: F64
-    first_key_day: F64  # start of the upload window (2 days before onset or test), unix seconds
-    uploaded: npt.NDArray[np.bool_]
-    alerted_f1_at: F64
-    alerted_f2_at: F64
-    venue_alerted_at: F64
-    close_pairs: npt.NDArray[
-        np.int64
-    ]  # (n, 3): a, b, local day index — true close contacts of infected people
-    days: list[DayFigures]
-    day_starts: F64
-    sighting_rows: int = 0
-    seeds: int = 0
-    uploads_by_type: dict[str, int] = field(default_factory=dict)
-    check_ins: int = 0
 
 
 class Run:
@@ -122,25 +77,8 @@ class Run:
         self.risk = preset(scenario.response.risk_preset)
         self.t0 = float(day_start(scenario.run.start))
         self.infections = Infections.draw(n, scenario.epidemic, self.stream(Stream.EPIDEMIC))
-        tests = self.stream(Stream.TESTS)
-        self.tested_if_symptomatic = tests.random(n) < scenario.response.test_after_symptoms
-        self.test_delay = tests.exponential(scenario.response.test_delay_days, n) * DAY
-        self.confirm_plan = np.full(n, NEVER)
-        self.confirmed_at = np.full(n, NEVER)
-        self.first_key_day = np.full(n, NEVER)
-        self.quarantine_from = np.full(n, NEVER)
-        self.quarantine_until = np.full(n, -NEVER)
-        self.uploaded = np.zeros(n, bool)
-        self.alerted_f1_at = np.full(n, NEVER)
-        self.alerted_f2_at = np.full(n, NEVER)
-        self.venue_alerted_at = np.full(n, NEVER)
+        self.people = People.start(self.population, scenario.response, self.stream)
         self.venues: TownVenues | None = None
-        self.app_index = np.full(n, -1, np.int32)
-        self.app_index[self.population.app_users] = np.arange(len(self.population.app_users), dtype=np.int32)
-        self.scan_phase = self.stream(Stream.RADIO).uniform(0, STEP_SECONDS, n)
-        handsets = self.population.handsets
-        self.emit_db = handsets.tx_power + handsets.tx_error_db  # true power, not the advertised one
-        self.hear_db = handsets.rssi_correction + handsets.rssi_error_db
         self.ids: dict[int, DayIds] = {}
         self._deriving: dict[int, Future[DayIds]] = {}
         self._background: ThreadPoolExecutor | None = None
@@ -183,12 +121,12 @@ class Run:
         return Outcome(
             population=self.population,
             infections=self.infections,
-            confirmed_at=self.confirmed_at,
-            first_key_day=self.first_key_day,
-            uploaded=self.uploaded,
-            alerted_f1_at=self.alerted_f1_at,
-            alerted_f2_at=self.alerted_f2_at,
-            venue_alerted_at=self.venue_alerted_at,
+            confirmed_at=self.people.confirmed_at,
+            first_key_day=self.people.first_key_day,
+            uploaded=self.people.uploaded,
+            alerted_f1_at=self.people.alerted_f1_at,
+            alerted_f2_at=self.people.alerted_f2_at,
+            venue_alerted_at=self.people.venue_alerted_at,
             close_pairs=np.concatenate(self.close_pairs) if self.close_pairs else np.zeros((0, 3), np.int64),
             days=self.days,
             day_starts=self.t0 + np.arange(self.scenario.run.days, dtype=np.float64) * DAY,
@@ -220,10 +158,10 @@ class Run:
         setting: npt.NDArray[np.int8],
     ) -> None:
         self.infections.infect(who, at=at, by=by, setting=setting)
-        tested = self.infections.symptomatic[who] & self.tested_if_symptomatic[who]
-        test_at = self.infections.onset_at[who] + self.test_delay[who]
+        tested = self.infections.symptomatic[who] & self.people.tested_if_symptomatic[who]
+        test_at = self.infections.onset_at[who] + self.people.test_delay[who]
         confirm = np.where(tested, test_at + self.scenario.response.result_hours * 3600, NEVER)
-        self.confirm_plan[who] = np.minimum(self.confirm_plan[who], confirm)
+        self.people.confirm_plan[who] = np.minimum(self.people.confirm_plan[who], confirm)
 
     # ------------------------------------------------------------------ one day
 
@@ -234,8 +172,8 @@ class Run:
         self.days.append(figures)
         if self.with_app:
             self._ensure_ids(start, end)
-        away = self.confirm_plan < start
-        home_only = (self.quarantine_from <= start) & (start < self.quarantine_until) & ~away
+        away = self.people.confirm_plan < start
+        home_only = (self.people.quarantine_from <= start) & (start < self.people.quarantine_until) & ~away
         figures.quarantined = int(home_only.sum())
         weekday = (self.scenario.run.start + timedelta(days=day)).weekday()
         infected = self.infections.infected_at < end
@@ -257,7 +195,8 @@ class Run:
         steps = expand(chosen, Draw(self.stream.seed, day))
         when = start + steps.step.astype(np.float64) * STEP_SECONDS + STEP_SECONDS / 2
         a, b = chosen.a[steps.encounter], chosen.b[steps.encounter]
-        present = when < np.minimum(self.confirm_plan[a], self.confirm_plan[b])  # isolated mid-day
+        isolates_at = self.people.confirm_plan
+        present = when < np.minimum(isolates_at[a], isolates_at[b])  # isolated mid-day
         involved_step = present & (infected[a] | infected[b])
 
         self._record_close_pairs(day, a[involved_step], b[involved_step], steps.distance_m[involved_step])
@@ -350,24 +289,28 @@ class Run:
 
     def _log_scans(self, day: int, encounters: Encounters, start: float) -> None:
         """Every scan of the day between app users, up to the moment one of the two was isolated."""
-        isolated_today = self.confirm_plan < start + DAY
+        isolated_today = self.people.confirm_plan < start + DAY
         cut_rows = np.flatnonzero(isolated_today[encounters.a] | isolated_today[encounters.b])
         a, b = encounters.a[cut_rows], encounters.b[cut_rows]
-        cut = np.minimum(self.confirm_plan[a], self.confirm_plan[b])
+        cut = np.minimum(self.people.confirm_plan[a], self.people.confirm_plan[b])
         # A step counts while its middle comes before the cut, as for the steps of `expand`.
         last = np.ceil((cut - start - STEP_SECONDS / 2) / STEP_SECONDS)
         end = np.full(len(encounters), STEPS_PER_DAY, np.int16)
         end[cut_rows] = np.clip(last, 0, STEPS_PER_DAY)
         radio = Radio(
-            self.channel, emit_db=self.emit_db, hear_db=self.hear_db, seed=self.stream.seed, day=day
+            self.channel,
+            emit_db=self.people.emit_db,
+            hear_db=self.people.hear_db,
+            seed=self.stream.seed,
+            day=day,
         )
         self.logs[day] = DayLog(
             cut_short(encounters, end),
             radio,
             day_start=start,
             ids=self.ids,
-            app_index=self.app_index,
-            scan_phase=self.scan_phase,
+            app_index=self.people.app_index,
+            scan_phase=self.people.scan_phase,
             backend=self.backend,
             prepare=self._in_background,
         )
@@ -379,16 +322,18 @@ class Run:
     def _events(self, day: int, start: float, end: float, clock: ManualClock, figures: DayFigures) -> None:
         """Confirmations and phone checks, in time order."""
         rng = self.stream(Stream.RESPONSE, day)
-        due = np.flatnonzero((self.confirm_plan >= start) & (self.confirm_plan < end))
-        events: list[tuple[float, int, int]] = [(float(self.confirm_plan[p]), 0, int(p)) for p in due]
+        due = np.flatnonzero((self.people.confirm_plan >= start) & (self.people.confirm_plan < end))
+        events: list[tuple[float, Event, int]] = [
+            (float(self.people.confirm_plan[p]), Event.CONFIRMATION, int(p)) for p in due
+        ]
         if self.with_app:
             every = self.scenario.response.check_every_hours * 3600
-            events += [(start + k * every, 1, -1) for k in range(1, int(DAY // every) + 1)]
+            events += [(start + k * every, Event.PHONE_CHECK, -1) for k in range(1, int(DAY // every) + 1)]
         heapq.heapify(events)
         while events:
             at, kind, person = heapq.heappop(events)
             clock.set(at)
-            if kind == 0:
+            if kind is Event.CONFIRMATION:
                 self._confirm(person, at, day, rng, figures)
             else:
                 self._check(at, day, rng, figures)
@@ -396,13 +341,13 @@ class Run:
     def _confirm(
         self, person: int, at: float, day: int, rng: np.random.Generator, figures: DayFigures
     ) -> None:
-        if self.confirmed_at[person] < NEVER:
+        if self.people.confirmed_at[person] < NEVER:
             return
-        self.confirmed_at[person] = at
+        self.people.confirmed_at[person] = at
         figures.confirmed += 1
         onset = self.infections.onset_at[person]
         symptomatic = bool(self.infections.symptomatic[person]) and onset <= at
-        self.first_key_day[person] = (onset if symptomatic else at) - 2 * DAY
+        self.people.first_key_day[person] = (onset if symptomatic else at) - 2 * DAY
         if self.scenario.response.manual_household_tracing:
             household = np.flatnonzero(self.population.household == self.population.household[person])
             self._quarantine_and_test(household[household != person], at, compliance=1.0, rng=rng)
@@ -439,7 +384,7 @@ class Run:
             return
         since = max(onset_date or when, when - timedelta(days=12))  # the phone adds the 2 days before
         stays = (
-            self.venues.shared_by(person, self.first_key_day[person])
+            self.venues.shared_by(person, self.people.first_key_day[person])
             if self.venues is not None and test_type == "confirmed"
             else []
         )
@@ -449,10 +394,10 @@ class Run:
             return
         figures.uploads += 1
         if test_type == "confirmed":
-            self.uploaded[person] = True
+            self.people.uploaded[person] = True
 
     def _teks_of(self, person: int, at: float) -> list[tuple[int, bytes]]:
-        row = int(self.app_index[person])
+        row = int(self.people.app_index[person])
         today = int(at // DAY_SECONDS)
         return [
             (utc_day * ROLLING_PERIOD, ids.teks[row].tobytes())
@@ -466,15 +411,15 @@ class Run:
         response = self.scenario.response
         staying = people[rng.random(len(people)) < compliance]
         next_day = self.t0 + (np.floor((at - self.t0) / DAY) + 1) * DAY
-        self.quarantine_from[staying] = np.minimum(self.quarantine_from[staying], next_day)
-        self.quarantine_until[staying] = np.maximum(
-            self.quarantine_until[staying], next_day + response.quarantine_days * DAY
+        self.people.quarantine_from[staying] = np.minimum(self.people.quarantine_from[staying], next_day)
+        self.people.quarantine_until[staying] = np.maximum(
+            self.people.quarantine_until[staying], next_day + response.quarantine_days * DAY
         )
         tested = people[rng.random(len(people)) < response.f1_test]
         test_at = at + TEST_AFTER_ALERT_HOURS * 3600
         positive = tested[self.infections.detectable(tested, np.full(len(tested), test_at))]
-        self.confirm_plan[positive] = np.minimum(
-            self.confirm_plan[positive], test_at + response.result_hours * 3600
+        self.people.confirm_plan[positive] = np.minimum(
+            self.people.confirm_plan[positive], test_at + response.result_hours * 3600
         )
 
     def _check(self, at: float, day: int, rng: np.random.Generator, figures: DayFigures) -> None:
@@ -490,9 +435,10 @@ class Run:
         if self.venues is not None:
             at_venue = self.venues.alerted_by(self.authority.venue_reports())
             fresh = at_venue[
-                ~(self.venue_alerted_at[at_venue] < NEVER) & ~(self.confirmed_at[at_venue] < NEVER)
+                ~(self.people.venue_alerted_at[at_venue] < NEVER)
+                & ~(self.people.confirmed_at[at_venue] < NEVER)
             ]
-            self.venue_alerted_at[fresh] = at
+            self.people.venue_alerted_at[fresh] = at
             figures.alerts_venue += len(fresh)
 
     def _alert(
@@ -510,11 +456,11 @@ class Run:
         )
         risk = daily_risk(windows_from_scans(scans, self.risk), keys, self.risk, today=int(at // DAY_SECONDS))
         f1 = np.unique(risk.phone[risk.level == Level.F1])
-        f1 = f1[~(self.alerted_f1_at[f1] < NEVER)]
+        f1 = f1[~(self.people.alerted_f1_at[f1] < NEVER)]
         f2 = np.unique(risk.phone[risk.level == Level.F2])
-        f2 = f2[~(self.alerted_f2_at[f2] < NEVER) & ~(self.alerted_f1_at[f2] < NEVER)]
-        self.alerted_f1_at[f1] = at
-        self.alerted_f2_at[f2] = at
+        f2 = f2[~(self.people.alerted_f2_at[f2] < NEVER) & ~(self.people.alerted_f1_at[f2] < NEVER)]
+        self.people.alerted_f1_at[f1] = at
+        self.people.alerted_f2_at[f2] = at
         figures.alerts_f1 += len(f1)
         figures.alerts_f2 += len(f2)
         response = self.scenario.response
@@ -524,7 +470,7 @@ class Run:
             for p, d in zip(risk.phone[risk.level == Level.F1], risk.day[risk.level == Level.F1], strict=True)
         }
         for person in f1[rng.random(len(f1)) < response.f1_declares]:
-            if self.confirm_plan[person] <= at:
+            if self.people.confirm_plan[person] <= at:
                 continue
             exposed = exposure_day[int(person)] * DAY_SECONDS
             self._upload(int(person), at, test_type="close-contact", onset=exposed, rng=rng, figures=figures)

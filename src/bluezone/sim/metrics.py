@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.sim.engine import Outcome
 from bluezone.sim.epidemic import DAY, NEVER
+from bluezone.sim.state import Outcome
 
 
 @dataclass(frozen=True)

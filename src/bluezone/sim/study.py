@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bluezone.sim.engine import Outcome, Run
+from bluezone.sim.engine import Run
 from bluezone.sim.epidemic import NEVER
 from bluezone.sim.metrics import AlertQuality, alert_quality
 from bluezone.sim.scenario import Scenario
+from bluezone.sim.state import Outcome
 
 Progress = Callable[[int, int], None]
 
