@@ -168,3 +168,17 @@ def test_a_withdrawn_code_no_longer_works(server: RunningServer) -> None:
         }
         refused = http.post("/api/verify", json={"code": code["longCode"]}, headers=device)
     assert (refused.status_code, refused.json()["code"]) == (400, "code_invalid")
+
+
+def test_bluezones_own_replies_are_camel_case(server: RunningServer) -> None:
+    """One naming convention on the wire: the statistics and facility replies, read as a dashboard would."""
+    with server.client() as http:
+        added = http.post("/api/facilities", json=FACILITY, headers={"X-API-Key": server.admin_key})
+        figures = http.get("/api/stats", headers={"X-API-Key": server.stats_key}).json()
+    assert added.status_code == 201 and added.json()["districtCode"] == "002"
+    assert set(figures) == {"realm", "days", "keyAgeDays", "onsetToUploadDays"}
+    assert set(figures["days"][0]) == {
+        "date", "withheld", "publishRequests", "codesIssued", "codesClaimed", "certificates",
+        "keysPublished", "declarations",
+    }  # fmt: skip
+    assert figures["days"][-1]["date"] == "2026-03-02"  # the server's first day, in Viet Nam

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
@@ -9,7 +10,6 @@ from fastapi.responses import JSONResponse
 
 from bluezone.authority import facilities, followup, stats
 from bluezone.authority.realms import realm_by_code
-from bluezone.store.models import Facility
 from bluezone.texts import text
 from bluezone.web.api.access import AdminKey, DeviceKey, StatsKey
 from bluezone.web.api.privacy import padded
@@ -33,7 +33,7 @@ router = APIRouter(tags=["follow-up"])
 def declare(body: DeclarationRequest, svc: Svc, _caller: DeviceKey) -> JSONResponse:
     """An alerted user sends their contact details to their province's follow-up queue (voluntary)."""
     details = followup.ContactDetails(
-        body.phone, body.name, body.address, body.communeCode, body.alertDate, body.level
+        body.phone, body.name, body.address, body.commune_code, body.alert_date, body.level
     )
     with svc.db.session() as session:
         followup.declare(
@@ -55,17 +55,7 @@ def queue(svc: Svc, caller: AdminKey, status: str | None = "new") -> list[Queued
             status=None if status == "all" else status,
         )
     return [
-        QueuedDeclaration(
-            id=d.id,
-            receivedAt=d.received_at,
-            status=d.status,
-            phone=d.details.phone,
-            name=d.details.name,
-            address=d.details.address,
-            communeCode=d.details.commune_code,
-            alertDate=d.details.alert_date,
-            level=d.details.level,
-        )
+        QueuedDeclaration(id=d.id, received_at=d.received_at, status=d.status, **asdict(d.details))
         for d in shown
     ]
 
@@ -94,23 +84,12 @@ def close_contact_code(declaration_id: int, svc: Svc, caller: AdminKey) -> CodeF
     )
 
 
-def _facility(f: Facility) -> FacilityResponse:
-    return FacilityResponse(
-        id=f.id,
-        name=f.name,
-        address=f.address,
-        phone=f.phone,
-        districtCode=f.district_code,
-        communeCode=f.commune_code,
-    )
-
-
 @router.get("/api/facilities/{realm}", response_model=list[FacilityResponse], responses=ERRORS)
 def list_facilities(realm: str, svc: Svc) -> list[FacilityResponse]:
     """The province's health facilities, for phones to show beside an alert."""
     with svc.db.session() as session:
         found = facilities.facilities(session, realm_by_code(session, realm))
-    return [_facility(f) for f in found]
+    return [FacilityResponse.model_validate(f) for f in found]
 
 
 @router.post("/api/facilities", status_code=201, response_model=FacilityResponse, responses=ERRORS)
@@ -122,11 +101,11 @@ def add_facility(body: FacilityRequest, svc: Svc, caller: AdminKey) -> FacilityR
             name=body.name,
             address=body.address,
             phone=body.phone,
-            district_code=body.districtCode,
-            commune_code=body.communeCode,
+            district_code=body.district_code,
+            commune_code=body.commune_code,
             now=svc.now(),
         )
-        return _facility(f)
+        return FacilityResponse.model_validate(f)
 
 
 @router.delete("/api/facilities/{facility_id}", status_code=204, responses=ERRORS)
@@ -141,22 +120,9 @@ def daily_stats(svc: Svc, caller: StatsKey) -> StatsResponse:
     """The last 14 days of the realm's figures and histograms; small days are withheld."""
     with svc.db.session() as session:
         figures = stats.realm_figures(session, svc.settings, caller.realm, svc.now())
-    days = [
-        DayFiguresResponse(
-            date=f.day.isoformat(),
-            withheld=f.withheld,
-            publishRequests=f.publish_requests,
-            codesIssued=f.codes_issued,
-            codesClaimed=f.codes_claimed,
-            certificates=f.certificates,
-            keysPublished=f.keys_published,
-            declarations=f.declarations,
-        )
-        for f in figures.days
-    ]
     return StatsResponse(
         realm=caller.realm.code,
-        days=days,
-        keyAgeDays=figures.key_age_days,
-        onsetToUploadDays=figures.onset_to_upload_days,
+        days=[DayFiguresResponse.model_validate(day) for day in figures.days],
+        key_age_days=figures.key_age_days,
+        onset_to_upload_days=figures.onset_to_upload_days,
     )

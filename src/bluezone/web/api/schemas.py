@@ -35,6 +35,12 @@ class Camel(BaseModel):
     )
 
 
+class CamelBody(Body):
+    """A request of Bluezone's own: camelCase on the wire, snake_case in Python."""
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True)
+
+
 def iso_utc(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat().replace("+00:00", "Z")
 
@@ -120,25 +126,25 @@ class ErrorResponse(BaseModel):
     code: str
 
 
-class DeclarationRequest(Body):
+class DeclarationRequest(CamelBody):
     realm: str = Field(min_length=1, max_length=32, description="the province the user chose")
     phone: str = Field(max_length=20)
     name: str = Field(max_length=100)
     address: str = Field(max_length=300)
-    communeCode: str = Field(max_length=5)
-    alertDate: str = Field(max_length=10)
+    commune_code: str = Field(max_length=5)
+    alert_date: str = Field(max_length=10)
     level: str = Field(max_length=2)
 
 
-class QueuedDeclaration(BaseModel):
+class QueuedDeclaration(Camel):
     id: int
-    receivedAt: int
+    received_at: int
     status: str
     phone: str
     name: str
     address: str
-    communeCode: str
-    alertDate: str
+    commune_code: str
+    alert_date: str
     level: str
 
 
@@ -146,45 +152,39 @@ class CodeForDeclaration(IssueResponse):
     smsText: str
 
 
-class FacilityRequest(Body):
+class FacilityRequest(CamelBody):
     name: str = Field(max_length=200)
     address: str = Field(max_length=300)
     phone: str = Field(max_length=20)
-    districtCode: str = Field(max_length=5)
-    communeCode: str = Field("", max_length=5)
+    district_code: str = Field(max_length=5)
+    commune_code: str = Field("", max_length=5)
 
 
-class FacilityResponse(BaseModel):
+class FacilityResponse(Camel):
     id: int
     name: str
     address: str
     phone: str
-    districtCode: str
-    communeCode: str
+    district_code: str
+    commune_code: str
 
 
-class DayFiguresResponse(BaseModel):
-    date: str
+class DayFiguresResponse(Camel):
+    day: date = Field(alias="date")
     withheld: bool
-    publishRequests: int | None
-    codesIssued: int | None
-    codesClaimed: int | None
+    publish_requests: int | None
+    codes_issued: int | None
+    codes_claimed: int | None
     certificates: int | None
-    keysPublished: int | None
+    keys_published: int | None
     declarations: int | None
 
 
-class StatsResponse(BaseModel):
+class StatsResponse(Camel):
     realm: str
     days: list[DayFiguresResponse]
-    keyAgeDays: list[int] = Field(description="keys 0..15 days old when uploaded, then older")
-    onsetToUploadDays: list[int] = Field(description="uploads 0..29 days after onset, then later")
-
-
-class CamelBody(Body):
-    """A request of Bluezone's own: camelCase on the wire, snake_case in Python."""
-
-    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True)
+    key_age_days: list[int] = Field(description="keys 0..15 days old when uploaded, then older")
+    onset_to_upload_days: list[int] = Field(description="uploads 0..29 days after onset, then later")
 
 
 class ActivityRequest(CamelBody):
@@ -215,13 +215,13 @@ class TargetRequest(CamelBody):
     by: date
 
 
-class VenueRequest(Body):
-    unitId: int | None = Field(None, description="the unit that runs the venue, if any")
+class VenueRequest(CamelBody):
+    unit_id: int | None = Field(None, description="the unit that runs the venue, if any")
     name: str = Field(min_length=1, max_length=100)
     address: str = Field("", max_length=100)
-    communeCode: str = Field(min_length=5, max_length=5)
+    commune_code: str = Field(min_length=5, max_length=5)
     kind: str = Field(max_length=16)
-    visitMinutes: int = Field(60, ge=5, le=720)
+    visit_minutes: int = Field(60, ge=5, le=720)
 
 
 class VenueBatchRequest(Body):
@@ -233,11 +233,11 @@ class RiskyWindowRequest(Body):
     end: datetime
 
 
-class VenueResponse(BaseModel):
-    venueId: str
+class VenueResponse(Camel):
+    venue_id: str
     payload: str  # the text of the QR code
-    posterPdf: str
-    posterPng: str
+    poster_pdf: str
+    poster_png: str
 
 
 class VenueBatchResponse(BaseModel):

@@ -52,18 +52,18 @@ def _register(session: Session, svc: Services, realm: Realm, body: VenueRequest)
         realm,
         name=body.name,
         address=body.address,
-        commune_code=body.communeCode,
+        commune_code=body.commune_code,
         kind=body.kind,
-        visit_minutes=body.visitMinutes,
+        visit_minutes=body.visit_minutes,
         now=svc.now(),
-        unit_id=body.unitId,
+        unit_id=body.unit_id,
     )
 
 
 def _response(made: registry.Registered) -> VenueResponse:
     base = f"/api/venues/{made.venue.venue_id}/poster"
     return VenueResponse(
-        venueId=made.venue.venue_id, payload=made.payload, posterPdf=f"{base}.pdf", posterPng=f"{base}.png"
+        venue_id=made.venue.venue_id, payload=made.payload, poster_pdf=f"{base}.pdf", poster_png=f"{base}.png"
     )
 
 
