@@ -66,25 +66,21 @@ def test_a_close_contact_code_comes_from_the_queue(authority: Authority) -> None
     svc = authority.services
     with svc.db.session() as session:
         actor = authenticate(session, svc.secrets, authority.keys["admin"], KeyKind.ADMIN)
-        issued = followup.issue_close_contact_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            realm_by_code(session, "HN"),
-            f"key:{actor.label}",
-            declaration_id=declaration.id,
-            now=authority.now(),
-        )
-        with pytest.raises(NotFound):
-            followup.issue_close_contact_code(
+
+        def code_from(realm: str) -> codes.IssuedCode:
+            return followup.issue_close_contact_code(
                 session,
                 svc.secrets,
                 svc.settings,
-                realm_by_code(session, "HCM"),
+                realm_by_code(session, realm),
                 f"key:{actor.label}",
                 declaration_id=declaration.id,
                 now=authority.now(),
             )
+
+        issued = code_from("HN")
+        with pytest.raises(NotFound):
+            code_from("HCM")  # another province's queue holds no such declaration
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
         verified = codes.verify_code(

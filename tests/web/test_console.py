@@ -139,3 +139,21 @@ def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
     with server.client() as http:
         _sign_in(http, "cw.hoa")
         assert http.get("/console/people").status_code == 403
+
+
+def test_each_role_lands_on_its_own_work_and_sees_only_its_menu(server: RunningServer) -> None:
+    roles = {
+        "case_worker": ("/console/codes", {"/console/codes", "/console/queue", "/console/arrivals"}),
+        "viewer": ("/console/stats", {"/console/stats"}),
+        "campaign_officer": ("/campaign/manage", {"/campaign/manage"}),
+    }
+    for role, (landing, menu) in roles.items():
+        username = role.replace("_", ".")
+        add_console_user(server, username, role)
+        with server.client() as http:
+            _sign_in(http, username)
+            home = http.get("/console")
+            assert (home.status_code, home.headers["location"]) == (303, landing), role
+            page = http.get(landing)
+        header = page.text[page.text.index("<header>") : page.text.index("</header>")]
+        assert page.status_code == 200 and set(re.findall(r'<a href="(/[^"?]+)"', header)) == menu, role

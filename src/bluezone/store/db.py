@@ -9,8 +9,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from bluezone.errors import FormatError
 
 MIGRATION_LOCK = 0x427A6D69  # "Bzmi": any constant agreed by every process
 INDEX_LOCK = 0x427A6978  # "Bzix": the export index is rewritten by one process at a time
@@ -30,6 +34,10 @@ def _begin_immediate(connection: Any) -> None:
     """Take SQLite's write lock when a transaction starts. A transaction that read first and wrote later
     would otherwise fail at once, without waiting, whenever another process committed in between."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _known_revisions(config: Config) -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 class Database:
@@ -55,6 +63,13 @@ class Database:
             if not self.is_sqlite:  # app processes starting together take turns (SQLite: BEGIN IMMEDIATE)
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
+            found = MigrationContext.configure(connection).get_current_revision()
+            if found is not None and found not in _known_revisions(config):
+                raise FormatError(
+                    f"this database is at schema revision {found}, from a development build before 0.1; "
+                    "start with a new data directory or database",
+                    code="unknown_schema",
+                )
             command.upgrade(config, "head")
 
     @contextmanager
