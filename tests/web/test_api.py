@@ -182,3 +182,54 @@ def test_bluezones_own_replies_are_camel_case(server: RunningServer) -> None:
         "keysPublished", "declarations",
     }  # fmt: skip
     assert figures["days"][-1]["date"] == "2026-03-02"  # the server's first day, in Viet Nam
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("DELETE", f"/api/facilities/{HUGE}", None),
+        ("POST", f"/api/declarations/{HUGE}/close-contact-code", None),
+        (
+            "POST",
+            f"/api/campaign/units/{HUGE}/reports",
+            {"asOf": "2026-03-01", "staff": 1, "smartphoneHolders": 1, "installed": 1},
+        ),
+        ("GET", f"/api/campaign/units?parent={HUGE}", None),
+        (
+            "POST",
+            "/api/campaign/units",
+            {"name": "X", "kind": "school", "areaCode": "00004", "parentId": int(HUGE)},
+        ),
+        (
+            "PUT",
+            "/api/campaign/targets",
+            {"subject": f"unit:{HUGE[:11]}", "basis": "staff", "ratePercent": 50, "by": "2027-01-01"},
+        ),
+        (
+            "POST",
+            "/api/campaign/units/1/reports",
+            {"asOf": "2026-03-01", "staff": int(HUGE), "smartphoneHolders": 1, "installed": 1},
+        ),
+    ],
+)
+def test_ids_and_counts_past_any_real_one_are_refused_not_crashed(
+    server: RunningServer, method: str, path: str, body: dict[str, object] | None
+) -> None:
+    with server.client() as http:
+        response = http.request(method, path, json=body, headers={"X-API-Key": server.national_admin_key})
+    assert response.status_code in (400, 404), response.text
+    assert response.json()["code"] in ("bad_request", "unknown_unit", "not_found", "unknown_facility")
+
+
+def test_bulk_reports_with_huge_numbers_are_refused_line_by_line(server: RunningServer) -> None:
+    header = "unit_id,as_of,staff,smartphone_holders,installed\n"
+    rows = f"{header}{HUGE},2026-03-01,1,1,1\n1,2026-03-01,{HUGE},1,1\n"
+    with server.client() as http:
+        response = http.post(
+            "/api/campaign/reports", files={"file": ("r.csv", rows)}, headers={"X-API-Key": server.admin_key}
+        )
+    assert response.status_code == 422
+    assert [line for line, _ in response.json()["errors"]] == [2, 3]

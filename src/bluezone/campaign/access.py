@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bluezone.authority.roles import Role
+from bluezone.campaign import units
 from bluezone.errors import Forbidden, InvalidInput
 from bluezone.geography.areas import Structure, find_area, registry
 from bluezone.store.models import Realm, Unit, User
@@ -124,8 +125,8 @@ def check_new_unit(session: Session, scope: Scope, *, area_code: str, parent_id:
 def check_target(session: Session, scope: Scope, subject: str) -> None:
     """A target for `area:CODE` or `unit:ID` inside the scope (a malformed one is set_target's to refuse)."""
     kind, _, ident = subject.partition(":")
-    if kind == ScopeKind.UNIT and ident.isdigit():
-        unit = session.get(Unit, int(ident))
+    if kind == ScopeKind.UNIT:
+        unit = units.unit_named(session, ident)
         if unit is None or covers_unit(session, scope, unit):
             return
     elif kind == ScopeKind.AREA and ident.isdigit():

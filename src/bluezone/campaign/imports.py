@@ -25,6 +25,7 @@ REQUIRED = ("as_of", "area_code", "installs")
 OPTIONAL = ("smartphones", "active", "population")
 MAX_ROWS = 2_000_000
 DELETE_CHUNK = 5000  # area codes per DELETE: under every database's parameter limit
+MAX_COUNT = 10**9  # more people than Viet Nam has, within every column's range
 
 
 class CountRow(NamedTuple):
@@ -63,8 +64,8 @@ def _count(value: str, what: str) -> int:
             number = int(value.strip().replace(",", "").replace(".", "").replace(" ", ""))
         except ValueError:
             raise InvalidInput(f"{what} {value!r} is not a whole number", code="bad_number") from None
-    if number < 0:
-        raise InvalidInput(f"{what} must not be negative", code="bad_number")
+    if not 0 <= number <= MAX_COUNT:
+        raise InvalidInput(f"{what} must be 0 to {MAX_COUNT:,}", code="bad_number")
     return number
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bluezone.campaign import units
 from bluezone.campaign.activity import day_end
 from bluezone.campaign.service import Denominator, area_figures
 from bluezone.clock import EPOCH, local_day
@@ -51,7 +52,7 @@ def set_target(
         if basis == "staff":
             raise InvalidInput("an area's target is a share of population or smartphones", code="bad_target")
     elif kind == "unit":
-        if not ident.isdigit() or session.get(Unit, int(ident)) is None:
+        if units.unit_named(session, ident) is None:
             raise NotFound(f"no unit {ident}", code="unknown_unit")
         if basis != "staff":
             raise InvalidInput("a unit's target is a share of its staff", code="bad_target")

@@ -17,11 +17,12 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bluezone.campaign.imports import MAX_COUNT
 from bluezone.campaign.ranking import Entry, RankRow, rank
 from bluezone.clock import EPOCH, local_day
 from bluezone.errors import BluezoneError, InvalidInput, NotFound
 from bluezone.geography.areas import Structure, registry, structure_on
-from bluezone.store.models import Unit, UnitReport
+from bluezone.store.models import MAX_ROW_ID, Unit, UnitReport
 
 KINDS = ("agency", "business", "school", "hospital", "post_office", "other")
 REPORT_COLUMNS = ("unit_id", "as_of", "staff", "smartphone_holders", "installed")
@@ -105,6 +106,8 @@ def create_unit(
 def check_report(row: ReportRow, today: int) -> None:
     if min(row.staff, row.smartphone_holders, row.installed) < 0:
         raise InvalidInput("counts must not be negative", code="bad_report")
+    if row.staff > MAX_COUNT:
+        raise InvalidInput(f"staff must be at most {MAX_COUNT:,}", code="bad_report")
     if not row.installed <= row.smartphone_holders <= row.staff:
         raise InvalidInput("installed ≤ smartphone holders ≤ staff must hold", code="bad_report")
     if row.as_of_day > today:
@@ -147,7 +150,7 @@ def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[in
         try:
             values = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
             row = ReportRow(
-                unit_id=_whole(values["unit_id"], "unit_id"),
+                unit_id=_whole(values["unit_id"], "unit_id", MAX_ROW_ID),
                 as_of_day=(date.fromisoformat(values["as_of"]) - EPOCH).days,
                 staff=_whole(values["staff"], "staff"),
                 smartphone_holders=_whole(values["smartphone_holders"], "smartphone_holders"),
@@ -162,11 +165,21 @@ def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[in
     return rows, errors
 
 
-def _whole(value: str, what: str) -> int:
+def _whole(value: str, what: str, most: int = MAX_COUNT) -> int:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise InvalidInput(f"{what} {value!r} is not a whole number", code="bad_report") from None
+    if not 0 <= number <= most:
+        raise InvalidInput(f"{what} must be 0 to {most:,}", code="bad_report")
+    return number
+
+
+def unit_named(session: Session, ident: str) -> Unit | None:
+    """The unit a subject or scope names by id (`17` of `unit:17`); None for no such unit."""
+    if not ident.isdigit() or int(ident) > MAX_ROW_ID:
+        return None
+    return session.get(Unit, int(ident))
 
 
 def units_in(session: Session, area_code: str | None, parent_id: int | None = None) -> list[Unit]:

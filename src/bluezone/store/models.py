@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on both databases: a larger one names no row
+
 
 class Base(DeclarativeBase):
     # Named constraints, the same on SQLite and PostgreSQL, so later migrations can refer to them.

@@ -1,12 +1,16 @@
-"""What every route, API or page, is given by FastAPI: the app's services."""
+"""What every route, API or page, is given by FastAPI: the app's services, and numbers bounded where they are
+read (an id past what a row can have, or a count past any real one, is refused before it reaches SQL)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Ge, Le
 from fastapi import Depends, Request
 
+from bluezone.campaign.imports import MAX_COUNT
 from bluezone.services import Services
+from bluezone.store.models import MAX_ROW_ID
 
 
 def services(request: Request) -> Services:
@@ -15,3 +19,5 @@ def services(request: Request) -> Services:
 
 
 Svc = Annotated[Services, Depends(services)]
+RowId = Annotated[int, Ge(1), Le(MAX_ROW_ID)]
+Count = Annotated[int, Ge(0), Le(MAX_COUNT)]

@@ -16,7 +16,7 @@ from bluezone.errors import InvalidInput
 from bluezone.web.api.access import AdminKey, DeviceKey
 from bluezone.web.api.privacy import padded
 from bluezone.web.api.schemas import ERRORS, ActivityRequest, Camel, ReportRequest, TargetRequest, UnitRequest
-from bluezone.web.dependencies import Svc
+from bluezone.web.dependencies import RowId, Svc
 
 router = APIRouter(tags=["campaign"])
 Format = Literal["json", "csv", "xlsx"]
@@ -182,7 +182,7 @@ UNIT_HEADER = (
 
 @router.get("/api/campaign/units", response_model=list[UnitResponse], responses=ERRORS)
 def list_units(
-    svc: Svc, area: str | None = None, parent: int | None = None, format: Format = "json"
+    svc: Svc, area: str | None = None, parent: RowId | None = None, format: Format = "json"
 ) -> list[UnitResponse] | Response:
     """Units in an area (any depth) or inside a parent unit, each with its latest report and whether it is
     late or missing."""
@@ -213,7 +213,7 @@ def _submit(svc: Svc, caller: AdminKey, rows: list[units.ReportRow]) -> int:
 
 
 @router.post("/api/campaign/units/{unit_id}/reports", status_code=201, responses=ERRORS)
-def submit_report(unit_id: int, body: ReportRequest, svc: Svc, caller: AdminKey) -> JSONResponse:
+def submit_report(unit_id: RowId, body: ReportRequest, svc: Svc, caller: AdminKey) -> JSONResponse:
     row = units.ReportRow(
         unit_id=unit_id,
         as_of_day=(body.as_of - EPOCH).days,

@@ -24,7 +24,7 @@ from bluezone.web.api.schemas import (
     QueuedDeclaration,
     StatsResponse,
 )
-from bluezone.web.dependencies import Svc
+from bluezone.web.dependencies import RowId, Svc
 
 router = APIRouter(tags=["follow-up"])
 
@@ -65,7 +65,7 @@ def queue(svc: Svc, caller: AdminKey, status: str | None = "new") -> list[Queued
     response_model=CodeForDeclaration,
     responses=ERRORS,
 )
-def close_contact_code(declaration_id: int, svc: Svc, caller: AdminKey) -> CodeForDeclaration:
+def close_contact_code(declaration_id: RowId, svc: Svc, caller: AdminKey) -> CodeForDeclaration:
     """A `close-contact` code for the person, with the text to send them."""
     with svc.db.session() as session:
         issued = followup.issue_close_contact_code(
@@ -109,7 +109,7 @@ def add_facility(body: FacilityRequest, svc: Svc, caller: AdminKey) -> FacilityR
 
 
 @router.delete("/api/facilities/{facility_id}", status_code=204, responses=ERRORS)
-def remove_facility(facility_id: int, svc: Svc, caller: AdminKey) -> Response:
+def remove_facility(facility_id: RowId, svc: Svc, caller: AdminKey) -> Response:
     with svc.db.session() as session:
         facilities.remove_facility(session, caller.realm, facility_id)
     return Response(status_code=204)

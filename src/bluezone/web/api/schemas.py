@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from bluezone.authority.codes import IssuedCode
+from bluezone.web.dependencies import Count, RowId
 
 B64_KEY = r"^[A-Za-z0-9+/]{22}==$"
 
@@ -107,7 +108,7 @@ class PublishBody(Body):
     healthAuthorityID: str = Field(min_length=1, max_length=32)
     verificationPayload: str = Field(min_length=1, max_length=4096)
     hmacKey: str = Field(min_length=1, max_length=128)
-    symptomOnsetInterval: int | None = Field(None, ge=0)
+    symptomOnsetInterval: int | None = Field(None, ge=0, le=2**32 - 1)
     traveler: bool = False
     revisionToken: str | None = Field(None, max_length=8192)
     checkInProtectedReports: list[str] = Field(
@@ -197,26 +198,26 @@ class UnitRequest(CamelBody):
     name: str = Field(max_length=200)
     kind: str = Field(max_length=16)
     area_code: str = Field(max_length=5)
-    parent_id: int | None = None
-    report_every_days: int = 7
+    parent_id: RowId | None = None
+    report_every_days: int = Field(7, ge=1, le=92)
 
 
 class ReportRequest(CamelBody):
     as_of: date
-    staff: int = Field(ge=0)
-    smartphone_holders: int = Field(ge=0)
-    installed: int = Field(ge=0)
+    staff: Count
+    smartphone_holders: Count
+    installed: Count
 
 
 class TargetRequest(CamelBody):
     subject: str = Field(max_length=16, description="area:CODE or unit:ID")
     basis: str = Field(max_length=12)
-    rate_percent: float
+    rate_percent: float = Field(allow_inf_nan=False)
     by: date
 
 
 class VenueRequest(CamelBody):
-    unit_id: int | None = Field(None, description="the unit that runs the venue, if any")
+    unit_id: RowId | None = Field(None, description="the unit that runs the venue, if any")
     name: str = Field(min_length=1, max_length=100)
     address: str = Field("", max_length=100)
     commune_code: str = Field(min_length=5, max_length=5)

@@ -20,7 +20,7 @@ from bluezone.errors import BluezoneError, Forbidden, InvalidInput, NotFound
 from bluezone.geography.areas import Area, Level, Structure, find_area, registry
 from bluezone.services import Services
 from bluezone.store.models import Unit
-from bluezone.web.dependencies import Svc
+from bluezone.web.dependencies import Count, RowId, Svc
 from bluezone.web.pages import charts
 from bluezone.web.pages.access import PageRefused, Staff, campaign_scope
 from bluezone.web.pages.rendering import attempt, page
@@ -164,7 +164,7 @@ def _report_page(
 
 
 @router.get("/units/{unit_id}/report", response_class=HTMLResponse)
-def report_form(request: Request, svc: Svc, unit_id: int, who: Reporting) -> Response:
+def report_form(request: Request, svc: Svc, unit_id: RowId, who: Reporting) -> Response:
     _check_unit(svc, who, unit_id)
     return _report_page(request, svc, who, unit_id)
 
@@ -173,13 +173,13 @@ def report_form(request: Request, svc: Svc, unit_id: int, who: Reporting) -> Res
 def report_submit(
     request: Request,
     svc: Svc,
-    unit_id: int,
+    unit_id: RowId,
     who: ReportingForm,
     *,
     as_of: Annotated[date, Form()],
-    staff: Annotated[int, Form()],
-    smartphone_holders: Annotated[int, Form()],
-    installed: Annotated[int, Form()],
+    staff: Annotated[Count, Form()],
+    smartphone_holders: Annotated[Count, Form()],
+    installed: Annotated[Count, Form()],
 ) -> Response:
     _check_unit(svc, who, unit_id)
     row = units.ReportRow(unit_id, (as_of - EPOCH).days, staff, smartphone_holders, installed)

@@ -14,7 +14,7 @@ from bluezone.clock import local_date
 from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates
 from bluezone.texts import text
-from bluezone.web.dependencies import Svc
+from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
 from bluezone.web.pages.rendering import attempt, language, page, shown_time
 
@@ -87,7 +87,7 @@ def queue(request: Request, svc: Svc, staff: Reading) -> Response:
 
 
 @router.post("/queue/{declaration_id}/code", response_class=HTMLResponse)
-def queue_code(request: Request, svc: Svc, declaration_id: int, staff: IssuingForm) -> Response:
+def queue_code(request: Request, svc: Svc, declaration_id: RowId, staff: IssuingForm) -> Response:
     """A close-contact code for the person who declared, with the text to send them."""
     issued, error = attempt(
         request,

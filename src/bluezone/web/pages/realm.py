@@ -17,7 +17,7 @@ from bluezone.services import Services
 from bluezone.texts import text
 from bluezone.venues import qr
 from bluezone.venues import registry as venue_registry
-from bluezone.web.dependencies import Svc
+from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
 from bluezone.web.pages.charts import daily_bars
 from bluezone.web.pages.rendering import attempt, language, page, shown_time
@@ -77,7 +77,7 @@ def facility_add(
 
 
 @router.post("/facilities/{facility_id}/delete", response_class=HTMLResponse)
-def facility_remove(request: Request, svc: Svc, facility_id: int, staff: KeepingForm) -> Response:
+def facility_remove(request: Request, svc: Svc, facility_id: RowId, staff: KeepingForm) -> Response:
     _, error = attempt(
         request, svc, lambda session: facilities.remove_facility(session, staff.realm, facility_id)
     )
@@ -203,7 +203,7 @@ def add_key(request: Request, svc: Svc, staff: ManagingForm, kind: Annotated[str
 
 
 @router.post("/people/keys/{key_id}/revoke", response_class=HTMLResponse)
-def revoke_key(request: Request, svc: Svc, key_id: int, staff: ManagingForm) -> Response:
+def revoke_key(request: Request, svc: Svc, key_id: RowId, staff: ManagingForm) -> Response:
     _, error = attempt(
         request, svc, lambda session: realms.revoke_api_key(session, staff.realm, key_id, svc.now())
     )
