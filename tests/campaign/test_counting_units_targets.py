@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import secrets
 from datetime import date
@@ -12,7 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from bluezone.campaign import activity
+from bluezone.campaign import activity, tables
 from bluezone.clock import ManualClock, local_day
 from bluezone.errors import InvalidInput
 from bluezone.phone.client import ServerClient
@@ -360,3 +361,20 @@ def test_officers_manage_units_and_targets_within_their_part(server: RunningServ
         subjects = {t["subject"] for t in http.get("/api/campaign/targets").json()}
     assert names == {"UBND phường", "Trường Sài Gòn", "Trường Ba Đình", "Phòng một cửa"}
     assert subjects == {f"unit:{office_id}", "area:01"}
+
+
+def test_downloads_never_carry_a_live_formula(server: RunningServer) -> None:
+    """A unit's name is typed by anyone with a key: CSV and XLSX downloads neutralise formula-like cells."""
+    hostile = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
+    with server.client() as http:
+        for name in hostile:
+            unit = {"name": name, "kind": "school", "areaCode": BA_DINH}
+            assert http.post("/api/campaign/units", json=unit, headers=_admin(server)).status_code == 201
+        text = http.get("/api/campaign/units", params={"format": "csv"}).content.decode("utf-8-sig")
+        sheet = http.get("/api/campaign/units", params={"format": "xlsx"}).content
+    names = [row["name"] for row in csv.DictReader(io.StringIO(text))]
+    rows = load_workbook(io.BytesIO(sheet)).worksheets[0].iter_rows(min_row=2, values_only=True)
+    assert names == [f"'{name}" for name in hostile]
+    assert [row[1] for row in rows] == names  # a text cell in the workbook too, never a formula
+    written = tables.to_csv(["a", "n"], [["\tTab", -5], ["\rCR", 1.5]]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(written, newline="")))[1:] == [["'\tTab", "-5"], ["'\rCR", "1.5"]]

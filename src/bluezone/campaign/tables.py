@@ -53,11 +53,20 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: Cell) -> Cell:
+    """Text a spreadsheet would run as a formula (a unit named `=HYPERLINK(…)`) gets a leading apostrophe,
+    as OWASP advises for CSV injection; numbers stay numbers."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_inert(cell) for cell in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes spreadsheet programs read UTF-8
 
 
@@ -68,7 +77,7 @@ def to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -
     sheet.title = title[:31]
     sheet.append(list(header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_inert(cell) for cell in row])
     for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 48)
