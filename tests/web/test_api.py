@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 
 import httpx
 import pytest
 
+from bluezone.config import load_settings
+from bluezone.web.app import create_app
+from bluezone.web.serving import serve_in_background
 from tests.conftest import RunningServer
 
 DECLARATION: dict[str, object] = {
@@ -233,3 +238,31 @@ def test_bulk_reports_with_huge_numbers_are_refused_line_by_line(server: Running
         )
     assert response.status_code == 422
     assert [line for line, _ in response.json()["errors"]] == [2, 3]
+
+
+def test_a_crash_is_answered_logged_and_counted_without_its_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(load_settings(data_dir=tmp_path / "data"))
+
+    def crash(item: str) -> None:
+        raise ValueError(f"INSERT failed for code 87654321 and item {item}")
+
+    app.router.add_api_route("/api/crash/{item}", crash, methods=["GET"])
+    caplog.set_level(logging.INFO)
+    with serve_in_background(app) as url, httpx.Client(base_url=url) as client:
+        response = client.get("/api/crash/0912345678")
+        metrics = client.get("/metrics").text
+    assert (response.status_code, response.json()["code"]) == (500, "internal_error")
+    request_id = response.headers["x-request-id"]
+    logged = [json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("bluezone")]
+    failure = next(entry for entry in logged if entry.get("event") == "unhandled")
+    assert failure["type"] == "ValueError" and failure["route"] == "/api/crash/{item}"
+    assert failure["request_id"] == request_id and failure["where"]
+    access = next(entry for entry in logged if entry.get("status") == 500)
+    assert access["route"] == "/api/crash/{item}" and access["request_id"] == request_id
+    server_side = [r for r in caplog.records if r.name.startswith(("bluezone", "uvicorn"))]
+    text = "\n".join(record.getMessage() for record in server_side)
+    assert "87654321" not in text and "0912345678" not in text and "INSERT" not in text
+    assert "Exception in ASGI application" not in text  # uvicorn never sees the exception
+    assert 'bluezone_requests_total{route="/api/crash/{item}",status="500"} 1.0' in metrics

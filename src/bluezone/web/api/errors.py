@@ -1,9 +1,7 @@
-"""Every error answers `{"error": ..., "code": ...}` with the right status; no payload is ever echoed."""
+"""Every error answers `{"error": ..., "code": ...}` with the right status; no payload is ever echoed.
+Unexpected exceptions are answered, logged and counted by the middleware (web/middleware.py)."""
 
 from __future__ import annotations
-
-import logging
-import traceback
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +17,6 @@ from bluezone.errors import (
     Unauthorized,
 )
 
-log = logging.getLogger("bluezone.server")
 STATUS = {Unauthorized: 401, Forbidden: 403, NotFound: 404, Conflict: 409, RateLimited: 429}
 
 
@@ -49,15 +46,7 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(error.status_code, str(error.detail), code)
 
 
-async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    # The message is left out on purpose: database errors quote the statement's parameters (keys, codes).
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    log.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, request.url.path, frames)
-    return error_response(500, "internal error", "internal_error")
-
-
 def install(app: FastAPI) -> None:
     app.add_exception_handler(BluezoneError, _bluezone_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
