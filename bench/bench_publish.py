@@ -62,7 +62,7 @@ def publish_bodies(svc: Services, count: int) -> list[dict[str, Any]]:
             )
             device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
             verified = codes.verify_code(
-                session, svc.secrets, svc.settings, device, code=issued.code, now=now
+                session, svc.secrets, svc.settings, device, code=issued.code, client="127.0.0.1", now=now
             )
             assert verified is not None
             certificate = certificates.issue_certificate(

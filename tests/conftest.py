@@ -182,7 +182,7 @@ def certificate_for(
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
         verified = codes.verify_code(
-            session, svc.secrets, svc.settings, device, code=issued.code, now=svc.now()
+            session, svc.secrets, svc.settings, device, code=issued.code, client="127.0.0.1", now=svc.now()
         )
         assert verified is not None
         token = certificates.make_token(svc.secrets, verified, svc.now())

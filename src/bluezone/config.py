@@ -36,7 +36,18 @@ class Settings(BaseSettings):
     short_code_minutes: int = Field(15, ge=5, le=60, description="Lifetime of an 8-digit code")
     long_code_hours: int = Field(24, ge=1, le=72, description="Lifetime of a 16-character code")
     certificate_minutes: int = Field(15, ge=1, le=60, description="Lifetime of a verification certificate")
-    verify_failures_per_hour: int = Field(20, ge=1, description="Wrong codes per device key before lockout")
+    verify_failures_per_client_hour: int = Field(
+        20, ge=1, description="Wrong codes a client (address) may send in an hour before it must wait"
+    )
+    verify_failures_alert_per_hour: int = Field(
+        1000, ge=1, description="Wrong codes with one app key in an hour that raise an alert (not a refusal)"
+    )
+    codes_per_realm_per_day: int = Field(
+        5000, ge=1, description="Codes a realm may issue in a day (Viet Nam's), by hand or by its admin keys"
+    )
+    trusted_proxies: str = Field(
+        "127.0.0.1", description="Addresses whose X-Forwarded-For is believed (uvicorn's forwarded_allow_ips)"
+    )
     declaration_retention_days: int = Field(
         30, ge=1, le=90, description="F1 contact details are deleted after"
     )

@@ -116,6 +116,14 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "en": "Phone (for the text; not stored)",
     },
     "codes.submit": {"vi": "Cấp mã", "en": "Issue code"},
+    "codes.quota": {
+        "vi": "Hôm nay đơn vị đã cấp {issued} trên tối đa {limit} mã mỗi ngày.",
+        "en": "Issued today: {issued} of at most {limit} codes a day.",
+    },
+    "stats.wrong_codes": {
+        "vi": "Mã sai nhập từ ứng dụng trong giờ này: {wrong} (cảnh báo từ {alert}; có thể đang bị dò mã).",
+        "en": "Wrong codes entered in the app this hour: {wrong} (alert from {alert}; may be guessing).",
+    },
     "codes.issued": {"vi": "Mã đã cấp", "en": "Code issued"},
     "codes.short": {"vi": "Mã 8 số (hết hạn lúc {time})", "en": "8-digit code (expires {time})"},
     "codes.long": {"vi": "Mã dài (hết hạn lúc {time})", "en": "Long code (expires {time})"},
@@ -185,6 +193,10 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "stats.withheld": {"vi": "Ẩn (quá ít để công bố)", "en": "Withheld (too few to publish)"},
     "refused.back": {"vi": "Về trang làm việc của tôi", "en": "Back to my work"},
     "error.generic": {"vi": "Không thực hiện được", "en": "Could not do that"},
+    "error.code_quota": {
+        "vi": "Đơn vị đã cấp đủ số mã tối đa của hôm nay. Nếu cần thêm, hãy liên hệ quản trị hệ thống.",
+        "en": "The department has issued today's maximum of codes; the system administrator can raise it.",
+    },
     "error.forbidden": {
         "vi": "Vai trò của bạn không được phép làm việc này.",
         "en": "Your role does not allow this.",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
 import string
 
 import pytest
 from sqlalchemy import select
 
-from bluezone.authority import codes
+from bluezone.authority import codes, guessing
 from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
 from bluezone.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
-from bluezone.store.models import ApiKey, Base
+from bluezone.store.models import ApiKey, Base, GuessCount
 from tests.conftest import Authority
 
 
@@ -30,11 +32,13 @@ def _issue(a: Authority, test_type: str = "confirmed", **dates: str | None) -> c
         )
 
 
-def _verify(a: Authority, code: str, key: str = "device") -> codes.VerifiedCode | None:
+def _verify(
+    a: Authority, code: str, key: str = "device", client: str = "192.0.2.1"
+) -> codes.VerifiedCode | None:
     with a.services.db.session() as session:
         row = authenticate(session, a.services.secrets, a.keys[key], KeyKind.DEVICE)
         return codes.verify_code(
-            session, a.services.secrets, a.services.settings, row, code=code, now=a.now()
+            session, a.services.secrets, a.services.settings, row, code=code, client=client, now=a.now()
         )
 
 
@@ -59,15 +63,49 @@ def test_a_code_works_once_and_only_in_its_realm(authority: Authority) -> None:
     assert _verify(authority, issued.long_code) is None  # one person, one claim
 
 
-def test_guessing_locks_the_app_key_out_for_the_hour(authority: Authority) -> None:
-    limit = authority.services.settings.verify_failures_per_hour
+def test_a_guessing_client_waits_but_the_province_does_not(
+    authority: Authority, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One person guessing with the app's shared key must not lock every phone of the province out."""
+    limit = authority.services.settings.verify_failures_per_client_hour
     for guess in range(limit):
-        assert _verify(authority, f"{guess:08d}") is None
-    real = _issue(authority)
+        assert _verify(authority, f"{guess:08d}", client="198.51.100.7") is None
+    first, second = _issue(authority), _issue(authority)
     with pytest.raises(RateLimited):
-        _verify(authority, real.code)
+        _verify(authority, first.code, client="198.51.100.7")  # the guesser waits out the hour
+    assert _verify(authority, first.code, client="203.0.113.9") is not None  # everyone else goes on
+    with authority.services.db.session() as session:
+        realm = realm_by_code(session, "HN")
+        assert guessing.wrong_this_hour(session, realm, authority.now()) == limit  # watched, not refused
+        stored = b"".join(row.client for row in session.scalars(select(GuessCount)))
+    assert b"198.51.100.7" not in stored and len(stored) == guessing.CLIENT_HASH_BYTES
     authority.clock.advance(3600)
-    assert _verify(authority, real.long_code) is not None
+    assert _verify(authority, second.long_code, client="198.51.100.7") is not None
+
+
+def test_an_attack_on_the_app_key_is_raised_once_in_the_log(
+    authority: Authority, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = authority.services.settings
+    alert = settings.verify_failures_alert_per_hour = 30
+    caplog.set_level(logging.WARNING, logger="bluezone.guessing")
+    for guess in range(alert + 10):  # many clients, a few guesses each
+        assert _verify(authority, f"{guess:08d}", client=f"10.0.{guess // 5}.1") is None
+    warnings = [json.loads(record.getMessage()) for record in caplog.records]
+    assert warnings == [{"event": "guessing", "realm": "HN", "wrong_codes_this_hour": alert}]
+
+
+def test_a_realm_issues_at_most_its_daily_quota(authority: Authority) -> None:
+    authority.services.settings.codes_per_realm_per_day = 3
+    for _ in range(3):
+        _issue(authority)
+    with pytest.raises(RateLimited) as refused:
+        _issue(authority)
+    assert refused.value.code == "code_quota"
+    with authority.services.db.session() as session:
+        assert codes.issued_today(session, realm_by_code(session, "HN"), authority.now()) == 3
+    authority.clock.advance(86_400)  # a new day in Viet Nam
+    assert _issue(authority).code
 
 
 def test_an_expired_by_hand_code_is_refused(authority: Authority) -> None:
@@ -146,3 +184,15 @@ def test_short_codes_recur_only_when_the_first_is_no_longer_live(
     assert third.code == "87654321"  # while the second is live, a clash is drawn again
     verified = _verify(authority, second.code)
     assert verified is not None
+
+
+def test_the_guessing_arithmetic(authority: Authority, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/security.md's figures: 20 guesses an hour per address against 10^8 short codes."""
+    from tests.cli.test_cli import run
+
+    settings = authority.services.settings
+    assert guessing.outstanding_codes(settings) == (125, 5000)  # 5,000 a day over ten hours, 15 min each
+    assert guessing.odds(settings, 1, 125).hit_per_hour == pytest.approx(20 * 125 / 10**8, rel=1e-3)
+    assert guessing.odds(settings, 10_000, 5000).hours_to_hit == pytest.approx(0.1)
+    code, out, _ = run(capsys, "admin", "guessing-odds", "--data-dir", str(settings.data_dir))
+    assert code == 0 and "4.6 years" in out and "6 minutes" in out

@@ -84,7 +84,13 @@ def test_a_close_contact_code_comes_from_the_queue(authority: Authority) -> None
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
         verified = codes.verify_code(
-            session, svc.secrets, svc.settings, device, code=issued.code, now=authority.now()
+            session,
+            svc.secrets,
+            svc.settings,
+            device,
+            code=issued.code,
+            client="127.0.0.1",
+            now=authority.now(),
         )
     assert (
         verified is not None and verified.test_type == "close-contact" and verified.test_date == "2026-03-03"
@@ -168,14 +174,28 @@ def test_small_days_are_withheld_from_statistics(authority: Authority) -> None:
     for code in issued[:2]:
         with svc.db.session() as session:
             device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
-            codes.verify_code(session, svc.secrets, svc.settings, device, code=code.code, now=authority.now())
+            codes.verify_code(
+                session,
+                svc.secrets,
+                svc.settings,
+                device,
+                code=code.code,
+                client="127.0.0.1",
+                now=authority.now(),
+            )
     with svc.db.session() as session:
         today = stats.daily_figures(session, svc.settings, realm_by_code(session, "HN"), authority.now())[-1]
     assert today.withheld and today.codes_issued is None
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
         codes.verify_code(
-            session, svc.secrets, svc.settings, device, code=issued[2].code, now=authority.now()
+            session,
+            svc.secrets,
+            svc.settings,
+            device,
+            code=issued[2].code,
+            client="127.0.0.1",
+            now=authority.now(),
         )
     with svc.db.session() as session:
         today = stats.daily_figures(session, svc.settings, realm_by_code(session, "HN"), authority.now())[-1]

@@ -91,7 +91,13 @@ def test_a_token_buys_one_certificate(authority: Authority) -> None:
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
         verified = codes.verify_code(
-            session, svc.secrets, svc.settings, device, code=issued.code, now=authority.now()
+            session,
+            svc.secrets,
+            svc.settings,
+            device,
+            code=issued.code,
+            client="127.0.0.1",
+            now=authority.now(),
         )
         assert verified is not None
         token = certificates.make_token(svc.secrets, verified, authority.now())

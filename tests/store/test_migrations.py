@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bluezone.errors import FormatError
-from bluezone.store.db import Database
+from bluezone.store.db import Database, alembic_config
 from bluezone.store.models import Base
 
 
@@ -26,7 +27,8 @@ def test_migrations_build_the_models_schema(tmp_path: Path, database_url: str) -
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0010"
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert context.get_current_revision() == head
     db.dispose()
 
 

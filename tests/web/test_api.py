@@ -266,3 +266,32 @@ def test_a_crash_is_answered_logged_and_counted_without_its_message(
     assert "87654321" not in text and "0912345678" not in text and "INSERT" not in text
     assert "Exception in ASGI application" not in text  # uvicorn never sees the exception
     assert 'bluezone_requests_total{route="/api/crash/{item}",status="500"} 1.0' in metrics
+
+
+def test_one_guesser_behind_the_proxy_cannot_lock_out_the_province(server: RunningServer) -> None:
+    """The throttle follows the client address the trusted proxy (here loopback) reports, not the app key."""
+    limit = server.services.settings.verify_failures_per_client_hour
+    device = {"X-API-Key": server.device_key}
+    with server.client() as http:
+        for guess in range(limit):
+            wrong = http.post(
+                "/api/verify",
+                json={"code": f"{guess:08d}"},
+                headers={**device, "X-Forwarded-For": "198.51.100.7"},
+            )
+            assert wrong.status_code == 400
+        code = http.post(
+            "/api/issue",
+            json={"testType": "confirmed", "testDate": "2026-03-01"},
+            headers={"X-API-Key": server.admin_key},
+        ).json()["code"]
+        throttled = http.post(
+            "/api/verify", json={"code": code}, headers={**device, "X-Forwarded-For": "198.51.100.7"}
+        )
+        neighbour = http.post(
+            "/api/verify", json={"code": code}, headers={**device, "X-Forwarded-For": "203.0.113.9"}
+        )
+        metrics = http.get("/metrics").text
+    assert (throttled.status_code, throttled.json()["code"]) == (429, "rate_limited")
+    assert neighbour.status_code == 200 and neighbour.json()["token"]
+    assert f'bluezone_wrong_codes_total{{realm="HN"}} {float(limit)}' in metrics

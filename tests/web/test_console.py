@@ -157,3 +157,20 @@ def test_each_role_lands_on_its_own_work_and_sees_only_its_menu(server: RunningS
             page = http.get(landing)
         header = page.text[page.text.index("<header>") : page.text.index("</header>")]
         assert page.status_code == 200 and set(re.findall(r'<a href="(/[^"?]+)"', header)) == menu, role
+
+
+def test_the_daily_quota_and_guessing_are_shown_to_the_department(server: RunningServer) -> None:
+    server.services.settings.codes_per_realm_per_day = 1
+    add_console_user(server, "admin.an", "realm_admin")
+    with server.client() as http:
+        _sign_in(http, "admin.an")
+        form = http.get("/console/codes")
+        assert "Hôm nay đơn vị đã cấp 0 trên tối đa 1 mã" in form.text
+        sent = {"csrf": _csrf(form.text), "test_type": "confirmed", "symptom_date": "2026-03-01"}
+        assert http.post("/console/codes", data=sent).status_code == 200
+        refused = http.post("/console/codes", data=sent)
+        assert refused.status_code == 400 and "số mã tối đa của hôm nay" in refused.text
+        assert "đã cấp 1 trên tối đa 1 mã" in refused.text
+        http.post("/api/verify", json={"code": "00000000"}, headers={"X-API-Key": server.device_key})
+        stats = http.get("/console/stats?lang=en")
+    assert "Wrong codes entered in the app this hour: 1" in stats.text

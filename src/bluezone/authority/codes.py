@@ -2,7 +2,8 @@
 (F1, `close-contact`); the phone trades it for a token, then the token and its keys' MAC for a certificate.
 
 Codes are stored only as keyed hashes and are single use. A used, expired and unknown code get the same
-answer, and a device key that keeps guessing is locked out for the hour.
+answer; a client that keeps guessing waits out the hour (guessing.py), and a realm issues at most its daily
+quota of codes.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import string
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
+from bluezone.authority import guessing
+from bluezone.clock import day_start, local_date
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, RateLimited
 from bluezone.store.models import ApiKey, Realm, VerificationCode, VerifyFailures
@@ -85,6 +88,11 @@ def issue_code(
         raise InvalidInput("give a symptom date or a test date", code="missing_date")
     if phone and not VN_PHONE.match(phone.replace(" ", "")):
         raise InvalidInput("phone must be a Vietnamese number such as 0912345678", code="bad_phone")
+    if issued_today(session, realm, now) >= settings.codes_per_realm_per_day:
+        raise RateLimited(
+            f"this health department has issued its {settings.codes_per_realm_per_day:,} codes for today",
+            code="code_quota",
+        )
     short = _unused_short_code(session, secrets_, now)
     long = "".join(secrets.choice(LONG_CODE_ALPHABET) for _ in range(LONG_CODE_LENGTH))
     issued = IssuedCode(
@@ -110,6 +118,17 @@ def issue_code(
     return issued
 
 
+def issued_today(session: Session, realm: Realm, now: int) -> int:
+    """Codes the realm issued since midnight in Viet Nam."""
+    since = day_start(local_date(now))
+    counted = session.scalar(
+        select(func.count())
+        .select_from(VerificationCode)
+        .where(VerificationCode.realm_id == realm.id, VerificationCode.issued_at >= since)
+    )
+    return int(counted or 0)
+
+
 def _active(now: int) -> ColumnElement[bool]:
     return (
         (VerificationCode.claimed_at.is_(None))
@@ -130,22 +149,20 @@ def _unused_short_code(session: Session, secrets_: ServerSecrets, now: int) -> s
     raise RuntimeError("no free short code after 20 draws")  # 10^8 codes, a few thousand live: unreachable
 
 
-def _count_failure(session: Session, api_key: ApiKey, now: int) -> None:
-    hour = now // 3600
-    row = session.get(VerifyFailures, (api_key.id, hour))
-    if row is None:
-        session.add(VerifyFailures(api_key_id=api_key.id, hour=hour, failures=1))
-    else:
-        row.failures += 1
-
-
 def verify_code(
-    session: Session, secrets_: ServerSecrets, settings: Settings, api_key: ApiKey, *, code: str, now: int
+    session: Session,
+    secrets_: ServerSecrets,
+    settings: Settings,
+    api_key: ApiKey,
+    *,
+    code: str,
+    client: str,
+    now: int,
 ) -> VerifiedCode | None:
-    """Claim a code. None means "not a valid code" whatever the reason; the caller answers alike."""
-    failures = session.get(VerifyFailures, (api_key.id, now // 3600))
-    if failures is not None and failures.failures >= settings.verify_failures_per_hour:
-        raise RateLimited("too many wrong codes from this app key; try again in an hour")
+    """Claim a code for a client (its address). None means "not a valid code" whatever the reason; the caller
+    answers alike."""
+    who = guessing.client_id(secrets_, client)
+    guessing.check_client(session, settings, who, now)
     code = code.strip().lower()
     digest = secrets_.keyed_hash("code", code)
     is_short = code.isdigit() and len(code) == SHORT_CODE_DIGITS
@@ -157,11 +174,15 @@ def verify_code(
         .with_for_update()
     )
     expires = None if row is None else (row.short_expires_at if is_short else row.long_expires_at)
-    if row is None or row.claimed_at is not None or row.expired_by_hand or expires is None or now >= expires:
-        _count_failure(session, api_key, now)
-        return None
-    if row.realm_id != api_key.realm_id:
-        _count_failure(session, api_key, now)
+    if (
+        row is None
+        or expires is None
+        or now >= expires
+        or row.claimed_at is not None
+        or row.expired_by_hand
+        or row.realm_id != api_key.realm_id
+    ):
+        guessing.count_wrong(session, settings, api_key, who, now)
         return None
     row.claimed_at = now
     realm = session.get(Realm, row.realm_id)

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from rich.table import Table
 
+from bluezone.authority import guessing
 from bluezone.authority.realms import create_api_key as make_api_key
 from bluezone.authority.realms import create_realm as make_realm
 from bluezone.authority.realms import realm_by_code
@@ -44,8 +46,17 @@ def serve(
     console.print(
         f"Bluezone server on http://{host}:{port} — data in {settings.data_dir.resolve()}", highlight=False
     )
-    # uvicorn's access log records client addresses; ours (bluezone.http) records none.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None)
+    # uvicorn's access log records client addresses; ours (bluezone.http) records none. The client's address,
+    # for the guessing throttle only, is the trusted proxy's X-Forwarded-For (BZ_TRUSTED_PROXIES).
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
+    )
 
 
 @admin.command("create-realm")
@@ -66,6 +77,37 @@ def create_realm(
     with svc.db.session() as session:
         realm = make_realm(session, svc.secrets, code, name, svc.now(), province_code=province)
         console.print(f"realm {realm.code} ({realm.name}) created")
+
+
+@admin.command("guessing-odds")
+def guessing_odds(data_dir: DataDir = None, config: ConfigFile = None) -> None:
+    """How soon people guessing codes with a realm's app key could hit a live short code, with these settings
+    (docs/security.md explains the arithmetic)."""
+    settings = settings_for(data_dir, config)
+    table = Table(title="Guessing 8-digit codes with the app key")
+    for column in ("codes live at once", "guessing addresses", "P(hit) per hour", "expected time to a hit"):
+        table.add_column(column, justify="right")
+    for outstanding in guessing.outstanding_codes(settings):
+        for clients in (1, 100, 10_000):
+            chance = guessing.odds(settings, clients, outstanding)
+            shown = (f"{outstanding:,}", f"{clients:,}", f"{chance.hit_per_hour:.2g}")
+            table.add_row(*shown, _duration(chance.hours_to_hit))
+    console.print(table)
+    console.print(
+        f"Each address may send {settings.verify_failures_per_client_hour} wrong codes an hour; codes live "
+        f"{settings.short_code_minutes} min; a realm issues at most {settings.codes_per_realm_per_day:,} "
+        f"a day. An app key's wrong codes raise an alert from {settings.verify_failures_alert_per_hour:,} "
+        "an hour.",
+        highlight=False,
+    )
+
+
+def _duration(hours: float) -> str:
+    if hours >= 24 * 365:
+        return f"{hours / (24 * 365):,.1f} years"
+    if hours >= 48:
+        return f"{hours / 24:,.0f} days"
+    return f"{hours:,.1f} hours" if hours >= 1 else f"{hours * 60:,.0f} minutes"
 
 
 @admin.command("rotate-signing-key")

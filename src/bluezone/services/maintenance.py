@@ -3,6 +3,7 @@ closed days and the hourly risky-venue packages. In-process in the embedded defa
 
 from __future__ import annotations
 
+from bluezone.authority import guessing
 from bluezone.authority.codes import purge_codes
 from bluezone.authority.followup import purge_declarations
 from bluezone.authority.users import purge_sessions
@@ -19,6 +20,7 @@ def run_maintenance(svc: Services) -> ExportReport:
     cleanup(svc.db, svc.settings, now)
     with svc.db.session() as session:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
+        guessing.purge(session, now)
         purge_declarations(session, now)
         purge_sessions(session, now)
         close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted

@@ -23,5 +23,11 @@ class Metrics:
         self.codes_verified = Counter(
             "bluezone_codes_verified", "Code checks", ["outcome"], registry=self.registry
         )
+        self.wrong_codes = Counter(
+            "bluezone_wrong_codes",
+            "Wrong codes by realm (all clients of its app key)",
+            ["realm"],
+            registry=self.registry,
+        )
         self.keys_published = Counter("bluezone_keys_published", "Keys stored", registry=self.registry)
         self.export_files = Counter("bluezone_export_files", "Export files written", registry=self.registry)

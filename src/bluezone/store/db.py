@@ -36,6 +36,12 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("bluezone.store") / "migrations"))
+    return config
+
+
 def _known_revisions(config: Config) -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
 
@@ -57,8 +63,7 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest version (safe to run on every start)."""
-        config = Config()
-        config.set_main_option("script_location", str(resources.files("bluezone.store") / "migrations"))
+        config = alembic_config()
         with self.engine.begin() as connection:
             if not self.is_sqlite:  # app processes starting together take turns (SQLite: BEGIN IMMEDIATE)
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})

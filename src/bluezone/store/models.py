@@ -86,10 +86,21 @@ class VerificationCode(Base):
 
 
 class VerifyFailures(Base):
-    """Wrong codes per device key per hour: guessing is throttled, then locked out."""
+    """Wrong codes per device key per hour: watched (metrics, log, console), never a reason to refuse, since
+    every phone of a realm shares its key."""
 
     __tablename__ = "verify_failures"
     api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), primary_key=True)
+    hour: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+
+
+class GuessCount(Base):
+    """Wrong codes per client per hour, the client known only by a keyed hash of its address (kept two hours):
+    the guessing throttle."""
+
+    __tablename__ = "guess_counts"
+    client: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
     hour: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
 

@@ -54,6 +54,13 @@ def _device_unless_chaff(request: Request, svc: Svc, x_api_key: ApiKeyHeader = N
     return None if is_chaff(request) else _caller(svc, x_api_key, KeyKind.DEVICE)
 
 
+def _client_address(request: Request) -> str:
+    """The caller's address as uvicorn gives it: the proxy's X-Forwarded-For when the proxy is trusted
+    (`BZ_TRUSTED_PROXIES`), else the connection's own. Used only for throttling, never logged or stored."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(_client_address)]
 AdminKey = Annotated[Caller, Depends(_admin)]  # a health department's systems: codes, queue, campaign
 DeviceKey = Annotated[Caller, Depends(_device)]  # the app
 StatsKey = Annotated[Caller, Depends(_stats)]  # dashboards

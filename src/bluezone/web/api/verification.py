@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from bluezone.authority import certificates, codes
 from bluezone.errors import InvalidInput
-from bluezone.web.api.access import AdminKey, DeviceOrChaff
+from bluezone.web.api.access import AdminKey, ClientAddress, DeviceOrChaff
 from bluezone.web.api.privacy import Timers, padded
 from bluezone.web.api.schemas import (
     ERRORS,
@@ -55,7 +55,9 @@ def expire(body: ExpireRequest, svc: Svc, caller: AdminKey) -> ExpireResponse:
 
 
 @router.post("/api/verify", response_model=VerifyResponse, responses=ERRORS)
-async def verify(body: VerifyRequest, svc: Svc, caller: DeviceOrChaff, timers: Timers) -> JSONResponse:
+async def verify(
+    body: VerifyRequest, svc: Svc, caller: DeviceOrChaff, client: ClientAddress, timers: Timers
+) -> JSONResponse:
     """Trade a code for a token. Used, expired and unknown codes all get the same answer."""
     if caller is None:
         await timers.verify.imitate()
@@ -70,10 +72,14 @@ async def verify(body: VerifyRequest, svc: Svc, caller: DeviceOrChaff, timers: T
     started = time.perf_counter()
     now = svc.now()
     with svc.db.session() as session:
-        verified = codes.verify_code(session, svc.secrets, svc.settings, caller.key, code=body.code, now=now)
+        verified = codes.verify_code(
+            session, svc.secrets, svc.settings, caller.key, code=body.code, client=client, now=now
+        )
         token = None if verified is None else certificates.make_token(svc.secrets, verified, now)
     timers.verify.record(time.perf_counter() - started)
     svc.metrics.codes_verified.labels("ok" if verified else "invalid").inc()
+    if verified is None:
+        svc.metrics.wrong_codes.labels(caller.realm.code).inc()
     if verified is None or token is None:
         raise InvalidInput("the code is not valid: it may be wrong, used or expired", code="code_invalid")
     return padded(

@@ -25,9 +25,16 @@ IssuingForm = Annotated[InRealm, Depends(RealmStaff(Permission.ISSUE_CODE, form=
 Reading = Annotated[InRealm, Depends(RealmStaff(Permission.READ_QUEUE))]
 
 
+def _codes_page(request: Request, svc: Svc, staff: InRealm, status: int = 200, **extra: object) -> Response:
+    """The form, with how many of the day's codes the department has issued."""
+    with svc.db.session() as session:
+        quota = (codes.issued_today(session, staff.realm, svc.now()), svc.settings.codes_per_realm_per_day)
+    return page(request, "codes.html", staff.who, status=status, quota=quota, **extra)
+
+
 @router.get("/codes", response_class=HTMLResponse)
-def codes_form(request: Request, staff: Issuing) -> Response:
-    return page(request, "codes.html", staff.who)
+def codes_form(request: Request, svc: Svc, staff: Issuing) -> Response:
+    return _codes_page(request, svc, staff)
 
 
 @router.post("/codes", response_class=HTMLResponse)
@@ -57,7 +64,7 @@ def issue(
         ),
     )
     if issued is None:
-        return page(request, "codes.html", staff.who, status=400, error=error)
+        return _codes_page(request, svc, staff, status=400, error=error)
     expires = shown_time(issued.expires_at)
     shown = {
         "code": issued.code,
@@ -68,7 +75,7 @@ def issue(
         if phone
         else "",
     }
-    return page(request, "codes.html", staff.who, issued=shown)
+    return _codes_page(request, svc, staff, issued=shown)
 
 
 def _queue_page(

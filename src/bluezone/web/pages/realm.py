@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bluezone.authority import facilities, realms, stats, users
+from bluezone.authority import facilities, guessing, realms, stats, users
 from bluezone.authority.roles import GRANTABLE, Permission
 from bluezone.errors import Forbidden
 from bluezone.services import Services
@@ -133,11 +133,15 @@ def venue_add(
 def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
     with svc.db.session() as session:
         days = stats.daily_figures(session, svc.settings, staff.realm, svc.now())
+        wrong = (
+            guessing.wrong_this_hour(session, staff.realm, svc.now()),
+            svc.settings.verify_failures_alert_per_hour,
+        )
     lang = language(request)
     chart = daily_bars(
         days, text("stats.issued", lang), text("stats.claimed", lang), text("stats.withheld", lang)
     )
-    return page(request, "stats.html", staff.who, days=days, chart=chart)
+    return page(request, "stats.html", staff.who, days=days, chart=chart, wrong=wrong)
 
 
 def _people_page(
