@@ -46,6 +46,7 @@ def test_a_good_submission_passes_every_rule() -> None:
     assert [name for name, _ in rules.RULES] == [
         "key_count",
         "key_length",
+        "distinct_keys",
         "rolling_period_range",
         "transmission_risk_range",
         "check_in_reports",
@@ -68,6 +69,13 @@ REFUSALS: list[tuple[Callable[[Submission], None], Callable[[], Submission], str
         "bad_key_count",
     ),
     (rules.key_length, lambda: _submission([SubmittedKey(b"short", TODAY, 144, 0)]), "bad_key_length"),
+    (
+        rules.distinct_keys,
+        lambda: _submission(
+            [SubmittedKey(b"a" * 16, TODAY, 144, 0), SubmittedKey(b"a" * 16, TODAY - 144, 144, 0)]
+        ),
+        "duplicate_key",
+    ),
     (rules.rolling_period_range, lambda: _submission(_keys(period=145)), "bad_rolling_period"),
     (rules.rolling_period_range, lambda: _submission(_keys(period=0)), "bad_rolling_period"),
     (rules.transmission_risk_range, lambda: _submission(_keys(risk=9)), "bad_transmission_risk"),

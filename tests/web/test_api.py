@@ -295,3 +295,28 @@ def test_one_guesser_behind_the_proxy_cannot_lock_out_the_province(server: Runni
     assert (throttled.status_code, throttled.json()["code"]) == (429, "rate_limited")
     assert neighbour.status_code == 200 and neighbour.json()["token"]
     assert f'bluezone_wrong_codes_total{{realm="HN"}} {float(limit)}' in metrics
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/issue"),
+        ("PATCH", "/api/verify"),
+        ("PUT", "/v1/publish"),
+        ("DELETE", "/api/campaign/ranking"),
+        ("POST", "/api/stats"),
+        ("POST", "/exports/index.txt"),
+        ("PUT", "/console/codes"),
+    ],
+)
+def test_undeclared_methods_answer_405(server: RunningServer, method: str, path: str) -> None:
+    with server.client() as http:
+        response = http.request(method, path)
+    assert response.status_code == 405, response.text
+
+
+def test_openapi_declares_the_table_downloads(server: RunningServer) -> None:
+    spec = httpx.get(f"{server.base_url}/openapi.json").json()
+    for path in ("/api/campaign/ranking", "/api/campaign/units"):
+        content = spec["paths"][path]["get"]["responses"]["200"]["content"]
+        assert {"application/json", "text/csv"} <= set(content) and any("spreadsheetml" in c for c in content)

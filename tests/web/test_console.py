@@ -83,6 +83,8 @@ def test_signing_out_ends_the_session(server: RunningServer) -> None:
         _sign_in(http, "cw.hoa")
         page = http.get("/console/codes")
         session_cookie = http.cookies["bz_session"]
+        forged = http.post("/console/logout", data={"csrf": "another-site"})
+        assert forged.status_code == 403 and http.get("/console/codes").status_code == 200  # still signed in
         assert http.post("/console/logout", data={"csrf": _csrf(page.text)}).status_code == 303
     with server.client() as other:
         other.cookies.set("bz_session", session_cookie)

@@ -63,6 +63,15 @@ def key_length(sub: Submission) -> None:
             raise PublishRejected(f"key {i} is {len(key.key_data)} bytes, not 16", code="bad_key_length")
 
 
+def distinct_keys(sub: Submission) -> None:
+    """A key sent twice is a client's mistake, not two keys: refused by name rather than stored once."""
+    first_seen: dict[bytes, int] = {}
+    for i, key in enumerate(sub.keys):
+        if key.key_data in first_seen:
+            raise PublishRejected(f"key {i} repeats key {first_seen[key.key_data]}", code="duplicate_key")
+        first_seen[key.key_data] = i
+
+
 def rolling_period_range(sub: Submission) -> None:
     for i, key in enumerate(sub.keys):
         if not 1 <= key.rolling_period <= ROLLING_PERIOD:
@@ -153,6 +162,7 @@ def check_in_reports(sub: Submission) -> None:
 RULES: list[tuple[str, Rule]] = [
     ("key_count", key_count),
     ("key_length", key_length),
+    ("distinct_keys", distinct_keys),
     ("rolling_period_range", rolling_period_range),
     ("transmission_risk_range", transmission_risk_range),
     ("check_in_reports", check_in_reports),

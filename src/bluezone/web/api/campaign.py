@@ -20,6 +20,12 @@ from bluezone.web.dependencies import RowId, Svc
 
 router = APIRouter(tags=["campaign"])
 Format = Literal["json", "csv", "xlsx"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A table's three forms, as `format=` chooses them, declared so that clients and fuzzers expect each.
+TABLES: dict[int | str, dict[str, object]] = {
+    **ERRORS,
+    200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}}},
+}
 
 
 class RankingRow(Camel):
@@ -59,12 +65,12 @@ def _download(name: str, fmt: Format, header: tuple[str, ...], cells: list[list[
         )
     return Response(
         tables.to_xlsx(name, header, cells),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
 
-@router.get("/api/campaign/ranking", response_model=list[RankingRow], responses=ERRORS)
+@router.get("/api/campaign/ranking", response_model=list[RankingRow], responses=TABLES)
 def ranking(
     svc: Svc,
     *,
@@ -180,7 +186,7 @@ UNIT_HEADER = (
 )  # fmt: skip
 
 
-@router.get("/api/campaign/units", response_model=list[UnitResponse], responses=ERRORS)
+@router.get("/api/campaign/units", response_model=list[UnitResponse], responses=TABLES)
 def list_units(
     svc: Svc, area: str | None = None, parent: RowId | None = None, format: Format = "json"
 ) -> list[UnitResponse] | Response:

@@ -62,7 +62,7 @@ def _permitted(request: Request, svc: Svc, token: str | None, permission: Permis
     return who
 
 
-async def _check_csrf(request: Request, who: users.SignedIn) -> None:
+async def check_csrf(request: Request, who: users.SignedIn) -> None:
     sent = (await request.form()).get("csrf")  # parsed once: the route's own form fields read the same
     if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), who.csrf.encode()):
         raise PageRefused(who, Forbidden("the form expired", code="csrf"))
@@ -77,7 +77,7 @@ class Staff:
     async def __call__(self, request: Request, svc: Svc, token: Token = None) -> users.SignedIn:
         who = await run_in_threadpool(_permitted, request, svc, token, self.permission)
         if self.form:
-            await _check_csrf(request, who)
+            await check_csrf(request, who)
         return who
 
 

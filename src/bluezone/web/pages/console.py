@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from bluezone.authority import users
 from bluezone.errors import BluezoneError, Unauthorized
 from bluezone.web.dependencies import Svc
-from bluezone.web.pages.access import SESSION_COOKIE, SignInNeeded, Token, signed_in, to_login
+from bluezone.web.pages.access import SESSION_COOKIE, SignInNeeded, Token, check_csrf, signed_in, to_login
 from bluezone.web.pages.rendering import NAV, error_text, language, page
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -25,6 +26,11 @@ def home(request: Request, svc: Svc, token: Token = None) -> Response:
         return to_login()
     first = next((href for _, href, needs in NAV if who.may(needs)), "/campaign")
     return RedirectResponse(first, status_code=303)
+
+
+def _sign_out(svc: Svc, token: str) -> None:
+    with svc.db.session() as session:
+        users.sign_out(session, svc.secrets, token)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -56,10 +62,14 @@ def login(
 
 
 @router.post("/logout")
-def logout(svc: Svc, token: Token = None) -> Response:
-    if token:
-        with svc.db.session() as session:
-            users.sign_out(session, svc.secrets, token)
+async def logout(request: Request, svc: Svc, token: Token = None) -> Response:
+    """Signing out is a form like any other: a forged one (another site's) is refused."""
+    try:
+        who = await run_in_threadpool(signed_in, request, svc, token)
+    except SignInNeeded:
+        return to_login()
+    await check_csrf(request, who)
+    await run_in_threadpool(_sign_out, svc, token or "")
     response = to_login()
     response.delete_cookie(SESSION_COOKIE)
     return response
