@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +27,7 @@ from bluezone.config import Settings
 from bluezone.errors import InvalidInput, Unauthorized
 from bluezone.protocol.export import load_public_key
 from bluezone.protocol.intervals import date_to_interval
-from bluezone.store.models import ApiKey, SigningKey, VerificationCode
+from bluezone.store.models import ApiKey, Realm, SigningKey, VerificationCode
 from bluezone.store.secrets import ServerSecrets
 
 TOKEN_AUDIENCE = "bluezone-verification"
@@ -58,6 +59,40 @@ def make_token(secrets_: ServerSecrets, verified: VerifiedCode, now: int) -> str
         "exp": now + TOKEN_HOURS * 3600,
     }
     return jwt.encode(claims, secrets_.hmac_key, algorithm="HS256")
+
+
+def imitation_token(realm_code: str, now: int) -> str:
+    """What a chaff request gets instead of a token: a JWT of the same shape and size, signed with a key
+    nobody keeps, so it is worth nothing."""
+    claims = {
+        "jti": str(1 + secrets.randbelow(10**6)),
+        "realm": realm_code,
+        "aud": TOKEN_AUDIENCE,
+        "iat": now,
+    }
+    claims["exp"] = now + TOKEN_HOURS * 3600
+    return jwt.encode(claims, secrets.token_bytes(32), algorithm="HS256")
+
+
+def imitation_certificate(session: Session, settings: Settings, realm_id: int, now: int) -> str:
+    """What a chaff request gets instead of a certificate: the realm's claims and key id, a random `tekmac`,
+    signed with a fresh key (as much work as a real signature, and worthless)."""
+    signing = session.scalar(select(SigningKey).where(SigningKey.realm_id == realm_id, SigningKey.active))
+    realm = session.get(Realm, realm_id)
+    assert signing is not None and realm is not None, "every realm is created with a signing key"
+    payload: dict[str, Any] = {
+        "iss": realm.code,
+        "aud": CERTIFICATE_AUDIENCE,
+        "iat": now,
+        "nbf": now - 60,
+        "exp": now + settings.certificate_minutes * 60,
+        "tekmac": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "reportType": "confirmed",
+        "symptomOnsetInterval": date_to_interval(date.fromtimestamp(now)) - 3 * 144,
+        "testDateInterval": date_to_interval(date.fromtimestamp(now)) - 3 * 144,
+    }  # a confirmed case with a test date: the most common certificate
+    throwaway = ec.generate_private_key(ec.SECP256R1())
+    return jwt.encode(payload, throwaway, algorithm="ES256", headers={"kid": signing.kid})
 
 
 def _interval(day: str | None) -> int | None:

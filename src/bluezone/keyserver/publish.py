@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from bluezone.protocol.exposure_key import ReportType
 from bluezone.protocol.intervals import INTERVAL_SECONDS, ROLLING_PERIOD, day_start_interval
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import CheckInReport, Exposure, PublishEvent
-from bluezone.store.secrets import ServerSecrets
+from bluezone.store.secrets import NONCE_BYTES, TAG_BYTES, ServerSecrets
 
 HOUR = 3600
 REVISION_ENTRY = struct.Struct("<16sIB")  # key, rolling start, rolling period
@@ -179,6 +180,12 @@ def revision_token(secrets_: ServerSecrets, keys: list[SubmittedKey]) -> str:
     entries += [REVISION_ENTRY.pack(bytes(16), 0, 0)] * (MAX_KEYS - len(entries))
     sealed = secrets_.encrypt(bytes([len(keys)]) + b"".join(entries), b"revision-token")
     return base64.b64encode(sealed).decode()
+
+
+def imitation_revision_token() -> str:
+    """What chaff gets: random bytes of a sealed token's exact size, so both encode to the same length."""
+    sealed_bytes = NONCE_BYTES + 1 + MAX_KEYS * REVISION_ENTRY.size + TAG_BYTES
+    return base64.b64encode(secrets.token_bytes(sealed_bytes)).decode()
 
 
 def read_revision_token(secrets_: ServerSecrets, token: str) -> list[tuple[bytes, int, int]]:

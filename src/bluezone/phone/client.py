@@ -131,14 +131,21 @@ class ServerClient:
         )
 
     def chaff(self) -> None:
-        """A fake upload, indistinguishable on the wire from a real one; the server stores nothing."""
+        """A fake upload, the same three requests as a real one (verify, certificate, publish) with the same
+        key and sizes; the server answers alike and stores nothing."""
+        code = "".join(secrets.choice("0123456789") for _ in range(8))
+        token = self._post("/api/verify", {"code": code}, api_key=True, chaff=True)["token"]
+        mac = base64.b64encode(secrets.token_bytes(32)).decode()
+        certificate = self._post(
+            "/api/certificate", {"token": token, "ekeyhmac": mac}, api_key=True, chaff=True
+        )
         fake_keys = [
             {"key": base64.b64encode(secrets.token_bytes(16)).decode(), "rollingStartNumber": 0}
         ] * 14
         body = {
             "temporaryExposureKeys": fake_keys,
             "healthAuthorityID": "chaff",
-            "verificationPayload": secrets.token_urlsafe(400),
+            "verificationPayload": certificate["certificate"],
             "hmacKey": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
         self._post("/v1/publish", body, chaff=True)

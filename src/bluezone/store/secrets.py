@@ -22,6 +22,7 @@ from bluezone.errors import InvalidInput
 from bluezone.store.files import create_once
 
 NONCE_BYTES = 12
+TAG_BYTES = 16  # AES-GCM's: a sealed value is nonce + plaintext + tag
 
 
 def _signing_key(path: Path) -> ec.EllipticCurvePrivateKey | None:

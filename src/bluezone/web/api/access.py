@@ -1,5 +1,6 @@
-"""Who is calling the API: FastAPI dependencies for "an API key of kind K" (and its realm), and for
-chaff-aware endpoints that answer a phone's fake request before anything is checked or stored."""
+"""Who is calling the API: FastAPI dependencies for "an API key of kind K" (and its realm) and for the
+caller's address. A phone's fake (chaff) request is checked the same way as a real one, so that its answer,
+refusals included, cannot tell it apart (web/api/privacy.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from fastapi import Depends, Header, Request
 from bluezone.authority.realms import KeyKind, authenticate, realm_of
 from bluezone.campaign import access as campaign_access
 from bluezone.store.models import ApiKey, Realm
-from bluezone.web.api.privacy import is_chaff
 from bluezone.web.dependencies import Svc
 
 ApiKeyHeader = Annotated[str | None, Header(alias="X-API-Key")]
@@ -50,10 +50,6 @@ def _stats(svc: Svc, x_api_key: ApiKeyHeader = None) -> Caller:
     return _caller(svc, x_api_key, KeyKind.STATS)
 
 
-def _device_unless_chaff(request: Request, svc: Svc, x_api_key: ApiKeyHeader = None) -> Caller | None:
-    return None if is_chaff(request) else _caller(svc, x_api_key, KeyKind.DEVICE)
-
-
 def _client_address(request: Request) -> str:
     """The caller's address as uvicorn gives it: the proxy's X-Forwarded-For when the proxy is trusted
     (`BZ_TRUSTED_PROXIES`), else the connection's own. Used only for throttling, never logged or stored."""
@@ -64,4 +60,3 @@ ClientAddress = Annotated[str, Depends(_client_address)]
 AdminKey = Annotated[Caller, Depends(_admin)]  # a health department's systems: codes, queue, campaign
 DeviceKey = Annotated[Caller, Depends(_device)]  # the app
 StatsKey = Annotated[Caller, Depends(_stats)]  # dashboards
-DeviceOrChaff = Annotated[Caller | None, Depends(_device_unless_chaff)]  # None: a fake request to imitate

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import secrets
 import time
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from bluezone.errors import InvalidInput
-from bluezone.keyserver.publish import Publication
+from bluezone.keyserver.publish import Publication, imitation_revision_token
 from bluezone.keyserver.publish import publish as publish_keys
 from bluezone.keyserver.rules import SubmittedKey
-from bluezone.web.api.privacy import Timers, is_chaff, padded
+from bluezone.web.api.privacy import Chaff, Timers, padded
 from bluezone.web.api.schemas import ERRORS, PublishBody, PublishResponse
 from bluezone.web.dependencies import Svc
 
@@ -29,18 +28,17 @@ def _b64(value: str, what: str) -> bytes:
 
 
 @router.post("/v1/publish", response_model=PublishResponse, responses=ERRORS)
-async def publish(body: PublishBody, request: Request, svc: Svc, timers: Timers) -> JSONResponse:
+async def publish(body: PublishBody, svc: Svc, chaff: Chaff, timers: Timers) -> JSONResponse:
     """Publish the keys of an infectious window, with the certificate that allows it. `X-Chaff: 1` marks a
-    fake request: it is answered with the same size, after about the same time, and stores nothing."""
-    if is_chaff(request):
-        await timers.publish.imitate()
-        return padded(
-            {
-                "insertedExposures": len(body.temporaryExposureKeys),
-                "revisionToken": base64.b64encode(secrets.token_bytes(1012)).decode(),
-            }
-        )
+    fake request: it is answered with the same size and fields, after a real publish's time, and stores
+    nothing."""
     started = time.perf_counter()
+    if chaff:
+        drawn = timers.publish.draw()
+        token = imitation_revision_token()
+        await timers.publish.imitate(started, drawn)
+        timers.publish.settled(started, drawn)
+        return padded({"insertedExposures": len(body.temporaryExposureKeys), "revisionToken": token})
     hmac_key = _b64(body.hmacKey, "hmacKey")
     if len(hmac_key) < 16:
         raise InvalidInput("hmacKey must be at least 16 bytes", code="bad_hmac_key")

@@ -10,6 +10,8 @@ import asyncio
 import base64
 import json
 import secrets
+import time
+from collections import deque
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -21,6 +23,9 @@ PADDED_SIZE = 2048  # every padded response body is exactly this long
 
 def is_chaff(request: Request) -> bool:
     return request.headers.get("x-chaff", "").strip() not in ("", "0")
+
+
+Chaff = Annotated[bool, Depends(is_chaff)]
 
 
 def padded(payload: Mapping[str, Any], status: int = 200) -> JSONResponse:
@@ -39,25 +44,47 @@ def _encode(body: Mapping[str, Any]) -> bytes:
 
 
 class LatencyTracker:
-    """Moving average of real requests' durations, so chaff waits as long as a real request takes."""
+    """The durations of recent real requests, so that chaff takes a duration drawn from the same distribution
+    (not their average: an observer timing many requests would see the spread differ).
 
-    def __init__(self, initial_seconds: float = 0.05, weight: float = 0.1) -> None:
-        self.average = initial_seconds
-        self.weight = weight
+    Both are timed at the same point of the route. A chaff request draws its duration, waits in whatever
+    place its real twin works (a worker thread: `wait`; the event loop: `imitate`), and reports when it was
+    done (`settled`): how late it came, on average, is taken off later waits, so the overheads of sleeping
+    and of coming back from a thread are not an observable difference."""
+
+    KEPT = 128  # recent enough to follow the load, enough to draw a spread from
+
+    def __init__(self, before_any_seconds: float = 0.02) -> None:
+        self._recent: deque[float] = deque(maxlen=self.KEPT)
+        self._before_any = before_any_seconds
+        self._late = 0.0
 
     def record(self, seconds: float) -> None:
-        self.average += self.weight * (min(seconds, 2.0) - self.average)
+        self._recent.append(min(seconds, 2.0))
 
-    async def imitate(self) -> None:
-        await asyncio.sleep(self.average * (0.8 + 0.4 * secrets.randbelow(1000) / 1000))
+    def draw(self) -> float:
+        recent = self._recent
+        return recent[secrets.randbelow(len(recent))] if recent else self._before_any
+
+    def wait(self, started: float, drawn: float) -> None:
+        """Block until `drawn` seconds (less the usual lateness) have passed since `started`."""
+        time.sleep(max(0.0, drawn - self._late - (time.perf_counter() - started)))
+
+    async def imitate(self, started: float, drawn: float) -> None:
+        """The same, on the event loop."""
+        await asyncio.sleep(max(0.0, drawn - self._late - (time.perf_counter() - started)))
+
+    def settled(self, started: float, drawn: float) -> None:
+        self._late += 0.2 * (time.perf_counter() - started - drawn)
 
 
 class ChaffTimers:
-    """How long real publishes and real code checks take, for chaff to imitate each."""
+    """How long real code checks, certificates and publishes take, for chaff to imitate each."""
 
     def __init__(self) -> None:
-        self.publish = LatencyTracker()
         self.verify = LatencyTracker()
+        self.certificate = LatencyTracker()
+        self.publish = LatencyTracker()
 
 
 def _chaff_timers(request: Request) -> ChaffTimers:

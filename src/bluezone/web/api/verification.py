@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from bluezone.authority import certificates, codes
+from bluezone.authority import certificates, codes, guessing
 from bluezone.errors import InvalidInput
-from bluezone.web.api.access import AdminKey, ClientAddress, DeviceOrChaff
-from bluezone.web.api.privacy import Timers, padded
+from bluezone.web.api.access import AdminKey, Caller, ClientAddress, DeviceKey
+from bluezone.web.api.privacy import Chaff, LatencyTracker, Timers, padded
 from bluezone.web.api.schemas import (
     ERRORS,
     CertificateRequest,
@@ -56,31 +56,22 @@ def expire(body: ExpireRequest, svc: Svc, caller: AdminKey) -> ExpireResponse:
 
 @router.post("/api/verify", response_model=VerifyResponse, responses=ERRORS)
 async def verify(
-    body: VerifyRequest, svc: Svc, caller: DeviceOrChaff, client: ClientAddress, timers: Timers
+    body: VerifyRequest, svc: Svc, *, caller: DeviceKey, client: ClientAddress, chaff: Chaff, timers: Timers
 ) -> JSONResponse:
-    """Trade a code for a token. Used, expired and unknown codes all get the same answer."""
-    if caller is None:
-        await timers.verify.imitate()
-        return padded(
-            {
-                "testtype": "confirmed",
-                "symptomDate": None,
-                "testDate": None,
-                "token": secrets.token_urlsafe(180),
-            }
-        )
+    """Trade a code for a token. Used, expired and unknown codes all get the same answer. A chaff request
+    (`X-Chaff: 1`) is checked and throttled like a real one, takes as long, and gets a worthless token."""
     started = time.perf_counter()
     now = svc.now()
-    with svc.db.session() as session:
-        verified = codes.verify_code(
-            session, svc.secrets, svc.settings, caller.key, code=body.code, client=client, now=now
-        )
-        token = None if verified is None else certificates.make_token(svc.secrets, verified, now)
+    if chaff:
+        drawn = timers.verify.draw()
+        fake = await run_in_threadpool(_chaff_claim, svc, caller, client, timers.verify, (started, drawn))
+        timers.verify.settled(started, drawn)
+        return padded({"testtype": "confirmed", "symptomDate": None, "testDate": None, "token": fake})
+    verified, token = await run_in_threadpool(_claim, svc, caller, body.code, client, now)
     timers.verify.record(time.perf_counter() - started)
     svc.metrics.codes_verified.labels("ok" if verified else "invalid").inc()
-    if verified is None:
-        svc.metrics.wrong_codes.labels(caller.realm.code).inc()
     if verified is None or token is None:
+        svc.metrics.wrong_codes.labels(caller.realm.code).inc()
         raise InvalidInput("the code is not valid: it may be wrong, used or expired", code="code_invalid")
     return padded(
         {
@@ -92,16 +83,50 @@ async def verify(
     )
 
 
+def _claim(
+    svc: Svc, caller: Caller, code: str, client: str, now: int
+) -> tuple[codes.VerifiedCode | None, str | None]:
+    with svc.db.session() as session:
+        verified = codes.verify_code(
+            session, svc.secrets, svc.settings, caller.key, code=code, client=client, now=now
+        )
+        token = None if verified is None else certificates.make_token(svc.secrets, verified, now)
+    return verified, token
+
+
+def _chaff_claim(
+    svc: Svc, caller: Caller, client: str, timer: LatencyTracker, timing: tuple[float, float]
+) -> str:
+    """A chaff code check: the client's throttle as for a real one, a worthless token, a real check's time."""
+    now = svc.now()
+    with svc.db.session() as session:
+        guessing.check_client(session, svc.settings, guessing.client_id(svc.secrets, client), now)
+    fake = certificates.imitation_token(caller.realm.code, now)
+    timer.wait(*timing)
+    return fake
+
+
 @router.post("/api/certificate", response_model=CertificateResponse, responses=ERRORS)
 async def certificate(
-    body: CertificateRequest, svc: Svc, caller: DeviceOrChaff, timers: Timers
+    body: CertificateRequest, svc: Svc, caller: DeviceKey, chaff: Chaff, timers: Timers
 ) -> JSONResponse:
     """Trade a token and the HMAC of the keys to publish for a signed certificate."""
-    if caller is None:
-        await timers.verify.imitate()
-        return padded({"certificate": secrets.token_urlsafe(300)})
+    started = time.perf_counter()
+    if chaff:
+        drawn = timers.certificate.draw()
+        signed = await run_in_threadpool(
+            _chaff_certificate, svc, caller, timers.certificate, (started, drawn)
+        )
+        timers.certificate.settled(started, drawn)
+        return padded({"certificate": signed})
+    signed = await run_in_threadpool(_certificate, svc, caller, body)
+    timers.certificate.record(time.perf_counter() - started)
+    return padded({"certificate": signed})
+
+
+def _certificate(svc: Svc, caller: Caller, body: CertificateRequest) -> str:
     with svc.db.session() as session:
-        signed = certificates.issue_certificate(
+        return certificates.issue_certificate(
             session,
             svc.secrets,
             svc.settings,
@@ -110,7 +135,13 @@ async def certificate(
             ekeyhmac=body.ekeyhmac,
             now=svc.now(),
         )
-    return padded({"certificate": signed})
+
+
+def _chaff_certificate(svc: Svc, caller: Caller, timer: LatencyTracker, timing: tuple[float, float]) -> str:
+    with svc.db.session() as session:
+        signed = certificates.imitation_certificate(session, svc.settings, caller.realm.id, svc.now())
+    timer.wait(*timing)
+    return signed
 
 
 @router.get("/.well-known/jwks/{realm}", responses=ERRORS)
