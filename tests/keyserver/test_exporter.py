@@ -116,11 +116,69 @@ def test_a_crash_midway_lists_nothing_and_the_next_run_finishes(
         _run(authority, when)
     monkeypatch.setattr(ex, "write_archive", original)
     assert (authority.services.settings.exports_dir / exporter.INDEX).read_text() == ""
-    assert _run(authority, when + 60).files == []  # the dead run's lease still holds the window
+    assert _run(authority, when + 30).files == []  # the dead run's lease still holds the window
     report = _run(authority, when + exporter.LEASE_SECONDS + 1)
     assert len(report.files) == 3
     listed = _listed_keys(authority)
     assert sorted(k for k in listed if k in set(real)) == sorted(real)  # every key exactly once
+
+
+def _slow_clock(monkeypatch: pytest.MonkeyPatch, seconds_per_file: float) -> None:
+    """The exporter's sense of time moves on by `seconds_per_file` with each file it writes."""
+    elapsed = [0.0]
+    original = ex.write_archive
+
+    def slow(batch: ex.ExportBatch, signers: list[ex.Signer]) -> bytes:
+        elapsed[0] += seconds_per_file
+        return original(batch, signers)
+
+    monkeypatch.setattr(ex, "write_archive", slow)
+    monkeypatch.setattr(exporter.time, "monotonic", lambda: elapsed[0])
+
+
+def test_a_slow_exporter_keeps_its_window_by_renewing_the_lease(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority.services.settings.export_max_records = 40
+    _add_keys(authority, 90, _hour(authority))
+    _slow_clock(
+        monkeypatch, exporter.LEASE_SECONDS * 0.8
+    )  # three files: longer than a lease, renewed each time
+    assert len(_run(authority, _hour(authority) + HOUR + 300).files) == 3
+
+
+def test_an_exporter_that_outlives_its_lease_leaves_the_window_to_another(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority.services.settings.export_max_records = 40
+    real = _add_keys(authority, 90, _hour(authority))
+    when = _hour(authority) + HOUR + 300
+    _slow_clock(monkeypatch, exporter.LEASE_SECONDS + 1)  # stalled past its lease while writing
+    assert _run(authority, when).files == []  # it notices, and completes nothing
+    monkeypatch.undo()
+    report = _run(authority, when + exporter.LEASE_SECONDS + 1)
+    assert len(report.files) == 3
+    assert sorted(k for k in _listed_keys(authority) if k in set(real)) == sorted(real)
+
+
+def test_each_window_is_listed_as_soon_as_it_is_complete(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _add_keys(authority, 5, _hour(authority))
+    _add_keys(authority, 5, _hour(authority) + HOUR, first=100)
+    original = ex.write_archive
+    seen: list[int] = []
+
+    def dies_in_the_second_window(batch: ex.ExportBatch, signers: list[ex.Signer]) -> bytes:
+        if seen:
+            raise KeyboardInterrupt  # killed while building the second window
+        seen.append(batch.start_timestamp)
+        return original(batch, signers)
+
+    monkeypatch.setattr(ex, "write_archive", dies_in_the_second_window)
+    with pytest.raises(KeyboardInterrupt):
+        _run(authority, _hour(authority) + 2 * HOUR + 300)
+    assert sorted(k for k in _listed_keys(authority) if k in set(first)) == sorted(first)
 
 
 def test_two_exporters_at_once_export_every_key_once(authority: Authority) -> None:

@@ -10,6 +10,7 @@ only complete batches are listed in the index. Every key is thus exported exactl
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
@@ -26,7 +27,7 @@ from bluezone.store.models import ExportFile, ExportWindow, Exposure
 from bluezone.store.secrets import ServerSecrets
 
 GRACE_SECONDS = 120
-LEASE_SECONDS = 600
+LEASE_SECONDS = 60  # renewed after every file: a killed exporter's window is free again within a minute
 INDEX = "index.txt"
 PUBLIC_KEY = "public-key.pem"
 
@@ -50,6 +51,17 @@ def due_windows(settings: Settings, now: int) -> list[tuple[int, int]]:
     last_end = (now - GRACE_SECONDS) // period * period
     first_start = max(0, last_end - settings.retention_days * 86_400)
     return [(start, start + period) for start in range(first_start, last_end, period)]
+
+
+class RunClock:
+    """The run's time: the `now` it was given plus the time it has been running, so that a lease is always
+    checked against the present, not against when the run began."""
+
+    def __init__(self, now: int) -> None:
+        self._now, self._began = now, time.monotonic()
+
+    def __call__(self) -> int:
+        return self._now + int(time.monotonic() - self._began)
 
 
 def _claim(db: Database, window: tuple[int, int], now: int) -> int | None:
@@ -148,8 +160,19 @@ def padding_keys(real: list[ExposureKey], settings: Settings) -> list[ExposureKe
     return fakes
 
 
+def _renew(db: Database, batch_id: int, now: int) -> bool:
+    """Extend this exporter's lease on a window it is still building; False when the lease ran out."""
+    with db.session() as session:
+        renewed = session.execute(
+            update(ExportWindow)
+            .where(ExportWindow.id == batch_id, ExportWindow.status == "open", ExportWindow.lease_until > now)
+            .values(lease_until=now + LEASE_SECONDS)
+        )
+        return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def _build(
-    db: Database, settings: Settings, secrets_: ServerSecrets, batch_id: int, now: int
+    db: Database, settings: Settings, secrets_: ServerSecrets, batch_id: int, clock: RunClock
 ) -> ExportReport:
     report = ExportReport(batches=1)
     with db.session() as session:
@@ -173,6 +196,8 @@ def _build(
             write_atomically(
                 settings.exports_dir / relative, ex.write_archive(part, [signer(settings, secrets_)])
             )
+            if not _renew(db, batch_id, clock()):
+                return ExportReport()  # too slow: another exporter has the window now
             written.append(
                 ExportFile(
                     batch_id=batch_id,
@@ -182,6 +207,7 @@ def _build(
                     records=len(part.keys) + len(part.revised_keys),
                 )
             )
+    now = clock()
     with db.session() as session:
         done = session.execute(
             update(ExportWindow)
@@ -213,8 +239,10 @@ def write_index(db: Database, settings: Settings) -> list[str]:
 
 
 def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: int) -> ExportReport:
-    """Build every due window nobody else holds, then rewrite the index. Windows without a key are
-    completed together in one statement: there is nothing to write for them."""
+    """Build every due window nobody else holds, listing each in the index as soon as it is complete (a run
+    killed later loses nothing already built). Windows without a key are completed together in one
+    statement: there is nothing to write for them."""
+    clock = RunClock(now)
     write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
     total = ExportReport()
     windows = due_windows(settings, now)
@@ -225,10 +253,12 @@ def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: 
     for window in windows:
         if window[0] not in with_keys:
             continue
-        batch_id = _claim(db, window, now)
+        batch_id = _claim(db, window, clock())
         if batch_id is None:
             continue
-        done = _build(db, settings, secrets_, batch_id, now)
+        done = _build(db, settings, secrets_, batch_id, clock)
+        if done.files:
+            write_index(db, settings)
         total.batches += done.batches
         total.files += done.files
         total.keys += done.keys
