@@ -133,7 +133,7 @@ def _slow_clock(monkeypatch: pytest.MonkeyPatch, seconds_per_file: float) -> Non
         return original(batch, signers)
 
     monkeypatch.setattr(ex, "write_archive", slow)
-    monkeypatch.setattr(exporter.time, "monotonic", lambda: elapsed[0])
+    monkeypatch.setattr("bluezone.keyserver.exporter.time.monotonic", lambda: elapsed[0])
 
 
 def test_a_slow_exporter_keeps_its_window_by_renewing_the_lease(
