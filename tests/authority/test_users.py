@@ -1,12 +1,13 @@
-"""Console users: roles, passwords, lockout and sessions."""
+"""Console users: roles, passwords, sign-in throttling, accounts and sessions."""
 
 from __future__ import annotations
 
 import pytest
 
-from bluezone.authority import users
+from bluezone.authority import accounts, users
+from bluezone.authority.realms import realm_by_code
 from bluezone.authority.roles import Permission
-from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
+from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
 from tests.authority.test_codes import stored_bytes
 from tests.conftest import Authority
 
@@ -18,9 +19,9 @@ def _user(a: Authority, name: str = "cw.hoa", role: str = "case_worker", realm: 
         users.create_user(session, realm_code=realm, username=name, password=PASSWORD, role=role, now=a.now())
 
 
-def _sign_in(a: Authority, name: str = "cw.hoa", password: str = PASSWORD) -> str:
+def _sign_in(a: Authority, name: str = "cw.hoa", password: str = PASSWORD, client: str = "192.0.2.1") -> str:
     with a.services.db.session() as session:
-        token = users.sign_in(session, a.services.secrets, name, password, a.now())
+        token = users.sign_in(session, a.services.secrets, name, password, a.now(), client=client)
     if token is None:
         raise Unauthorized("wrong username or password")
     return token
@@ -47,19 +48,76 @@ def test_roles_decide_what_a_person_may_do(authority: Authority) -> None:
     assert _who(authority, admin_token, "HCM").require(Permission.ISSUE_CODE).code == "HCM"
 
 
-def test_passwords_are_hashed_and_guessing_locks_the_account(authority: Authority) -> None:
+def test_guessing_slows_that_client_down_but_locks_nobody_out(authority: Authority) -> None:
     _user(authority)
-
     assert PASSWORD.encode() not in stored_bytes(authority)
-    for _ in range(users.LOCK_AFTER):
+    for _ in range(users.FREE_TRIES):
         with pytest.raises(Unauthorized):
-            _sign_in(authority, password="wrong-password")
-    with pytest.raises(RateLimited):
-        _sign_in(authority)
-    authority.clock.advance(users.LOCK_SECONDS + 1)
-    assert _sign_in(authority)
+            _sign_in(authority, password="wrong-password", client="198.51.100.7")
+    with pytest.raises(RateLimited) as waiting:
+        _sign_in(authority, client="198.51.100.7")  # the guesser waits, even with the right password
+    assert waiting.value.code == "slow_down"
+    assert _sign_in(authority, client="203.0.113.9")  # the account's owner, elsewhere, signs in
+    authority.clock.advance(users.wait_before_next_try(users.FREE_TRIES, users.FREE_TRIES))
+    assert _sign_in(authority, client="198.51.100.7")
     with pytest.raises(Unauthorized):
         _sign_in(authority, "nobody")
+
+
+def test_the_wait_doubles_and_is_capped() -> None:
+    waits = [users.wait_before_next_try(n, 5) for n in range(4, 20)]
+    assert waits[:5] == [0, 2, 4, 8, 16] and max(waits) == users.LONGEST_WAIT
+
+
+def test_one_client_spraying_many_accounts_is_slowed(authority: Authority) -> None:
+    for n in range(users.FREE_TRIES_PER_CLIENT):
+        with pytest.raises(Unauthorized):
+            _sign_in(authority, f"user.{n}", "wrong-password", client="198.51.100.7")
+    with pytest.raises(RateLimited):
+        _sign_in(authority, "user.x", "wrong-password", client="198.51.100.7")
+
+
+def test_an_unknown_name_costs_the_same_scrypt_as_a_wrong_password(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _user(authority)
+    calls: list[str] = []
+    original = users._password_matches
+
+    def counted(password: str, stored: str) -> bool:
+        calls.append(stored)
+        return original(password, stored)
+
+    monkeypatch.setattr(users, "_password_matches", counted)
+    for name in ("cw.hoa", "nobody.here"):
+        with pytest.raises(Unauthorized):
+            _sign_in(authority, name, "wrong-password", client=name)
+    assert len(calls) == 2 and calls[1] == users.DUMMY_HASH
+
+
+def test_accounts_are_disabled_reset_and_logged(authority: Authority) -> None:
+    _user(authority)
+    _user(authority, "admin.an", "realm_admin")
+    token = _sign_in(authority)
+    with authority.services.db.session() as session:
+        hanoi = realm_by_code(session, "HN")
+        accounts.disable(session, "cw.hoa", realm=hanoi, actor="user:admin.an", now=authority.now())
+        with pytest.raises(Forbidden):  # not their own
+            accounts.disable(session, "admin.an", realm=hanoi, actor="user:admin.an", now=authority.now())
+        with pytest.raises(NotFound):  # not another realm's
+            accounts.disable(session, "cw.hoa", realm=realm_by_code(session, "HCM"), actor="x", now=1)
+    with pytest.raises(Unauthorized):
+        _who(authority, token)  # open sessions end
+    with pytest.raises(Unauthorized):
+        _sign_in(authority)  # and it signs in no more, answered like a wrong password
+    with authority.services.db.session() as session:
+        accounts.enable(session, "cw.hoa", realm=None, actor=accounts.OPERATOR, now=authority.now())
+        accounts.reset_password(
+            session, "cw.hoa", "một-mật-khẩu-mới", realm=None, actor=accounts.OPERATOR, now=authority.now()
+        )
+        logged = [(e.actor, e.action) for e in accounts.history(session, ["cw.hoa"])]
+    assert _sign_in(authority, password="một-mật-khẩu-mới")
+    assert logged == [("cli", "password_reset"), ("cli", "enabled"), ("user:admin.an", "disabled")]
 
 
 def test_sessions_end(authority: Authority) -> None:

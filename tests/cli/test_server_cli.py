@@ -10,7 +10,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from bluezone.authority import certificates
+from bluezone.authority import accounts, certificates, users
 from bluezone.config import load_settings
 from bluezone.services import open_services
 from tests.cli.test_cli import run
@@ -64,3 +64,56 @@ def test_setting_up_a_realm_and_rotating_its_key(
     assert run(capsys, "export", "run", "--data-dir", data, "--now", "not-a-time")[0] == 2
     code, out, _ = run(capsys, "export", "run", "--data-dir", data, "--now", "2026-11-20T10:00:00Z")
     assert code == 0 and "batches" in out
+
+
+def test_the_operator_disables_enables_and_resets_accounts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = str(tmp_path / "data")
+    run(
+        capsys,
+        "admin",
+        "create-realm",
+        "HN",
+        "--name",
+        "Sở Y tế Hà Nội",
+        "--province",
+        "01",
+        "--data-dir",
+        data,
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO("mat-khau-du-dai-123\n"))
+    run(
+        capsys,
+        "admin",
+        "create-user",
+        "an.admin",
+        "--role",
+        "realm_admin",
+        "--realm",
+        "HN",
+        "--data-dir",
+        data,
+    )
+    svc = open_services(load_settings(data_dir=Path(data)))
+
+    def signs_in(password: str) -> bool:
+        with svc.db.session() as session:
+            return (
+                users.sign_in(session, svc.secrets, "an.admin", password, svc.now(), client="cli-test")
+                is not None
+            )
+
+    assert run(capsys, "admin", "disable-user", "an.admin", "--data-dir", data)[0] == 0
+    assert not signs_in("mat-khau-du-dai-123")
+    assert run(capsys, "admin", "enable-user", "an.admin", "--data-dir", data)[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("mot-mat-khau-moi-456\n"))
+    assert run(capsys, "admin", "reset-password", "an.admin", "--data-dir", data)[0] == 0
+    assert signs_in("mot-mat-khau-moi-456")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    code, _, err = run(capsys, "admin", "reset-password", "an.admin", "--data-dir", data)
+    assert code == 2 and "weak_password" in err
+    assert run(capsys, "admin", "disable-user", "nobody", "--data-dir", data)[0] != 0
+    with svc.db.session() as session:
+        logged = [e.action for e in accounts.history(session, ["an.admin"])]
+    assert logged == ["password_reset", "enabled", "disabled", "created"]

@@ -176,3 +176,26 @@ def test_the_daily_quota_and_guessing_are_shown_to_the_department(server: Runnin
         http.post("/api/verify", json={"code": "00000000"}, headers={"X-API-Key": server.device_key})
         stats = http.get("/console/stats?lang=en")
     assert "Wrong codes entered in the app this hour: 1" in stats.text
+
+
+def test_a_realm_admin_disables_and_resets_an_account_from_the_people_page(server: RunningServer) -> None:
+    add_console_user(server, "admin.an", "realm_admin")
+    add_console_user(server, "cw.hoa", "case_worker")
+    with server.client() as worker:
+        _sign_in(worker, "cw.hoa")
+        with server.client() as http:
+            _sign_in(http, "admin.an")
+            csrf = _csrf(http.get("/console/people").text)
+            assert http.post("/console/people/users/cw.hoa/disable", data={"csrf": csrf}).status_code == 303
+            listed = http.get("/console/people").text
+            assert "Đã khóa" in listed and "/console/people/users/admin.an/" not in listed  # not their own
+            assert worker.get("/console/codes").status_code == 303  # the worker's session ended
+            assert http.post("/console/people/users/cw.hoa/enable", data={"csrf": csrf}).status_code == 303
+            short = http.post("/console/people/users/cw.hoa/password", data={"csrf": csrf, "password": "x"})
+            assert short.status_code == 400
+            sent = {"csrf": csrf, "password": "mot-mat-khau-moi-456"}
+            assert http.post("/console/people/users/cw.hoa/password", data=sent).status_code == 303
+        refused = worker.post("/console/login", data={"username": "cw.hoa", "password": CONSOLE_PASSWORD})
+        assert refused.status_code == 401
+        again = worker.post("/console/login", data={"username": "cw.hoa", "password": "mot-mat-khau-moi-456"})
+        assert again.status_code == 303

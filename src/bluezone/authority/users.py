@@ -1,6 +1,8 @@
-"""People who use the console: roles, passwords (scrypt), sign-in with lockout, and web sessions.
+"""People who use the console: passwords (scrypt), sign-in, and web sessions.
 
-A session token lives only in the browser's cookie; the database keeps its keyed hash.
+A session token lives only in the browser's cookie; the database keeps its keyed hash. Sign-in costs one
+scrypt whether the name exists or not, and wrong passwords slow down the account from that client (and
+the client on every account) with a doubling wait, instead of locking the account for everyone.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from sqlalchemy.orm import Session
 from bluezone.authority.realms import realm_by_code
 from bluezone.authority.roles import PERMISSIONS, Permission, Role
 from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
-from bluezone.store.models import Realm, User, WebSession
+from bluezone.store.models import Realm, SignInFailures, User, WebSession
 from bluezone.store.secrets import ServerSecrets
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,64}$")
 SCOPE = re.compile(r"^(area:\d{2,5}|unit:\d{1,10})$")
 MIN_PASSWORD = 10
 SESSION_SECONDS = 8 * 3600
-LOCK_AFTER, LOCK_SECONDS = 10, 3600
+FREE_TRIES = 5  # wrong passwords for an account from one client before it must wait
+FREE_TRIES_PER_CLIENT = 30  # on any accounts, before that client must wait
+LONGEST_WAIT = 900  # the wait doubles with each further failure, up to 15 minutes
+FAILURES_KEPT = 86_400
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -57,6 +62,9 @@ def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+DUMMY_HASH = hash_password(secrets.token_urlsafe(16))  # checked for unknown names: the same work either way
 
 
 def _password_matches(password: str, stored: str) -> bool:
@@ -98,8 +106,6 @@ def create_user(
         password_hash=hash_password(password),
         role=chosen.value,
         created_at=now,
-        failed_logins=0,
-        locked_until=0,
         scope=scope,
     )
     session.add(user)
@@ -107,19 +113,39 @@ def create_user(
     return user
 
 
-def sign_in(session: Session, secrets_: ServerSecrets, username: str, password: str, now: int) -> str | None:
-    """A new session token for the browser, or None for a wrong name or password. Wrong passwords count
-    towards an hour's lockout; returning (not raising) lets the transaction keep that count."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
-    if user is not None and user.locked_until > now:
-        raise RateLimited("too many wrong passwords; try again in an hour", code="locked")
-    if user is None or not _password_matches(password, user.password_hash):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= LOCK_AFTER:
-                user.locked_until, user.failed_logins = now + LOCK_SECONDS, 0
+def _subjects(secrets_: ServerSecrets, username: str, client: str) -> list[tuple[bytes, int]]:
+    """What failures are counted against, each with its free tries: the account from this client, and the
+    client on any account."""
+    account = secrets_.keyed_hash("sign-in", f"{username}\x00{client}")[:16]
+    anywhere = secrets_.keyed_hash("sign-in", f"\x00{client}")[:16]
+    return [(account, FREE_TRIES), (anywhere, FREE_TRIES_PER_CLIENT)]
+
+
+def wait_before_next_try(failures: int, free: int) -> int:
+    return 0 if failures < free else min(LONGEST_WAIT, 2 ** (failures - free + 1))
+
+
+def sign_in(
+    session: Session, secrets_: ServerSecrets, username: str, password: str, now: int, *, client: str
+) -> str | None:
+    """A new session token for the browser, or None for a wrong name or password (a disabled account
+    answers alike). Returning, not raising, lets the transaction keep the failure counts."""
+    name = username.strip().lower()
+    subjects = _subjects(secrets_, name, client)
+    for subject, free in subjects:
+        row = session.get(SignInFailures, subject)
+        if row is not None and now < row.last_at + wait_before_next_try(row.failures, free):
+            wait = row.last_at + wait_before_next_try(row.failures, free) - now
+            raise RateLimited(f"too many wrong passwords; try again in {wait} seconds", code="slow_down")
+    user = session.scalar(select(User).where(User.username == name))
+    matches = _password_matches(password, DUMMY_HASH if user is None else user.password_hash)
+    if user is None or not matches or user.disabled_at is not None:
+        for subject, _ in subjects:
+            row = session.get(SignInFailures, subject) or SignInFailures(subject=subject, failures=0)
+            row.failures, row.last_at = row.failures + 1, now
+            session.add(row)
         return None
-    user.failed_logins = 0
+    session.execute(delete(SignInFailures).where(SignInFailures.subject == subjects[0][0]))
     token = secrets.token_urlsafe(32)
     session.add(
         WebSession(
@@ -144,6 +170,8 @@ def signed_in(
         raise Unauthorized("your session has ended; please sign in again", code="not_signed_in")
     user = session.get(User, row.user_id)
     assert user is not None
+    if user.disabled_at is not None:
+        raise Unauthorized("this account is disabled", code="not_signed_in")
     realm = session.get(Realm, user.realm_id) if user.realm_id is not None else None
     if user.role == Role.SYSTEM_ADMIN and realm_code:
         realm = realm_by_code(session, realm_code)
@@ -157,7 +185,10 @@ def sign_out(session: Session, secrets_: ServerSecrets, token: str) -> None:
 
 
 def purge_sessions(session: Session, now: int) -> int:
-    return int(session.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount)  # type: ignore[attr-defined]
+    """Ended sessions, and sign-in failures older than a day."""
+    ended = session.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount  # type: ignore[attr-defined]
+    old = session.execute(delete(SignInFailures).where(SignInFailures.last_at < now - FAILURES_KEPT))
+    return int(ended + old.rowcount)  # type: ignore[attr-defined]
 
 
 def realm_users(session: Session, realm: Realm) -> list[User]:

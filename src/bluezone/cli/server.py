@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
-from bluezone.authority import guessing
+from bluezone.authority import accounts, guessing
 from bluezone.authority.realms import create_api_key as make_api_key
 from bluezone.authority.realms import create_realm as make_realm
 from bluezone.authority.realms import realm_by_code
@@ -148,11 +150,7 @@ def create_user(
     data_dir: DataDir = None,
 ) -> None:
     """Create a console user; the password is read from standard input (never from the command line)."""
-    password = (
-        sys.stdin.readline().rstrip("\n")
-        if not sys.stdin.isatty()
-        else typer.prompt("Password", hide_input=True)
-    )
+    password = _password_from_stdin()
     svc = open_services(settings_for(data_dir))
     with svc.db.session() as session:
         make_user(
@@ -164,4 +162,57 @@ def create_user(
             now=svc.now(),
             scope=scope,
         )
+        accounts.record(
+            session, actor=accounts.OPERATOR, change=accounts.Change.CREATED, username=username, now=svc.now()
+        )
     console.print(f"user {username} created")
+
+
+def _password_from_stdin() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True))
+
+
+Username = Annotated[str, typer.Argument(help="The console user's name.")]
+
+
+@admin.command("disable-user")
+def disable_user(username: Username, data_dir: DataDir = None) -> None:
+    """Stop a console user from signing in (their open sessions end now); written to the account log."""
+    _change_account(
+        data_dir,
+        lambda session, now: accounts.disable(
+            session, username, realm=None, actor=accounts.OPERATOR, now=now
+        ),
+    )
+    console.print(f"user {username} disabled")
+
+
+@admin.command("enable-user")
+def enable_user(username: Username, data_dir: DataDir = None) -> None:
+    """Let a disabled console user sign in again; written to the account log."""
+    _change_account(
+        data_dir,
+        lambda session, now: accounts.enable(session, username, realm=None, actor=accounts.OPERATOR, now=now),
+    )
+    console.print(f"user {username} enabled")
+
+
+@admin.command("reset-password")
+def reset_password(username: Username, data_dir: DataDir = None) -> None:
+    """Give a console user a new password, read from standard input; their open sessions end."""
+    password = _password_from_stdin()
+    _change_account(
+        data_dir,
+        lambda session, now: accounts.reset_password(
+            session, username, password, realm=None, actor=accounts.OPERATOR, now=now
+        ),
+    )
+    console.print(f"password of {username} reset")
+
+
+def _change_account(data_dir: Path | None, change: Callable[[Session, int], None]) -> None:
+    svc = open_services(settings_for(data_dir))
+    with svc.db.session() as session:
+        change(session, svc.now())

@@ -197,8 +197,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[int] = mapped_column(BigInteger)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[int] = mapped_column(BigInteger, default=0)
+    disabled_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # signs in no more
     # A campaign official's part of the campaign: "area:CODE" or "unit:ID"; none means the whole country.
     scope: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
@@ -210,6 +209,27 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class SignInFailures(Base):
+    """Wrong passwords per subject (an account from one client, or one client on any account), known only
+    by a keyed hash: each failure past a few doubles the wait before the next try. Kept a day."""
+
+    __tablename__ = "sign_in_failures"
+    subject: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class AccountEvent(Base):
+    """Who changed a console account, and how: created, disabled, enabled, password reset."""
+
+    __tablename__ = "account_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[int] = mapped_column(BigInteger)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class PublishEvent(Base):

@@ -19,5 +19,14 @@ def services(request: Request) -> Services:
 
 
 Svc = Annotated[Services, Depends(services)]
+
+
+def _client_address(request: Request) -> str:
+    """The caller's address as uvicorn gives it: the proxy's X-Forwarded-For when the proxy is trusted
+    (`BZ_TRUSTED_PROXIES`), else the connection's own. Used only for throttling, never logged or stored."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(_client_address)]
 RowId = Annotated[int, Ge(1), Le(MAX_ROW_ID)]
 Count = Annotated[int, Ge(0), Le(MAX_COUNT)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from bluezone.authority.realms import KeyKind, authenticate, realm_of
 from bluezone.campaign import access as campaign_access
@@ -50,13 +50,6 @@ def _stats(svc: Svc, x_api_key: ApiKeyHeader = None) -> Caller:
     return _caller(svc, x_api_key, KeyKind.STATS)
 
 
-def _client_address(request: Request) -> str:
-    """The caller's address as uvicorn gives it: the proxy's X-Forwarded-For when the proxy is trusted
-    (`BZ_TRUSTED_PROXIES`), else the connection's own. Used only for throttling, never logged or stored."""
-    return request.client.host if request.client else "unknown"
-
-
-ClientAddress = Annotated[str, Depends(_client_address)]
 AdminKey = Annotated[Caller, Depends(_admin)]  # a health department's systems: codes, queue, campaign
 DeviceKey = Annotated[Caller, Depends(_device)]  # the app
 StatsKey = Annotated[Caller, Depends(_stats)]  # dashboards

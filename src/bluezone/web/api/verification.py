@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bluezone.authority import certificates, codes, guessing
 from bluezone.errors import InvalidInput
-from bluezone.web.api.access import AdminKey, Caller, ClientAddress, DeviceKey
+from bluezone.web.api.access import AdminKey, Caller, DeviceKey
 from bluezone.web.api.privacy import Chaff, LatencyTracker, Timers, padded
 from bluezone.web.api.schemas import (
     ERRORS,
@@ -23,7 +23,7 @@ from bluezone.web.api.schemas import (
     VerifyRequest,
     VerifyResponse,
 )
-from bluezone.web.dependencies import Svc
+from bluezone.web.dependencies import ClientAddress, Svc
 
 router = APIRouter(tags=["verification"])
 

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bluezone.authority import users
-from bluezone.errors import BluezoneError, Unauthorized
-from bluezone.web.dependencies import Svc
+from bluezone.errors import BluezoneError, RateLimited, Unauthorized
+from bluezone.web.dependencies import ClientAddress, Svc
 from bluezone.web.pages.access import SESSION_COOKIE, SignInNeeded, Token, check_csrf, signed_in, to_login
 from bluezone.web.pages.rendering import NAV, error_text, language, page
 
@@ -40,15 +40,20 @@ def login_form(request: Request) -> Response:
 
 @router.post("/login")
 def login(
-    request: Request, svc: Svc, username: Annotated[str, Form()], password: Annotated[str, Form()]
+    request: Request,
+    svc: Svc,
+    client: ClientAddress,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
 ) -> Response:
     try:
         with svc.db.session() as session:
-            token = users.sign_in(session, svc.secrets, username, password, svc.now())
+            token = users.sign_in(session, svc.secrets, username, password, svc.now(), client=client)
         if token is None:
             raise Unauthorized("wrong username or password", code="bad_credentials")
     except BluezoneError as error:
-        return page(request, "login.html", None, status=401, error=error_text(error, language(request)))
+        status = 429 if isinstance(error, RateLimited) else 401
+        return page(request, "login.html", None, status=status, error=error_text(error, language(request)))
     response = RedirectResponse("/console", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

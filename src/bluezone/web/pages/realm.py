@@ -4,13 +4,13 @@ statistics."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bluezone.authority import facilities, guessing, realms, stats, users
+from bluezone.authority import accounts, facilities, guessing, realms, stats, users
 from bluezone.authority.roles import GRANTABLE, Permission
 from bluezone.errors import Forbidden
 from bluezone.services import Services
@@ -148,7 +148,15 @@ def _people_page(
     request: Request, svc: Services, staff: InRealm, status: int = 200, **extra: Any
 ) -> Response:
     with svc.db.session() as session:
-        people = [{"username": u.username, "role": u.role} for u in users.realm_users(session, staff.realm)]
+        people = [
+            {
+                "username": u.username,
+                "role": u.role,
+                "disabled": u.disabled_at is not None,
+                "manageable": u.role in GRANTABLE and u.id != staff.who.user.id,
+            }
+            for u in users.realm_users(session, staff.realm)
+        ]
         keys = [
             {
                 "id": k.id,
@@ -193,6 +201,31 @@ def add_person(
         )
 
     _, error = attempt(request, svc, add)
+    return _after(error, lambda e: _people_page(request, svc, staff, 400, error=e), "/console/people")
+
+
+@router.post("/people/users/{username}/{change}", response_class=HTMLResponse)
+def change_person(
+    request: Request,
+    svc: Svc,
+    *,
+    username: str,
+    change: Literal["disable", "enable", "password"],
+    staff: ManagingForm,
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """Disable, enable or reset the password of one of the realm's accounts; written to the account log."""
+
+    def apply(session: Session) -> None:
+        realm, actor, now = staff.realm, staff.who.actor, svc.now()
+        if change == "disable":
+            accounts.disable(session, username, realm=realm, actor=actor, now=now)
+        elif change == "enable":
+            accounts.enable(session, username, realm=realm, actor=actor, now=now)
+        else:
+            accounts.reset_password(session, username, password, realm=realm, actor=actor, now=now)
+
+    _, error = attempt(request, svc, apply)
     return _after(error, lambda e: _people_page(request, svc, staff, 400, error=e), "/console/people")
 
 
