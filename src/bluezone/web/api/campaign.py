@@ -123,7 +123,8 @@ class ImportResult(Camel):
 def _refused(errors: list[tuple[int, str]]) -> JSONResponse:
     """Nothing stored: every bad line, to fix and send again."""
     result = ImportResult(imported=0, replaced=0, errors=errors)
-    return JSONResponse(result.model_dump(by_alias=True), 422)
+    refusal = {"error": f"{len(errors)} line(s) are wrong; nothing was stored", "code": "bad_rows"}
+    return JSONResponse({**refusal, **result.model_dump(by_alias=True)}, 422)
 
 
 @router.post("/api/campaign/counts", response_model=ImportResult, responses=ERRORS)
