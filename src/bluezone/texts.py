@@ -166,6 +166,36 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "people.enable": {"vi": "Mở khóa", "en": "Enable"},
     "people.new_password": {"vi": "Mật khẩu mới", "en": "New password"},
     "people.reset": {"vi": "Đặt lại mật khẩu", "en": "Reset password"},
+    "mfa.title": {"vi": "Xác nhận đăng nhập", "en": "Confirm the sign-in"},
+    "mfa.code_or_recovery": {
+        "vi": "Mã 6 số trong ứng dụng xác thực (hoặc một mã dự phòng)",
+        "en": "The 6-digit code from your authenticator (or a recovery code)",
+    },
+    "mfa.enrol_title": {"vi": "Bật xác thực hai lớp", "en": "Turn on two-step sign-in"},
+    "mfa.enrol_text": {
+        "vi": "Tài khoản quản trị cần xác thực hai lớp. Hãy quét mã QR bằng ứng dụng xác thực trên điện "
+        "thoại (Google Authenticator, Microsoft Authenticator, …) hoặc nhập khóa bên dưới, rồi nhập mã 6 số "
+        "ứng dụng hiển thị.",
+        "en": "Admin accounts sign in in two steps. Scan the QR code with an authenticator app on your "
+        "phone (Google Authenticator, Microsoft Authenticator, …) or type the key below, then enter the "
+        "6-digit code it shows.",
+    },
+    "mfa.qr_alt": {"vi": "Mã QR cho ứng dụng xác thực", "en": "QR code for the authenticator app"},
+    "mfa.secret": {"vi": "Khóa:", "en": "Key:"},
+    "mfa.code": {"vi": "Mã 6 số", "en": "6-digit code"},
+    "mfa.submit": {"vi": "Xác nhận", "en": "Confirm"},
+    "mfa.recovery_title": {"vi": "Mã dự phòng", "en": "Recovery codes"},
+    "mfa.recovery_text": {
+        "vi": "Hãy in hoặc chép lại các mã này và cất ở nơi an toàn. Mỗi mã dùng được một lần nếu mất điện "
+        "thoại. Các mã chỉ hiển thị một lần này.",
+        "en": "Print or copy these codes and keep them safe. Each works once if you lose your phone. They "
+        "are shown only this once.",
+    },
+    "mfa.continue": {"vi": "Tiếp tục", "en": "Continue"},
+    "error.bad_code": {
+        "vi": "Mã chưa đúng; hãy nhập mã mới nhất ứng dụng xác thực đang hiển thị.",
+        "en": "That code is not right; enter the newest one your authenticator shows.",
+    },
     "nav.campaign": {"vi": "Chiến dịch cài đặt", "en": "Install campaign"},
     "people.users": {"vi": "Người dùng", "en": "Users"},
     "people.role": {"vi": "Vai trò", "en": "Role"},

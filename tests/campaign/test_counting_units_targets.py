@@ -271,7 +271,7 @@ def test_officials_report_only_for_their_own_area_or_unit(server: RunningServer)
     report = {"as_of": today, "staff": "10", "smartphone_holders": "9", "installed": "8"}
     for username, allowed in (("hn.official", ids[:2]), ("bve.reporter", ids[:2])):
         with server.client() as http:
-            _sign_in(http, username)
+            _sign_in(server, http, username)
             for unit_id in ids:
                 form = http.get(f"/campaign/units/{unit_id}/report")
                 assert form.status_code == (200 if unit_id in allowed else 403), (username, unit_id)
@@ -288,7 +288,7 @@ def test_officers_import_counts_of_their_own_areas_on_the_web_page(server: Runni
     good = "as_of,area_code,installs,smartphones\n2026-03-01,01,60,90\n"
     bad = good + "2026-03-01,01,5,10\n2026-03-01,999,1,1\n"
     with server.client() as http:
-        _sign_in(http, "vn.officer")
+        _sign_in(server, http, "vn.officer")
         token = _csrf(http.get("/campaign/import").text)
         refused = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", bad)})
         assert refused.status_code == 422
@@ -299,7 +299,7 @@ def test_officers_import_counts_of_their_own_areas_on_the_web_page(server: Runni
         assert forged.status_code == 403
     saigon = "as_of,area_code,installs,smartphones\n2026-03-01,79,60,90\n"
     with server.client() as http:
-        _sign_in(http, "hn.officer")
+        _sign_in(server, http, "hn.officer")
         token = _csrf(http.get("/campaign/import").text)
         outside = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", saigon)})
         assert outside.status_code == 403  # one area's officer: not another province's figures
@@ -334,7 +334,7 @@ def test_officers_manage_units_and_targets_within_their_part(server: RunningServ
 
     def attempt(username: str, path: str, form: dict[str, str]) -> int:
         with server.client() as http:
-            _sign_in(http, username)
+            _sign_in(server, http, username)
             page = http.get("/campaign/manage")
             if page.status_code != 200:
                 return page.status_code

@@ -170,7 +170,7 @@ def test_who_sees_arrivals_in_the_console(server: RunningServer, role: str, stat
     add_console_user(server, f"user.{role}", role)
     with server.client() as http:
         assert http.get("/console/arrivals").status_code in (303, 307)  # signed out: to the login page
-        _sign_in(http, f"user.{role}")
+        _sign_in(server, http, f"user.{role}")
         page = http.get("/console/arrivals")
     assert page.status_code == status
     assert ("Kim Min-jun" in page.text) == (status == 200)

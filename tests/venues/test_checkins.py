@@ -138,7 +138,7 @@ def test_a_province_registers_venues_in_the_console(server: object) -> None:
     add_console_user(server, "hn.admin", "realm_admin")
     add_console_user(server, "hn.case", "case_worker")
     with server.client() as http:
-        _sign_in(http, "hn.admin")
+        _sign_in(server, http, "hn.admin")
         token = _csrf(http.get("/console/venues").text)
         venue = {
             "name": "Nhà văn hóa phường",
@@ -153,5 +153,5 @@ def test_a_province_registers_venues_in_the_console(server: object) -> None:
         bad = http.post("/console/venues", data={**venue, "commune_code": "99999", "csrf": token})
         assert bad.status_code == 400
     with server.client() as http:
-        _sign_in(http, "hn.case")
+        _sign_in(server, http, "hn.case")
         assert http.get("/console/venues").status_code == 403

@@ -5,15 +5,34 @@ from __future__ import annotations
 import re
 
 import httpx
+import pyotp
 
 from tests.conftest import CONSOLE_PASSWORD, RunningServer, add_console_user
 
 
-def _sign_in(http: httpx.Client, username: str) -> None:
+def _sign_in(server: RunningServer, http: httpx.Client, username: str) -> list[str]:
+    """Sign in; an admin also enrols an authenticator (a code computed for the server's clock). The
+    recovery codes an enrolment shows, or none."""
     response = http.post("/console/login", data={"username": username, "password": CONSOLE_PASSWORD})
     assert response.status_code == 303 and "bz_session" in response.cookies
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
+    if http.get("/console").headers["location"] != "/console/second-factor":
+        return []
+    enrolment = http.get("/console/second-factor").text
+    secret = _between(enrolment, 'id="totp-secret">', "<").replace(" ", "")
+    sealed = _between(enrolment, 'name="enrolment" value="', '"')
+    code = pyotp.TOTP(secret).at(server.services.now())
+    done = http.post(
+        "/console/second-factor", data={"csrf": _csrf(enrolment), "enrolment": sealed, "code": code}
+    )
+    assert done.status_code == 200, done.text
+    return re.findall(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", done.text)
+
+
+def _between(text: str, start: str, end: str) -> str:
+    begun = text.index(start) + len(start)
+    return text[begun : text.index(end, begun)]
 
 
 def _csrf(page: str) -> str:
@@ -34,7 +53,7 @@ def test_wrong_password_shows_the_login_again(server: RunningServer) -> None:
 def test_a_case_worker_issues_a_code_with_the_text_to_read(server: RunningServer) -> None:
     add_console_user(server, "cw.hoa", "case_worker")
     with server.client() as http:
-        _sign_in(http, "cw.hoa")
+        _sign_in(server, http, "cw.hoa")
         form = http.get("/console/codes")
         assert form.status_code == 200 and "Cấp mã xác nhận" in form.text
         issued = http.post(
@@ -61,7 +80,7 @@ def test_a_case_worker_issues_a_code_with_the_text_to_read(server: RunningServer
 def test_roles_limit_the_pages(server: RunningServer) -> None:
     add_console_user(server, "viewer.lan", "viewer")
     with server.client() as http:
-        _sign_in(http, "viewer.lan")
+        _sign_in(server, http, "viewer.lan")
         assert http.get("/console/codes").status_code == 403
         stats = http.get("/console/stats")
     assert stats.status_code == 200 and "<svg" in stats.text and "Thống kê 14 ngày qua" in stats.text
@@ -70,7 +89,7 @@ def test_roles_limit_the_pages(server: RunningServer) -> None:
 def test_english_on_request(server: RunningServer) -> None:
     add_console_user(server, "admin.an", "realm_admin")
     with server.client() as http:
-        _sign_in(http, "admin.an")
+        _sign_in(server, http, "admin.an")
         english = http.get("/console/facilities?lang=en")
         again = http.get("/console/facilities")
     assert "Facilities shown in alerts" in english.text and "bz_lang=en" in english.headers["set-cookie"]
@@ -80,7 +99,7 @@ def test_english_on_request(server: RunningServer) -> None:
 def test_signing_out_ends_the_session(server: RunningServer) -> None:
     add_console_user(server, "cw.hoa", "case_worker")
     with server.client() as http:
-        _sign_in(http, "cw.hoa")
+        _sign_in(server, http, "cw.hoa")
         page = http.get("/console/codes")
         session_cookie = http.cookies["bz_session"]
         forged = http.post("/console/logout", data={"csrf": "another-site"})
@@ -95,7 +114,7 @@ def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
     add_console_user(server, "admin.an", "realm_admin")
     add_console_user(server, "cw.hoa", "case_worker")
     with server.client() as http:
-        _sign_in(http, "admin.an")
+        _sign_in(server, http, "admin.an")
         page = http.get("/console/people")
         assert page.status_code == 200 and "cw.hoa" in page.text
         added = http.post(
@@ -139,7 +158,7 @@ def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
         )
         assert refused.status_code == 401
     with server.client() as http:
-        _sign_in(http, "cw.hoa")
+        _sign_in(server, http, "cw.hoa")
         assert http.get("/console/people").status_code == 403
 
 
@@ -153,7 +172,7 @@ def test_each_role_lands_on_its_own_work_and_sees_only_its_menu(server: RunningS
         username = role.replace("_", ".")
         add_console_user(server, username, role)
         with server.client() as http:
-            _sign_in(http, username)
+            _sign_in(server, http, username)
             home = http.get("/console")
             assert (home.status_code, home.headers["location"]) == (303, landing), role
             page = http.get(landing)
@@ -165,7 +184,7 @@ def test_the_daily_quota_and_guessing_are_shown_to_the_department(server: Runnin
     server.services.settings.codes_per_realm_per_day = 1
     add_console_user(server, "admin.an", "realm_admin")
     with server.client() as http:
-        _sign_in(http, "admin.an")
+        _sign_in(server, http, "admin.an")
         form = http.get("/console/codes")
         assert "Hôm nay đơn vị đã cấp 0 trên tối đa 1 mã" in form.text
         sent = {"csrf": _csrf(form.text), "test_type": "confirmed", "symptom_date": "2026-03-01"}
@@ -182,9 +201,9 @@ def test_a_realm_admin_disables_and_resets_an_account_from_the_people_page(serve
     add_console_user(server, "admin.an", "realm_admin")
     add_console_user(server, "cw.hoa", "case_worker")
     with server.client() as worker:
-        _sign_in(worker, "cw.hoa")
+        _sign_in(server, worker, "cw.hoa")
         with server.client() as http:
-            _sign_in(http, "admin.an")
+            _sign_in(server, http, "admin.an")
             csrf = _csrf(http.get("/console/people").text)
             assert http.post("/console/people/users/cw.hoa/disable", data={"csrf": csrf}).status_code == 303
             listed = http.get("/console/people").text
@@ -199,3 +218,52 @@ def test_a_realm_admin_disables_and_resets_an_account_from_the_people_page(serve
         assert refused.status_code == 401
         again = worker.post("/console/login", data={"username": "cw.hoa", "password": "mot-mat-khau-moi-456"})
         assert again.status_code == 303
+
+
+def test_admins_sign_in_with_a_second_factor(server: RunningServer) -> None:
+    add_console_user(server, "admin.an", "realm_admin")
+    with server.client() as http:
+        recovery = _sign_in(server, http, "admin.an")  # enrols the authenticator on the first sign-in
+        assert len(recovery) == 10 and http.get("/console/people").status_code == 200
+        secret = _stored_secret(server, "admin.an")
+        http.post("/console/logout", data={"csrf": _csrf(http.get("/console/people").text)})
+    with server.client() as http:
+        http.post("/console/login", data={"username": "admin.an", "password": CONSOLE_PASSWORD})
+        assert (
+            http.get("/console/people").headers["location"] == "/console/second-factor"
+        )  # password alone: no
+        form = http.get("/console/second-factor").text
+        assert "totp-secret" not in form  # enrolled: a code is asked for, the key is not shown again
+        for _ in range(5):
+            wrong = http.post("/console/second-factor", data={"csrf": _csrf(form), "code": "000000"})
+            assert wrong.status_code == 400 and "Mã chưa đúng" in wrong.text
+        waiting = http.post("/console/second-factor", data={"csrf": _csrf(form), "code": "000000"})
+        assert waiting.status_code == 429
+        server.clock.advance(60)
+        code = pyotp.TOTP(secret).at(server.services.now())
+        assert (
+            http.post("/console/second-factor", data={"csrf": _csrf(form), "code": code}).status_code == 303
+        )
+        assert http.get("/console/people").status_code == 200
+    with server.client() as http:  # a lost phone: a recovery code works, once
+        for attempt in (303, 400):
+            http.post("/console/login", data={"username": "admin.an", "password": CONSOLE_PASSWORD})
+            form = http.get("/console/second-factor").text
+            sent = http.post(
+                "/console/second-factor", data={"csrf": _csrf(form), "code": recovery[0].upper()}
+            )
+            assert sent.status_code == attempt
+    add_console_user(server, "cw.hoa", "case_worker")
+    with server.client() as http:
+        assert _sign_in(server, http, "cw.hoa") == [] and http.get("/console/codes").status_code == 200
+
+
+def _stored_secret(server: RunningServer, username: str) -> str:
+    from sqlalchemy import select
+
+    from bluezone.store.models import User
+
+    with server.services.db.session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        assert user is not None and user.totp_secret is not None
+        return server.services.secrets.decrypt(user.totp_secret, f"totp:{user.id}".encode()).decode()

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bluezone.authority import second_factor
 from bluezone.authority.roles import GRANTABLE, Role
 from bluezone.authority.users import MIN_PASSWORD, hash_password
 from bluezone.errors import Forbidden, InvalidInput, NotFound
@@ -24,6 +25,7 @@ class Change(StrEnum):
     DISABLED = "disabled"
     ENABLED = "enabled"
     PASSWORD_RESET = "password_reset"
+    SECOND_FACTOR_RESET = "second_factor_reset"
 
 
 def record(session: Session, *, actor: str, change: Change, username: str, now: int) -> None:
@@ -67,6 +69,16 @@ def reset_password(
     user.password_hash = hash_password(password)
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     record(session, actor=actor, change=Change.PASSWORD_RESET, username=user.username, now=now)
+
+
+def reset_second_factor(
+    session: Session, username: str, *, realm: Realm | None, actor: str, now: int
+) -> None:
+    """For an admin who lost the authenticator and the recovery codes: the next sign-in enrols anew."""
+    user = _account(session, username, realm, actor)
+    second_factor.forget(session, user)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    record(session, actor=actor, change=Change.SECOND_FACTOR_RESET, username=user.username, now=now)
 
 
 def history(session: Session, usernames: list[str], limit: int = 50) -> list[AccountEvent]:

@@ -36,3 +36,5 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SYSTEM_ADMIN: frozenset(Permission),
 }
 GRANTABLE = (Role.CASE_WORKER, Role.REALM_ADMIN, Role.VIEWER)  # what a realm admin may give in their realm
+# Those who hand out API keys and accounts sign in with a second factor (second_factor.py).
+SECOND_FACTOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.REALM_ADMIN})

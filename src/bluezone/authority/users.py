@@ -14,11 +14,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bluezone.authority.realms import realm_by_code
-from bluezone.authority.roles import PERMISSIONS, Permission, Role
+from bluezone.authority.roles import PERMISSIONS, SECOND_FACTOR_ROLES, Permission, Role
 from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
 from bluezone.store.models import Realm, SignInFailures, User, WebSession
 from bluezone.store.secrets import ServerSecrets
@@ -39,6 +39,7 @@ class SignedIn:
     user: User
     realm: Realm | None
     csrf: str
+    pending: bool = False  # the second factor is still to come
 
     @property
     def role(self) -> Role:
@@ -125,25 +126,35 @@ def wait_before_next_try(failures: int, free: int) -> int:
     return 0 if failures < free else min(LONGEST_WAIT, 2 ** (failures - free + 1))
 
 
-def sign_in(
-    session: Session, secrets_: ServerSecrets, username: str, password: str, now: int, *, client: str
-) -> str | None:
-    """A new session token for the browser, or None for a wrong name or password (a disabled account
-    answers alike). Returning, not raising, lets the transaction keep the failure counts."""
-    name = username.strip().lower()
-    subjects = _subjects(secrets_, name, client)
+def check_wait(session: Session, subjects: list[tuple[bytes, int]], now: int) -> None:
+    """Refuse a try while any of its subjects must still wait after its failures."""
     for subject, free in subjects:
         row = session.get(SignInFailures, subject)
         if row is not None and now < row.last_at + wait_before_next_try(row.failures, free):
             wait = row.last_at + wait_before_next_try(row.failures, free) - now
-            raise RateLimited(f"too many wrong passwords; try again in {wait} seconds", code="slow_down")
+            raise RateLimited(f"too many wrong tries; try again in {wait} seconds", code="slow_down")
+
+
+def count_failure(session: Session, subjects: list[tuple[bytes, int]], now: int) -> None:
+    for subject, _ in subjects:
+        row = session.get(SignInFailures, subject) or SignInFailures(subject=subject, failures=0)
+        row.failures, row.last_at = row.failures + 1, now
+        session.add(row)
+
+
+def sign_in(
+    session: Session, secrets_: ServerSecrets, username: str, password: str, now: int, *, client: str
+) -> str | None:
+    """A new session token for the browser, or None for a wrong name or password (a disabled account
+    answers alike). Returning, not raising, lets the transaction keep the failure counts. An admin's new
+    session is pending until the second factor (second_factor.py)."""
+    name = username.strip().lower()
+    subjects = _subjects(secrets_, name, client)
+    check_wait(session, subjects, now)
     user = session.scalar(select(User).where(User.username == name))
     matches = _password_matches(password, DUMMY_HASH if user is None else user.password_hash)
     if user is None or not matches or user.disabled_at is not None:
-        for subject, _ in subjects:
-            row = session.get(SignInFailures, subject) or SignInFailures(subject=subject, failures=0)
-            row.failures, row.last_at = row.failures + 1, now
-            session.add(row)
+        count_failure(session, subjects, now)
         return None
     session.execute(delete(SignInFailures).where(SignInFailures.subject == subjects[0][0]))
     token = secrets.token_urlsafe(32)
@@ -153,14 +164,23 @@ def sign_in(
             user_id=user.id,
             csrf=secrets.token_urlsafe(24),
             expires_at=now + SESSION_SECONDS,
+            pending=Role(user.role) in SECOND_FACTOR_ROLES,
         )
     )
     return token
 
 
 def signed_in(
-    session: Session, secrets_: ServerSecrets, token: str | None, now: int, realm_code: str | None = None
+    session: Session,
+    secrets_: ServerSecrets,
+    token: str | None,
+    now: int,
+    realm_code: str | None = None,
+    *,
+    pending_ok: bool = False,
 ) -> SignedIn:
+    """Who holds this session token. A session still waiting for its second factor is good for nothing
+    else (`second_factor`), unless the caller is the second-factor step itself (`pending_ok`)."""
     if not token:
         raise Unauthorized("please sign in", code="not_signed_in")
     row = session.scalar(
@@ -172,10 +192,20 @@ def signed_in(
     assert user is not None
     if user.disabled_at is not None:
         raise Unauthorized("this account is disabled", code="not_signed_in")
+    if row.pending and not pending_ok:
+        raise Unauthorized("confirm the sign-in with your authenticator", code="second_factor")
     realm = session.get(Realm, user.realm_id) if user.realm_id is not None else None
     if user.role == Role.SYSTEM_ADMIN and realm_code:
         realm = realm_by_code(session, realm_code)
-    return SignedIn(user, realm, row.csrf)
+    return SignedIn(user, realm, row.csrf, row.pending)
+
+
+def complete_second_factor(session: Session, secrets_: ServerSecrets, token: str) -> None:
+    session.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == secrets_.keyed_hash("web-session", token))
+        .values(pending=False)
+    )
 
 
 def sign_out(session: Session, secrets_: ServerSecrets, token: str) -> None:

@@ -212,6 +212,18 @@ def reset_password(username: Username, data_dir: DataDir = None) -> None:
     console.print(f"password of {username} reset")
 
 
+@admin.command("reset-second-factor")
+def reset_second_factor(username: Username, data_dir: DataDir = None) -> None:
+    """For an admin who lost both the authenticator and the recovery codes: the next sign-in enrols anew."""
+    _change_account(
+        data_dir,
+        lambda session, now: accounts.reset_second_factor(
+            session, username, realm=None, actor=accounts.OPERATOR, now=now
+        ),
+    )
+    console.print(f"second factor of {username} reset")
+
+
 def _change_account(data_dir: Path | None, change: Callable[[Session, int], None]) -> None:
     svc = open_services(settings_for(data_dir))
     with svc.db.session() as session:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on both databases: a larger one names no row
@@ -198,6 +199,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[int] = mapped_column(BigInteger)
     disabled_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # signs in no more
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)  # sealed; admins'
     # A campaign official's part of the campaign: "area:CODE" or "unit:ID"; none means the whole country.
     scope: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
@@ -209,6 +211,18 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
+    # Signed in with the password only: an admin's session is good for the second factor alone until then.
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+
+class RecoveryCode(Base):
+    """One-use codes an admin keeps on paper for a lost authenticator; only their keyed hashes are stored."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class SignInFailures(Base):

@@ -31,6 +31,10 @@ class SignInNeeded(Exception):
     """No valid session: the page sends the browser to sign in."""
 
 
+class SecondFactorNeeded(Exception):
+    """Signed in with the password only: the page sends an admin to the second step."""
+
+
 class PageRefused(Exception):
     """Signed in, but this is not theirs to do: the page says so."""
 
@@ -47,12 +51,13 @@ class InRealm:
     realm: Realm
 
 
-def signed_in(request: Request, svc: Svc, token: str | None) -> users.SignedIn:
+def signed_in(request: Request, svc: Svc, token: str | None, *, pending_ok: bool = False) -> users.SignedIn:
     try:
         with svc.db.session() as session:
-            return users.signed_in(session, svc.secrets, token, svc.now(), request.cookies.get(REALM_COOKIE))
-    except Unauthorized:
-        raise SignInNeeded from None
+            realm = request.cookies.get(REALM_COOKIE)
+            return users.signed_in(session, svc.secrets, token, svc.now(), realm, pending_ok=pending_ok)
+    except Unauthorized as error:
+        raise (SecondFactorNeeded if error.code == "second_factor" else SignInNeeded) from None
 
 
 def _permitted(request: Request, svc: Svc, token: str | None, permission: Permission) -> users.SignedIn:
@@ -105,6 +110,10 @@ async def _sign_in_needed(_request: Request, _error: Exception) -> Response:
     return to_login()
 
 
+async def _second_factor_needed(_request: Request, _error: Exception) -> Response:
+    return RedirectResponse("/console/second-factor", status_code=303)
+
+
 async def _refused(request: Request, error: Exception) -> Response:
     assert isinstance(error, PageRefused)
     message = error_text(error.error, language(request))
@@ -113,4 +122,5 @@ async def _refused(request: Request, error: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
+    app.add_exception_handler(SecondFactorNeeded, _second_factor_needed)
     app.add_exception_handler(PageRefused, _refused)

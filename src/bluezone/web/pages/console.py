@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bluezone.authority import users
-from bluezone.errors import BluezoneError, RateLimited, Unauthorized
+from bluezone.authority import second_factor, users
+from bluezone.errors import BluezoneError, InvalidInput, RateLimited, Unauthorized
 from bluezone.web.dependencies import ClientAddress, Svc
 from bluezone.web.pages.access import SESSION_COOKIE, SignInNeeded, Token, check_csrf, signed_in, to_login
-from bluezone.web.pages.rendering import NAV, error_text, language, page
+from bluezone.web.pages.rendering import NAV, error_text, language, page, qr_data_uri
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -66,11 +66,77 @@ def login(
     return response
 
 
+@router.get("/second-factor", response_class=HTMLResponse)
+def second_factor_form(request: Request, svc: Svc, token: Token = None) -> Response:
+    """An admin's second step: enrolment the first time, a code from the authenticator after that."""
+    who = signed_in(request, svc, token, pending_ok=True)
+    if not who.pending:
+        return RedirectResponse("/console", status_code=303)
+    return _second_factor_page(request, svc, who)
+
+
+def _second_factor_page(
+    request: Request,
+    svc: Svc,
+    who: users.SignedIn,
+    status: int = 200,
+    proposed: str | None = None,
+    **extra: Any,
+) -> Response:
+    """The enrolment (the same proposed secret again after a wrong code) or the code form."""
+    enrolment = None
+    if who.user.totp_secret is None:
+        secret, sealed = second_factor.proposed_secret(svc.secrets, who.user, proposed)
+        uri = second_factor.provisioning_uri(secret, who.user.username)
+        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        enrolment = {"secret": grouped, "sealed": sealed, "qr": qr_data_uri(uri, scale=5)}
+    return page(request, "second_factor.html", who, status=status, enrolment=enrolment, **extra)
+
+
+@router.post("/second-factor", response_class=HTMLResponse)
+async def second_factor_submit(request: Request, svc: Svc, token: Token = None) -> Response:
+    who = await run_in_threadpool(lambda: signed_in(request, svc, token, pending_ok=True))
+    await check_csrf(request, who)
+    form = await request.form()
+    code, sealed = str(form.get("code", "")), str(form.get("enrolment", ""))
+    return await run_in_threadpool(
+        lambda: _second_step(request, svc, who, token or "", code=code, sealed=sealed)
+    )
+
+
+def _second_step(
+    request: Request, svc: Svc, who: users.SignedIn, token: str, *, code: str, sealed: str
+) -> Response:
+    """Enrolment (with the proposed secret the form carries) or a code; the recovery codes, once."""
+    recovery: list[str] | None = None
+    try:
+        with svc.db.session() as session:
+            if sealed:
+                recovery = second_factor.enrol(
+                    session, svc.secrets, who.user, sealed=sealed, code=code, now=svc.now()
+                )
+                confirmed = recovery is not None
+            else:
+                confirmed = second_factor.confirm(session, svc.secrets, who.user, code, svc.now())
+            if confirmed:
+                users.complete_second_factor(session, svc.secrets, token)
+    except BluezoneError as error:
+        status = 429 if isinstance(error, RateLimited) else 400
+        shown = error_text(error, language(request))
+        return _second_factor_page(request, svc, who, status, proposed=sealed or None, error=shown)
+    if not confirmed:
+        wrong = error_text(InvalidInput("wrong code", code="bad_code"), language(request))
+        return _second_factor_page(request, svc, who, 400, proposed=sealed or None, error=wrong)
+    if recovery:
+        return page(request, "second_factor.html", who, recovery=recovery)
+    return RedirectResponse("/console", status_code=303)
+
+
 @router.post("/logout")
 async def logout(request: Request, svc: Svc, token: Token = None) -> Response:
     """Signing out is a form like any other: a forged one (another site's) is refused."""
     try:
-        who = await run_in_threadpool(signed_in, request, svc, token)
+        who = await run_in_threadpool(lambda: signed_in(request, svc, token, pending_ok=True))
     except SignInNeeded:
         return to_login()
     await check_csrf(request, who)

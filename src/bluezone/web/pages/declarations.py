@@ -3,7 +3,6 @@ health declaration and a traveller's entry declaration with its receipt QR code.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -24,9 +23,8 @@ from bluezone.declarations.forms import (
 from bluezone.errors import BluezoneError
 from bluezone.services import Services
 from bluezone.texts import text
-from bluezone.venues.poster import qr_png
 from bluezone.web.dependencies import Svc
-from bluezone.web.pages.rendering import language, page
+from bluezone.web.pages.rendering import language, page, qr_data_uri
 
 router = APIRouter(prefix="/declare", include_in_schema=False)
 LISTS = ("symptoms", "travel_provinces", "countries_visited")
@@ -49,11 +47,6 @@ async def _fields(request: Request) -> dict[str, Any]:
         elif values:
             data[name] = values[0]
     return data
-
-
-def receipt_png(receipt: str) -> str:
-    """The receipt as a QR code image, inline (data URI)."""
-    return "data:image/png;base64," + base64.b64encode(qr_png(receipt, scale=6)).decode()
 
 
 def _problem(error: BluezoneError, request: Request) -> str:
@@ -112,6 +105,6 @@ async def entry_submit(request: Request, svc: Svc) -> Response:
     def store_it(session: Session, data: dict[str, Any]) -> dict[str, Any]:
         declaration = parse(EntryDeclaration, data, today=local_date(svc.now()))
         receipt = store.submit_entry(session, svc.secrets, svc.settings, declaration, svc.now())
-        return {"follow_up": False, "receipt": receipt, "receipt_png": receipt_png(receipt)}
+        return {"follow_up": False, "receipt": receipt, "receipt_png": qr_data_uri(receipt)}
 
     return await _submit(request, svc, "declare_entry.html", store_it)

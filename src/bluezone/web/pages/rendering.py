@@ -3,6 +3,7 @@ whose refusal is shown on the page in the reader's language."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from importlib import resources
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from bluezone.clock import local_time
 from bluezone.errors import BluezoneError
 from bluezone.services import Services
 from bluezone.texts import Language, has_text, text
+from bluezone.venues.poster import qr_png
 
 T = TypeVar("T")
 templates = Jinja2Templates(directory=str(resources.files("bluezone.web.pages") / "templates"))
@@ -40,6 +42,11 @@ def language(request: Request) -> Language:
     return "en" if chosen == "en" else "vi"
 
 
+def qr_data_uri(payload: str, scale: int = 6) -> str:
+    """A QR code as an inline PNG image (a receipt, an authenticator's key): nothing loaded from elsewhere."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(payload, scale=scale)).decode()
+
+
 def shown_time(timestamp: int) -> str:
     return local_time(timestamp).strftime("%H:%M %d/%m/%Y")
 
@@ -55,7 +62,9 @@ def page(
             "lang": lang,
             "t": lambda key, **v: text(key, lang, **v) if has_text(key) else key,
             "who": who,
-            "nav": [(name, href) for name, href, needs in NAV if who is not None and who.may(needs)],
+            "nav": [
+                (n, href) for n, href, needs in NAV if who is not None and not who.pending and who.may(needs)
+            ],
             "here": request.url.path,
             **context,
         },
