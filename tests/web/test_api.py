@@ -320,3 +320,17 @@ def test_openapi_declares_the_table_downloads(server: RunningServer) -> None:
     for path in ("/api/campaign/ranking", "/api/campaign/units"):
         content = spec["paths"][path]["get"]["responses"]["200"]["content"]
         assert {"application/json", "text/csv"} <= set(content) and any("spreadsheetml" in c for c in content)
+
+
+def test_a_department_places_venues_and_facilities_in_its_own_province_only(server: RunningServer) -> None:
+    hanoi = {"X-API-Key": server.admin_key}
+    saigon_venue = {"name": "Chợ Bến Thành", "communeCode": "26740", "kind": "market"}
+    saigon_facility = {**FACILITY, "districtCode": "760"}  # Quận 1, Hồ Chí Minh City
+    with server.client() as http:
+        venue = http.post("/api/venues", json=saigon_venue, headers=hanoi)
+        facility = http.post("/api/facilities", json=saigon_facility, headers=hanoi)
+        own = http.post("/api/facilities", json=FACILITY, headers=hanoi)
+        unknown = http.post("/api/facilities", json={**FACILITY, "districtCode": "999"}, headers=hanoi)
+    assert (venue.status_code, venue.json()["code"]) == (403, "outside_province")
+    assert (facility.status_code, facility.json()["code"]) == (403, "outside_province")
+    assert own.status_code == 201 and unknown.status_code == 400

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bluezone.authority.realms import check_in_province
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import Facility, Realm
 
@@ -30,6 +31,7 @@ def add_facility(
         raise InvalidInput("phone must be 6 to 20 digits, spaces or + ( ) . -", code="bad_phone")
     if not CODE.match(district_code) or (commune_code and not CODE.match(commune_code)):
         raise InvalidInput("district and commune codes are GSO codes (3 to 5 digits)", code="bad_area_code")
+    check_in_province(realm, district_code, commune_code)
     facility = Facility(
         realm_id=realm.id,
         name=name.strip(),

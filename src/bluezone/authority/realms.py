@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from bluezone.geography.areas import Level, find_area, level_of
+from bluezone.geography.areas import Level, find_area, level_of, lies_in
 from bluezone.store.models import ApiKey, Realm, SigningKey
 from bluezone.store.secrets import ServerSecrets
 
@@ -52,6 +52,16 @@ def create_realm(
     session.flush()
     rotate_signing_key(session, secrets_, realm, now)
     return realm
+
+
+def check_in_province(realm: Realm, *area_codes: str) -> None:
+    """A health department places facilities and venues in its own province (the ministry's: anywhere);
+    an unknown area is refused as such."""
+    for code in filter(None, area_codes):
+        if realm.province_code is None:
+            find_area(code)
+        elif not lies_in(code, realm.province_code):
+            raise Forbidden(f"area {code} lies outside the department's province", code="outside_province")
 
 
 def realm_of_province(session: Session, province_code: str) -> Realm:

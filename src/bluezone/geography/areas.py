@@ -154,6 +154,20 @@ def find_area(code: str) -> tuple[Structure, Area]:
     raise InvalidInput(f"no area {code} in either structure", code="unknown_area")
 
 
+def lies_in(code: str, province_code: str) -> bool:
+    """Whether an area (of any level, in either structure that has it) lies in the province."""
+    level_of(code)
+    for structure in (Structure.NEW, Structure.OLD):
+        try:
+            area = registry(structure).get(code)
+        except InvalidInput:
+            continue
+        if code == province_code or province_code in registry(structure).ancestors(area):
+            return True
+    find_area(code)  # an unknown code says so
+    return False
+
+
 @cache
 def provinces_63() -> list[dict[str, str]]:
     """The 63 provinces' GSO and ISO 3166-2 codes, names and 2019 census totals (data/README.md)."""

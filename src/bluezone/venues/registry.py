@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bluezone.authority.realms import check_in_province
 from bluezone.errors import InvalidInput, NotFound
-from bluezone.geography.areas import find_area
 from bluezone.protocol.intervals import INTERVAL_SECONDS
 from bluezone.store.files import write_atomically
 from bluezone.store.models import CheckInReport, Realm, Unit, Venue
@@ -45,7 +45,7 @@ def register_venue(
     now: int,
     unit_id: int | None = None,
 ) -> Registered:
-    find_area(commune_code)
+    check_in_province(realm, commune_code)
     if unit_id is not None and session.get(Unit, unit_id) is None:
         raise NotFound(f"no unit {unit_id}", code="unknown_unit")
     venue_id = base64.b32encode(random.token_bytes(10)).decode()[:12]
