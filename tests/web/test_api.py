@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bluezone.authority import users
 from bluezone.config import load_settings
 from bluezone.web.app import create_app
 from bluezone.web.serving import serve_in_background
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, add_console_user
 
 DECLARATION: dict[str, object] = {
     "realm": "HN",
@@ -334,3 +337,33 @@ def test_a_department_places_venues_and_facilities_in_its_own_province_only(serv
     assert (venue.status_code, venue.json()["code"]) == (403, "outside_province")
     assert (facility.status_code, facility.json()["code"]) == (403, "outside_province")
     assert own.status_code == 201 and unknown.status_code == 400
+
+
+def test_racing_guessers_get_no_more_tries_than_one(server: RunningServer) -> None:
+    """Many requests from one client at once: the counters are locked while counted, so together they get
+    exactly the limit, as one client sending them in turn would."""
+    limit = server.services.settings.verify_failures_per_client_hour
+    guesser = {"X-API-Key": server.device_key, "X-Forwarded-For": "198.51.100.7"}
+
+    def guess(number: int) -> int:
+        with server.client() as http:
+            return http.post("/api/verify", json={"code": f"{number:08d}"}, headers=guesser).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = Counter(pool.map(guess, range(limit + 20)))
+    assert answers == {400: limit, 429: 20}
+
+
+def test_racing_sign_ins_get_no_more_tries_than_one(server: RunningServer) -> None:
+    add_console_user(server, "cw.hoa", "case_worker")
+
+    def wrong(_: int) -> int:
+        with server.client() as http:
+            sent = {"username": "cw.hoa", "password": "sai-mat-khau-roi"}
+            return http.post(
+                "/console/login", data=sent, headers={"X-Forwarded-For": "198.51.100.7"}
+            ).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = Counter(pool.map(wrong, range(users.FREE_TRIES + 10)))
+    assert answers == {401: users.FREE_TRIES, 429: 10}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bluezone.config import Settings
 from bluezone.errors import RateLimited
+from bluezone.store.inserts import locked_counter
 from bluezone.store.models import ApiKey, GuessCount, Realm, VerifyFailures
 from bluezone.store.secrets import ServerSecrets
 
@@ -58,21 +59,18 @@ def client_id(secrets_: ServerSecrets, address: str) -> bytes:
 
 def check_client(session: Session, settings: Settings, client: bytes, now: int) -> None:
     """Refuse a client that sent too many wrong codes this hour."""
-    row = session.get(GuessCount, (client, now // 3600))
-    if row is not None and row.failures >= settings.verify_failures_per_client_hour:
+    row = locked_counter(session, GuessCount, client=client, hour=now // 3600)
+    if row.failures >= settings.verify_failures_per_client_hour:
         raise RateLimited("too many wrong codes from here; try again within the hour")
 
 
 def count_wrong(session: Session, settings: Settings, api_key: ApiKey, client: bytes, now: int) -> int:
     """Count a wrong code against the client and the app key; the key's total this hour."""
     hour = now // 3600
-    by_client = session.get(GuessCount, (client, hour)) or GuessCount(client=client, hour=hour, failures=0)
-    key_total = session.get(VerifyFailures, (api_key.id, hour)) or VerifyFailures(
-        api_key_id=api_key.id, hour=hour, failures=0
-    )
+    by_client = locked_counter(session, GuessCount, client=client, hour=hour)
+    key_total = locked_counter(session, VerifyFailures, api_key_id=api_key.id, hour=hour)
     by_client.failures += 1
     key_total.failures += 1
-    session.add_all([by_client, key_total])
     if key_total.failures == settings.verify_failures_alert_per_hour:
         realm = session.get(Realm, api_key.realm_id)
         realm_code = "?" if realm is None else realm.code

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bluezone.authority.realms import realm_by_code
 from bluezone.authority.roles import PERMISSIONS, SECOND_FACTOR_ROLES, Permission, Role
 from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
+from bluezone.store.inserts import locked_counter
 from bluezone.store.models import Realm, SignInFailures, User, WebSession
 from bluezone.store.secrets import ServerSecrets
 
@@ -129,17 +130,16 @@ def wait_before_next_try(failures: int, free: int) -> int:
 def check_wait(session: Session, subjects: list[tuple[bytes, int]], now: int) -> None:
     """Refuse a try while any of its subjects must still wait after its failures."""
     for subject, free in subjects:
-        row = session.get(SignInFailures, subject)
-        if row is not None and now < row.last_at + wait_before_next_try(row.failures, free):
+        row = locked_counter(session, SignInFailures, {"last_at": 0}, subject=subject)
+        if now < row.last_at + wait_before_next_try(row.failures, free):
             wait = row.last_at + wait_before_next_try(row.failures, free) - now
             raise RateLimited(f"too many wrong tries; try again in {wait} seconds", code="slow_down")
 
 
 def count_failure(session: Session, subjects: list[tuple[bytes, int]], now: int) -> None:
     for subject, _ in subjects:
-        row = session.get(SignInFailures, subject) or SignInFailures(subject=subject, failures=0)
+        row = locked_counter(session, SignInFailures, {"last_at": 0}, subject=subject)
         row.failures, row.last_at = row.failures + 1, now
-        session.add(row)
 
 
 def sign_in(

@@ -1,9 +1,10 @@
-"""Bulk inserts that skip rows clashing with a unique column, on SQLite and PostgreSQL alike."""
+"""Inserts that skip rows clashing with a unique column, and counters locked while counted, on SQLite and
+PostgreSQL alike."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,3 +27,18 @@ def insert_ignoring_duplicates(
     # Rows as parameters: the statement is compiled once and cached, the driver batches the rows.
     # RETURNING lists exactly the rows inserted (rowcount is not reliable here on every driver).
     return len(session.connection().execute(statement, list(rows)).all())
+
+
+CounterT = TypeVar("CounterT", bound=Base)
+
+
+def locked_counter(
+    session: Session, model: type[CounterT], fresh: dict[str, Any] | None = None, **key: Any
+) -> CounterT:
+    """A counter row (`failures` from 0, and `fresh` values), made if missing and locked for this
+    transaction, so that clients racing on one counter count one after another (PostgreSQL's row lock;
+    SQLite's write lock does it already)."""
+    insert_ignoring_duplicates(session, model, [{**key, "failures": 0, **(fresh or {})}], unique=list(key))
+    row = session.get(model, tuple(key.values()), with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
