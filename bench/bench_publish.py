@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
@@ -35,6 +34,7 @@ from bluezone.config import load_settings
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.services import Services, open_services
+from bluezone.web.serving import wait_until_healthy
 
 
 def publish_bodies(svc: Services, count: int) -> list[dict[str, Any]]:
@@ -179,15 +179,12 @@ def start_server(data_dir: Path, database_url: str, workers: int) -> tuple[subpr
         env=env,
     )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base_url}/healthz").status_code == 200:
-                return server, base_url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("the server did not start")
+    try:
+        wait_until_healthy(base_url)
+    except RuntimeError:
+        server.terminate()
+        raise
+    return server, base_url
 
 
 def main() -> None:

@@ -15,11 +15,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from bluezone.authority.codes import IssuedCode, VerifiedCode
 from bluezone.authority.realms import create_api_key, create_realm
 from bluezone.clock import ManualClock
 from bluezone.config import load_settings
 from bluezone.protocol.backend import CryptoBackend, available_backends
+from bluezone.protocol.exposure_key import ReportType
 from bluezone.services import Services, open_services
+from bluezone.store.models import Exposure
 from bluezone.web.app import create_app
 from bluezone.web.serving import serve_in_background
 
@@ -153,6 +156,44 @@ def add_console_user(server: RunningServer, username: str, role: str, scope: str
         )
 
 
+def issue(
+    svc: Services,
+    realm: str = "HN",
+    *,
+    test_type: str = "confirmed",
+    symptom_date: str | None = None,
+    test_date: str | None = None,
+) -> IssuedCode:
+    """A case worker's code, issued in the realm."""
+    from bluezone.authority import codes
+    from bluezone.authority.realms import realm_by_code
+
+    with svc.db.session() as session:
+        return codes.issue_code(
+            session,
+            svc.secrets,
+            svc.settings,
+            realm_by_code(session, realm),
+            test_type=test_type,
+            symptom_date=symptom_date,
+            test_date=test_date,
+            phone=None,
+            now=svc.now(),
+        )
+
+
+def claim(svc: Services, device_key: str, code: str) -> VerifiedCode | None:
+    """What the app's verify call does with a code, on the server's side."""
+    from bluezone.authority import codes
+    from bluezone.authority.realms import KeyKind, authenticate
+
+    with svc.db.session() as session:
+        device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
+        return codes.verify_code(
+            session, svc.secrets, svc.settings, device, code=code, client="127.0.0.1", now=svc.now()
+        )
+
+
 def certificate_for(
     svc: Services,
     device_key: str,
@@ -164,28 +205,33 @@ def certificate_for(
     realm: str = "HN",
 ) -> str:
     """What a phone gets after a case worker's code: issue → verify → token → certificate, for these keys."""
-    from bluezone.authority import certificates, codes
-    from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+    from bluezone.authority import certificates
+    from bluezone.authority.realms import KeyKind, authenticate
 
-    with svc.db.session() as session:
-        issued = codes.issue_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            realm_by_code(session, realm),
-            test_type=test_type,
-            symptom_date=symptom_date,
-            test_date=test_date,
-            phone=None,
-            now=svc.now(),
-        )
+    issued = issue(svc, realm, test_type=test_type, symptom_date=symptom_date, test_date=test_date)
+    verified = claim(svc, device_key, issued.code)
+    assert verified is not None
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
-        verified = codes.verify_code(
-            session, svc.secrets, svc.settings, device, code=issued.code, client="127.0.0.1", now=svc.now()
-        )
-        assert verified is not None
         token = certificates.make_token(svc.secrets, verified, svc.now())
         return certificates.issue_certificate(
             session, svc.secrets, svc.settings, device, token=token, ekeyhmac=ekeyhmac, now=svc.now()
         )
+
+
+def exposures(keys: list[bytes], created_at: int, realm_id: int = 1) -> list[Exposure]:
+    """Published keys as the publish pipeline stores them: confirmed, a day's key each, at `created_at`."""
+    start = created_at // 600 - 144
+    return [
+        Exposure(
+            key_data=key,
+            rolling_start=start - start % 144,
+            rolling_period=144,
+            transmission_risk=2,
+            report_type=int(ReportType.CONFIRMED_TEST),
+            days_since_onset=0,
+            realm_id=realm_id,
+            created_at=created_at,
+        )
+        for key in keys
+    ]

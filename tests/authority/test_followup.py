@@ -10,7 +10,7 @@ from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import AuditEntry, Declaration
 from tests.authority.test_codes import stored_bytes
-from tests.conftest import Authority
+from tests.conftest import Authority, claim
 
 DETAILS = followup.ContactDetails("0912345678", "Nguyễn Văn A", "5 Lý Thái Tổ", "00037", "2026-03-03", "F1")
 
@@ -81,17 +81,7 @@ def test_a_close_contact_code_comes_from_the_queue(authority: Authority) -> None
         issued = code_from("HN")
         with pytest.raises(NotFound):
             code_from("HCM")  # another province's queue holds no such declaration
-    with svc.db.session() as session:
-        device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
-        verified = codes.verify_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            device,
-            code=issued.code,
-            client="127.0.0.1",
-            now=authority.now(),
-        )
+    verified = claim(svc, authority.keys["device"], issued.code)
     assert (
         verified is not None and verified.test_type == "close-contact" and verified.test_date == "2026-03-03"
     )
@@ -171,32 +161,13 @@ def test_small_days_are_withheld_from_statistics(authority: Authority) -> None:
             )
             for _ in range(4)
         ]
+
     for code in issued[:2]:
-        with svc.db.session() as session:
-            device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
-            codes.verify_code(
-                session,
-                svc.secrets,
-                svc.settings,
-                device,
-                code=code.code,
-                client="127.0.0.1",
-                now=authority.now(),
-            )
+        claim(svc, authority.keys["device"], code.code)
     with svc.db.session() as session:
         today = stats.daily_figures(session, svc.settings, realm_by_code(session, "HN"), authority.now())[-1]
     assert today.withheld and today.codes_issued is None
-    with svc.db.session() as session:
-        device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
-        codes.verify_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            device,
-            code=issued[2].code,
-            client="127.0.0.1",
-            now=authority.now(),
-        )
+    claim(svc, authority.keys["device"], issued[2].code)
     with svc.db.session() as session:
         today = stats.daily_figures(session, svc.settings, realm_by_code(session, "HN"), authority.now())[-1]
     assert (today.withheld, today.codes_issued, today.codes_claimed, today.certificates) == (False, 4, 3, 0)

@@ -33,3 +33,12 @@ def browser_page() -> Iterator[object]:
         page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="vi-VN")
         yield page
         browser.close()
+
+
+def fill(page: object, fields: dict[str, str]) -> None:
+    """Type into each field, found by its label as a person finds it."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)

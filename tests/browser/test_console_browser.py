@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyotp
 
+from tests.browser.conftest import fill
 from tests.conftest import CONSOLE_PASSWORD, RunningServer, add_console_user
 
 
@@ -46,10 +47,8 @@ def test_sign_in_and_issue_a_code(server: RunningServer, browser_page: object, t
     page.screenshot(path=str(shots / "console-code.png"), full_page=True)
 
     page.get_by_role("link", name="Cơ sở y tế").click()
-    page.get_by_label("Tên").fill("Trạm Y tế phường Hàng Bạc")
-    page.get_by_label("Địa chỉ").fill("4 Hàng Bạc")
-    page.get_by_label("Điện thoại").fill("024 3828 9393")
-    page.get_by_label("Mã quận/huyện").fill("002")
+    facility = {"Tên": "Trạm Y tế phường Hàng Bạc", "Địa chỉ": "4 Hàng Bạc", "Điện thoại": "024 3828 9393"}
+    fill(page, {**facility, "Mã quận/huyện": "002"})
     page.get_by_role("button", name="Thêm").click()
     expect(page.locator("#facilities")).to_contain_text("Trạm Y tế phường Hàng Bạc")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bluezone.store.models import Declaration
+from tests.browser.conftest import fill
 from tests.conftest import RunningServer
 
 
@@ -19,10 +20,15 @@ def test_a_resident_declares_symptoms_and_is_followed_up(server: RunningServer, 
     assert isinstance(page, Page)
     page.goto(f"{server.base_url}/declare/health")
     expect(page.get_by_role("heading", name="Khai báo y tế tự nguyện")).to_be_visible()
-    page.get_by_label("Họ và tên").fill("Trần Văn Nam")
-    page.get_by_label("Số điện thoại").fill("0901234567")
-    page.get_by_label("Mã xã, phường nơi ở (GSO)").fill("99999")  # a commune that does not exist
-    page.get_by_label("Địa chỉ").fill("5 Hàng Bạc")
+    fill(
+        page,
+        {
+            "Họ và tên": "Trần Văn Nam",
+            "Số điện thoại": "0901234567",
+            "Mã xã, phường nơi ở (GSO)": "99999",  # a commune that does not exist
+            "Địa chỉ": "5 Hàng Bạc",
+        },
+    )
     page.get_by_label("Sốt").check()
     page.get_by_label("Tiếp xúc trong 14 ngày qua").select_option("f1")
     page.get_by_role("button", name="Gửi khai báo").click()
@@ -42,15 +48,17 @@ def test_a_traveller_gets_a_receipt(server: RunningServer, browser_page: object,
     assert isinstance(page, Page)
     page.goto(f"{server.base_url}/declare/entry?lang=en")
     expect(page.get_by_role("heading", name="Entry health declaration")).to_be_visible()
-    page.get_by_label("Full name").fill("Sato Yuki")
-    page.get_by_label("Phone").fill("0987000111")
-    page.get_by_label("Commune where you stay (GSO code)").fill("00037")
-    page.get_by_label("Address").fill("Hotel on Hàng Bạc")
     page.get_by_label("Identity document").select_option("passport")
-    page.get_by_label("Document number").fill("TZ1234567")
-    page.get_by_label("Nationality (ISO code, e.g. VN)").fill("JP")
-    page.get_by_label("Departure date").fill("2026-03-02")
-    page.get_by_label("Arrival date").fill("2026-03-02")
+    traveller = {"Full name": "Sato Yuki", "Phone": "0987000111", "Address": "Hotel on Hàng Bạc"}
+    trip = {
+        "Departure date": "2026-03-02",
+        "Arrival date": "2026-03-02",
+        "Nationality (ISO code, e.g. VN)": "JP",
+    }
+    fill(
+        page,
+        {**traveller, **trip, "Document number": "TZ1234567", "Commune where you stay (GSO code)": "00037"},
+    )
     page.get_by_label("Border gate").select_option("HAN")
     page.get_by_label("Flight number").fill("JL751")
     page.get_by_label("Countries visited in the last 14 days (ISO codes)").fill("JP, KR")

@@ -23,10 +23,11 @@ from bluezone.authority.realms import create_api_key, create_realm
 from bluezone.config import load_settings
 from bluezone.protocol import export as ex
 from bluezone.protocol import tekmac
-from bluezone.protocol.exposure_key import ExposureKey, ReportType
+from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.services import Services, open_services
 from bluezone.store.models import ExportWindow, Exposure
-from tests.conftest import certificate_for
+from bluezone.web.serving import wait_until_healthy
+from tests.conftest import certificate_for, exposures
 
 BLUEZONE = str(Path(sys.executable).with_name("bluezone"))
 UPLOADS = 40
@@ -52,15 +53,12 @@ def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz").status_code == 200:
-                return server, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise AssertionError("bluezone serve did not start")
+    try:
+        wait_until_healthy(url)
+    except RuntimeError:
+        server.kill()
+        raise
+    return server, url
 
 
 def _uploads(svc: Services, device_key: str) -> list[dict[str, Any]]:
@@ -137,23 +135,9 @@ def test_killed_and_concurrent_exporters_export_every_key_once(tmp_path: Path, d
     with svc.db.session() as session:
         create_realm(session, svc.secrets, "HN", "Sở Y tế Hà Nội", svc.now(), province_code="01")
         for hour in range(1, 25):  # a day of hourly windows, 150 keys each
-            created = now - hour * 3600
-            for _ in range(150):
-                key = secrets.token_bytes(16)
-                keys.append(key)
-                start = created // 600 - 144
-                session.add(
-                    Exposure(
-                        key_data=key,
-                        rolling_start=start - start % 144,
-                        rolling_period=144,
-                        transmission_risk=2,
-                        report_type=int(ReportType.CONFIRMED_TEST),
-                        days_since_onset=0,
-                        realm_id=1,
-                        created_at=created,
-                    )
-                )
+            hourly = [secrets.token_bytes(16) for _ in range(150)]
+            session.add_all(exposures(hourly, now - hour * 3600))
+            keys += hourly
     env = {**_env(data, database_url), "BZ_EXPORT_MAX_RECORDS": "40"}
     exported = data / "exports"
     run_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(svc.now()))

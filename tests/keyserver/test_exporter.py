@@ -13,29 +13,15 @@ from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.store.files import write_atomically
 from bluezone.store.models import ExportWindow, Exposure
-from tests.conftest import Authority
+from tests.conftest import Authority, exposures
 
 HOUR = 3600
 
 
 def _add_keys(a: Authority, count: int, created_at: int, first: int = 0) -> list[bytes]:
-    interval = created_at // 600 - 144
     keys = [(first + i).to_bytes(16, "big") for i in range(count)]
     with a.services.db.session() as session:
-        realm_id = 1
-        session.add_all(
-            Exposure(
-                key_data=k,
-                rolling_start=interval - interval % 144,
-                rolling_period=144,
-                transmission_risk=2,
-                report_type=int(ReportType.CONFIRMED_TEST),
-                days_since_onset=0,
-                realm_id=realm_id,
-                created_at=created_at,
-            )
-            for k in keys
-        )
+        session.add_all(exposures(keys, created_at))
     return keys
 
 
@@ -52,6 +38,12 @@ def _listed_keys(a: Authority) -> list[bytes]:
             k.key_data for k in ex.read_verified_archive((root / line).read_bytes(), [public]).batch.keys
         ]
     return keys
+
+
+def _three_files(a: Authority) -> tuple[list[bytes], int]:
+    """90 keys in one window, written in files of 40; and a moment after the window closed."""
+    a.services.settings.export_max_records = 40
+    return _add_keys(a, 90, _hour(a)), _hour(a) + HOUR + 300
 
 
 def _hour(a: Authority) -> int:
@@ -87,9 +79,8 @@ def test_windows_without_keys_are_completed_together_and_write_nothing(authority
 
 
 def test_large_windows_are_split(authority: Authority) -> None:
-    authority.services.settings.export_max_records = 40
-    _add_keys(authority, 90, _hour(authority))
-    files = _run(authority, _hour(authority) + HOUR + 300).files
+    _, when = _three_files(authority)
+    files = _run(authority, when).files
     root = authority.services.settings.exports_dir
     batches = [ex.read_archive((root / f).read_bytes()).batch for f in files]
     assert [(b.batch_num, b.batch_size, len(b.keys)) for b in batches] == [(1, 3, 40), (2, 3, 40), (3, 3, 20)]
@@ -99,9 +90,7 @@ def test_large_windows_are_split(authority: Authority) -> None:
 def test_a_crash_midway_lists_nothing_and_the_next_run_finishes(
     authority: Authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    authority.services.settings.export_max_records = 40
-    real = _add_keys(authority, 90, _hour(authority))
-    when = _hour(authority) + HOUR + 300
+    real, when = _three_files(authority)
     written: list[int] = []
     original = ex.write_archive
 
@@ -139,20 +128,15 @@ def _slow_clock(monkeypatch: pytest.MonkeyPatch, seconds_per_file: float) -> Non
 def test_a_slow_exporter_keeps_its_window_by_renewing_the_lease(
     authority: Authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    authority.services.settings.export_max_records = 40
-    _add_keys(authority, 90, _hour(authority))
-    _slow_clock(
-        monkeypatch, exporter.LEASE_SECONDS * 0.8
-    )  # three files: longer than a lease, renewed each time
-    assert len(_run(authority, _hour(authority) + HOUR + 300).files) == 3
+    _, when = _three_files(authority)
+    _slow_clock(monkeypatch, exporter.LEASE_SECONDS * 0.8)  # three files take longer than one lease
+    assert len(_run(authority, when).files) == 3
 
 
 def test_an_exporter_that_outlives_its_lease_leaves_the_window_to_another(
     authority: Authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    authority.services.settings.export_max_records = 40
-    real = _add_keys(authority, 90, _hour(authority))
-    when = _hour(authority) + HOUR + 300
+    real, when = _three_files(authority)
     _slow_clock(monkeypatch, exporter.LEASE_SECONDS + 1)  # stalled past its lease while writing
     assert _run(authority, when).files == []  # it notices, and completes nothing
     monkeypatch.undo()

@@ -7,7 +7,7 @@ import base64
 import pytest
 from sqlalchemy import select
 
-from bluezone.authority import certificates, codes
+from bluezone.authority import certificates
 from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
 from bluezone.errors import Unauthorized
 from bluezone.keyserver.publish import Publication, PublishResult, available_at, publish
@@ -15,7 +15,7 @@ from bluezone.keyserver.rules import PublishRejected, SubmittedKey
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.store.models import Exposure
-from tests.conftest import Authority, certificate_for
+from tests.conftest import Authority, certificate_for, claim, issue
 
 HMAC_KEY = bytes(range(32))
 
@@ -76,31 +76,9 @@ def test_a_certificate_works_only_for_its_keys_realm_and_lifetime(authority: Aut
 
 def test_a_token_buys_one_certificate(authority: Authority) -> None:
     svc = authority.services
-    with svc.db.session() as session:
-        issued = codes.issue_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            realm_by_code(session, "HN"),
-            test_type="confirmed",
-            symptom_date=None,
-            test_date="2026-03-05",
-            phone=None,
-            now=authority.now(),
-        )
-    with svc.db.session() as session:
-        device = authenticate(session, svc.secrets, authority.keys["device"], KeyKind.DEVICE)
-        verified = codes.verify_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            device,
-            code=issued.code,
-            client="127.0.0.1",
-            now=authority.now(),
-        )
-        assert verified is not None
-        token = certificates.make_token(svc.secrets, verified, authority.now())
+    verified = claim(svc, authority.keys["device"], issue(svc, test_date="2026-03-05").code)
+    assert verified is not None
+    token = certificates.make_token(svc.secrets, verified, authority.now())
     mac = base64.b64encode(bytes(32)).decode()
     for attempt in range(2):
         with svc.db.session() as session:
@@ -196,7 +174,6 @@ def test_embargo_times() -> None:
 
 def test_uploads_feed_the_statistics(authority: Authority) -> None:
     from bluezone.authority import stats
-    from bluezone.authority.realms import realm_by_code
 
     authority.services.settings.stats_minimum = 1
     _publish(authority, _keys(authority), _certificate(authority, _keys(authority)))

@@ -56,15 +56,8 @@ def test_a_case_worker_issues_a_code_with_the_text_to_read(server: RunningServer
         _sign_in(server, http, "cw.hoa")
         form = http.get("/console/codes")
         assert form.status_code == 200 and "Cấp mã xác nhận" in form.text
-        issued = http.post(
-            "/console/codes",
-            data={
-                "csrf": _csrf(form.text),
-                "test_type": "confirmed",
-                "symptom_date": "2026-03-01",
-                "phone": "0912345678",
-            },
-        )
+        code_for = {"test_type": "confirmed", "symptom_date": "2026-03-01", "phone": "0912345678"}
+        issued = http.post("/console/codes", data={"csrf": _csrf(form.text), **code_for})
         code = re.search(r'id="short-code">(\d{8})<', issued.text)
         assert issued.status_code == 200 and code is not None
         assert f"Mã xác nhận của anh/chị là {code.group(1)}" in issued.text
@@ -117,24 +110,13 @@ def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
         _sign_in(server, http, "admin.an")
         page = http.get("/console/people")
         assert page.status_code == 200 and "cw.hoa" in page.text
+        person = {"csrf": _csrf(page.text), "password": "mot-mat-khau-dai"}
         added = http.post(
-            "/console/people/users",
-            data={
-                "csrf": _csrf(page.text),
-                "username": "new.viewer",
-                "role": "viewer",
-                "password": "mot-mat-khau-dai",
-            },
+            "/console/people/users", data={**person, "username": "new.viewer", "role": "viewer"}
         )
         assert added.status_code == 303
         grab = http.post(
-            "/console/people/users",
-            data={
-                "csrf": _csrf(page.text),
-                "username": "sneaky",
-                "role": "system_admin",
-                "password": "mot-mat-khau-dai",
-            },
+            "/console/people/users", data={**person, "username": "sneaky", "role": "system_admin"}
         )
         assert grab.status_code == 400
         created = http.post("/console/people/keys", data={"csrf": _csrf(page.text), "kind": "admin"})

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from bluezone.authority import accounts, guessing
 from bluezone.authority.realms import create_api_key as make_api_key
@@ -180,51 +179,33 @@ Username = Annotated[str, typer.Argument(help="The console user's name.")]
 @admin.command("disable-user")
 def disable_user(username: Username, data_dir: DataDir = None) -> None:
     """Stop a console user from signing in (their open sessions end now); written to the account log."""
-    _change_account(
-        data_dir,
-        lambda session, now: accounts.disable(
-            session, username, realm=None, actor=accounts.OPERATOR, now=now
-        ),
-    )
+    _change_account(data_dir, accounts.disable, username)
     console.print(f"user {username} disabled")
 
 
 @admin.command("enable-user")
 def enable_user(username: Username, data_dir: DataDir = None) -> None:
     """Let a disabled console user sign in again; written to the account log."""
-    _change_account(
-        data_dir,
-        lambda session, now: accounts.enable(session, username, realm=None, actor=accounts.OPERATOR, now=now),
-    )
+    _change_account(data_dir, accounts.enable, username)
     console.print(f"user {username} enabled")
 
 
 @admin.command("reset-password")
 def reset_password(username: Username, data_dir: DataDir = None) -> None:
     """Give a console user a new password, read from standard input; their open sessions end."""
-    password = _password_from_stdin()
-    _change_account(
-        data_dir,
-        lambda session, now: accounts.reset_password(
-            session, username, password, realm=None, actor=accounts.OPERATOR, now=now
-        ),
-    )
+    _change_account(data_dir, accounts.reset_password, username, _password_from_stdin())
     console.print(f"password of {username} reset")
 
 
 @admin.command("reset-second-factor")
 def reset_second_factor(username: Username, data_dir: DataDir = None) -> None:
     """For an admin who lost both the authenticator and the recovery codes: the next sign-in enrols anew."""
-    _change_account(
-        data_dir,
-        lambda session, now: accounts.reset_second_factor(
-            session, username, realm=None, actor=accounts.OPERATOR, now=now
-        ),
-    )
+    _change_account(data_dir, accounts.reset_second_factor, username)
     console.print(f"second factor of {username} reset")
 
 
-def _change_account(data_dir: Path | None, change: Callable[[Session, int], None]) -> None:
+def _change_account(data_dir: Path | None, change: Callable[..., None], *arguments: str) -> None:
+    """One account change by the server's operator, written to the account log."""
     svc = open_services(settings_for(data_dir))
     with svc.db.session() as session:
-        change(session, svc.now())
+        change(session, *arguments, realm=None, actor=accounts.OPERATOR, now=svc.now())

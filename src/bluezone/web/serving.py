@@ -1,4 +1,5 @@
-"""Serve the app on a free loopback port in a background thread: for the simulator and the tests."""
+"""Serving the app on a free loopback port (in a background thread, for the simulator and the tests), and
+waiting for a server process to answer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -39,3 +41,15 @@ def serve_in_background(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=START_TIMEOUT_SECONDS)
+
+
+def wait_until_healthy(url: str, timeout: float = 60) -> None:
+    """Return once the server at `url` answers its health check; raise if it does not in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server at {url} did not start")
