@@ -176,3 +176,9 @@ def test_demo_pair_alerts_only_the_close_long_contact(capsys: pytest.CaptureFixt
     assert result["keys_published"] == 4
     code, out, _ = run(capsys, "demo", "--scenario", "pair", "--lang", "en")
     assert code == 0 and "F1 alert" in out and "No close contact" in out
+
+
+def test_the_version_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from bluezone import __version__
+
+    assert run(capsys, "--version")[:2] == (0, f"bluezone {__version__}\n")

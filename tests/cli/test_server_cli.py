@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import jwt
 import pytest
 
 from bluezone.authority import accounts, certificates, users
 from bluezone.config import load_settings
 from bluezone.services import open_services
+from bluezone.web.serving import free_port
 from tests.cli.test_cli import run
 from tests.conftest import certificate_for
 
@@ -117,3 +121,18 @@ def test_the_operator_disables_enables_and_resets_accounts(
     with svc.db.session() as session:
         logged = [e.action for e in accounts.history(session, ["an.admin"])]
     assert logged == ["password_reset", "enabled", "disabled", "created"]
+
+
+def test_serve_says_where_the_console_is_once_it_listens(tmp_path: Path) -> None:
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("bluezone")), "serve", "--data-dir", str(tmp_path / "d")]
+    server = subprocess.Popen([*command, "--port", str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        with ThreadPoolExecutor(1) as reader:
+            line = reader.submit(server.stdout.readline).result(timeout=60)
+        assert f"http://127.0.0.1:{port}/console" in line
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200  # already listening
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

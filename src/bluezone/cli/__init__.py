@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from bluezone import __version__
 from bluezone.cli import campaign, demo, export, keys, proximity, server, sim
 from bluezone.errors import BluezoneError, FormatError, SignatureError
 
@@ -28,6 +30,21 @@ app.add_typer(sim.app, name="sim")
 
 
 _stderr = Console(stderr=True, highlight=False)
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"bluezone {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and stop.")
+    ] = False,
+) -> None:
+    """Bluezone: open contact tracing. Vietnamese and English."""
 
 
 def main(argv: list[str] | None = None) -> None:

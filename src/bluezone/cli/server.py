@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,12 +45,9 @@ def serve(
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report only problems
     app = create_app(settings, schedule_exports=True)
-    console.print(
-        f"Bluezone server on http://{host}:{port} — data in {settings.data_dir.resolve()}", highlight=False
-    )
     # uvicorn's access log records client addresses; ours (bluezone.http) records none. The client's address,
     # for the guessing throttle only, is the trusted proxy's X-Forwarded-For (BZ_TRUSTED_PROXIES).
-    uvicorn.run(
+    served = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -58,6 +56,21 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
     )
+    where = f"Bluezone: http://{host}:{port}/console — data in {settings.data_dir.resolve()}"
+    _Announced(served, where).run()
+
+
+class _Announced(uvicorn.Server):
+    """Says where the console is once the port is really bound (not before: it may be taken)."""
+
+    def __init__(self, config: uvicorn.Config, announcement: str) -> None:
+        super().__init__(config)
+        self.announcement = announcement
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            console.print(self.announcement, highlight=False)
 
 
 @admin.command("create-realm")
