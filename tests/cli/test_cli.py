@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +184,18 @@ def test_the_version_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     from bluezone import __version__
 
     assert run(capsys, "--version")[:2] == (0, f"bluezone {__version__}\n")
+
+
+def test_the_command_loads_no_server_or_simulator_to_answer_help() -> None:
+    """`bluezone --help` answers in well under a second: heavy stacks load only in the commands using them."""
+    heavy = (
+        "bluezone.web.app",
+        "bluezone.services",
+        "bluezone.sim.engine",
+        "matplotlib",
+        "sqlalchemy",
+        "fpdf",
+    )
+    probe = f"import sys, bluezone.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

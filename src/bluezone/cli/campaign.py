@@ -8,11 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bluezone.campaign import activity, imports, quick_report, service
 from bluezone.cli.output import console, print_json
-from bluezone.cli.server import DataDir, settings_for
+from bluezone.cli.server import DataDir, open_server_services
 from bluezone.errors import InvalidInput
-from bluezone.services import open_services
 
 app = typer.Typer(help="The installation campaign: counts and rankings.", no_args_is_help=True)
 
@@ -23,6 +21,8 @@ def import_counts(
     data_dir: DataDir = None,
 ) -> None:
     """Import counts; the whole file is checked first and nothing is stored if any row is bad."""
+    from bluezone.campaign import imports  # noqa: PLC0415 (loaded only when used)
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -33,7 +33,7 @@ def import_counts(
             console.print(f"line {line}: {problem}", highlight=False)
         more = " (first 50 shown)" if len(report.errors) > 50 else ""
         raise InvalidInput(f"{len(report.errors)} bad rows{more}; nothing imported", code="bad_rows")
-    svc = open_services(settings_for(data_dir))
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         replaced = imports.store_counts(session, report.rows)
     console.print(f"{len(report.rows)} rows imported ({replaced} replaced earlier ones)")
@@ -55,7 +55,9 @@ def ranking(
     data_dir: DataDir = None,
 ) -> None:
     """Areas by install rate, with their movement since the previous snapshot."""
-    svc = open_services(settings_for(data_dir))
+    from bluezone.campaign import imports, service  # noqa: PLC0415 (loaded only when used)
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         moment, rows = service.ranking(
             session,
@@ -95,7 +97,9 @@ def quick_report_command(
     data_dir: DataDir = None,
 ) -> None:
     """The printable quick report a provincial department sends upward, as PDF."""
-    svc = open_services(settings_for(data_dir))
+    from bluezone.campaign import quick_report  # noqa: PLC0415 (loaded only when used)
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         report = quick_report.gather(session, province, by=by)
     out.write_bytes(quick_report.render_pdf(report, language))
@@ -105,7 +109,9 @@ def quick_report_command(
 @app.command("close-days")
 def close_days(data_dir: DataDir = None) -> None:
     """Turn finished days of phones' reports into commune snapshots (the server also does it on schedule)."""
-    svc = open_services(settings_for(data_dir))
+    from bluezone.campaign import activity  # noqa: PLC0415 (loaded only when used)
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         days = activity.close_days(session, svc.now())
     console.print(f"{len(days)} days closed")

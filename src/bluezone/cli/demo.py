@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.panel import Panel
@@ -13,8 +13,10 @@ from bluezone.cli.output import console, print_json
 from bluezone.cli.sim import run_and_report
 from bluezone.errors import InvalidInput
 from bluezone.risk.scoring import Level
-from bluezone.sim.pair import PairResult, run_pair
 from bluezone.sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from bluezone.sim.pair import PairResult
 from bluezone.texts import Language
 
 SCENARIOS = ("city", "pair")
@@ -56,6 +58,8 @@ def demo(
         run_and_report(city, out, as_json=as_json)
         return
     with console.status("Phones meet, one becomes F0, the others match its keys…"):
+        from bluezone.sim.pair import run_pair  # noqa: PLC0415 (the simulator loads only when run)
+
         result = run_pair(seed)
     if as_json:
         print_json(_as_json(result))

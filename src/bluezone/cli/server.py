@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-import uvicorn
 from rich.table import Table
 
-from bluezone.authority import accounts, guessing
-from bluezone.authority.realms import create_api_key as make_api_key
-from bluezone.authority.realms import create_realm as make_realm
-from bluezone.authority.realms import realm_by_code
-from bluezone.authority.realms import rotate_signing_key as rotate_key
-from bluezone.authority.users import create_user as make_user
 from bluezone.cli.output import console
 from bluezone.config import Settings, load_settings
-from bluezone.services import open_services
-from bluezone.web.app import create_app
+
+if TYPE_CHECKING:
+    from bluezone.services import Services
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default: $BZ_DATA_DIR).")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="A TOML settings file.")]
@@ -41,36 +33,27 @@ def serve(
     config: ConfigFile = None,
 ) -> None:
     """Run the verification and key server, with the exporter on an in-process schedule."""
+    from bluezone.web.app import create_app  # noqa: PLC0415 (the server stack loads only when it is used)
+    from bluezone.web.serving import serve_until_stopped  # noqa: PLC0415
+
     settings = settings_for(data_dir, config)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report only problems
     app = create_app(settings, schedule_exports=True)
-    # uvicorn's access log records client addresses; ours (bluezone.http) records none. The client's address,
-    # for the guessing throttle only, is the trusted proxy's X-Forwarded-For (BZ_TRUSTED_PROXIES).
-    served = uvicorn.Config(
+    where = f"Bluezone: http://{host}:{port}/console — data in {settings.data_dir.resolve()}"
+    serve_until_stopped(
         app,
         host=host,
         port=port,
-        access_log=False,
-        log_config=None,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.trusted_proxies,
+        trusted_proxies=settings.trusted_proxies,
+        once_listening=lambda: console.print(where, highlight=False),
     )
-    where = f"Bluezone: http://{host}:{port}/console — data in {settings.data_dir.resolve()}"
-    _Announced(served, where).run()
 
 
-class _Announced(uvicorn.Server):
-    """Says where the console is once the port is really bound (not before: it may be taken)."""
+def open_server_services(data_dir: Path | None) -> Services:
+    from bluezone.services import open_services  # noqa: PLC0415 (the server stack loads only when it is used)
 
-    def __init__(self, config: uvicorn.Config, announcement: str) -> None:
-        super().__init__(config)
-        self.announcement = announcement
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if self.started:
-            console.print(self.announcement, highlight=False)
+    return open_services(settings_for(data_dir))
 
 
 @admin.command("create-realm")
@@ -87,7 +70,9 @@ def create_realm(
     data_dir: DataDir = None,
 ) -> None:
     """Create a realm with its first certificate signing key."""
-    svc = open_services(settings_for(data_dir))
+    from bluezone.authority.realms import create_realm as make_realm  # noqa: PLC0415
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         realm = make_realm(session, svc.secrets, code, name, svc.now(), province_code=province)
         console.print(f"realm {realm.code} ({realm.name}) created")
@@ -97,6 +82,8 @@ def create_realm(
 def guessing_odds(data_dir: DataDir = None, config: ConfigFile = None) -> None:
     """How soon people guessing codes with a realm's app key could hit a live short code, with these settings
     (docs/security.md explains the arithmetic)."""
+    from bluezone.authority import guessing  # noqa: PLC0415
+
     settings = settings_for(data_dir, config)
     table = Table(title="Guessing 8-digit codes with the app key")
     for column in ("codes live at once", "guessing addresses", "P(hit) per hour", "expected time to a hit"):
@@ -130,9 +117,11 @@ def rotate_signing_key(
     data_dir: DataDir = None,
 ) -> None:
     """Sign certificates with a new key from now on; the old ones stay published to check what they signed."""
-    svc = open_services(settings_for(data_dir))
+    from bluezone.authority import realms  # noqa: PLC0415
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
-        key = rotate_key(session, svc.secrets, realm_by_code(session, realm), svc.now())
+        key = realms.rotate_signing_key(session, svc.secrets, realms.realm_by_code(session, realm), svc.now())
         console.print(f"realm {realm} now signs with {key.kid}")
 
 
@@ -143,7 +132,9 @@ def create_api_key(
     data_dir: DataDir = None,
 ) -> None:
     """Print a new API key, alone on stdout; programs send it as X-API-Key. It is shown only this once."""
-    svc = open_services(settings_for(data_dir))
+    from bluezone.authority.realms import create_api_key as make_api_key  # noqa: PLC0415
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         key = make_api_key(session, svc.secrets, realm, kind, svc.now())
     print(key)
@@ -163,7 +154,10 @@ def create_user(
 ) -> None:
     """Create a console user; the password is read from standard input (never from the command line)."""
     password = _password_from_stdin()
-    svc = open_services(settings_for(data_dir))
+    from bluezone.authority import accounts  # noqa: PLC0415
+    from bluezone.authority.users import create_user as make_user  # noqa: PLC0415
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
         make_user(
             session,
@@ -192,33 +186,39 @@ Username = Annotated[str, typer.Argument(help="The console user's name.")]
 @admin.command("disable-user")
 def disable_user(username: Username, data_dir: DataDir = None) -> None:
     """Stop a console user from signing in (their open sessions end now); written to the account log."""
-    _change_account(data_dir, accounts.disable, username)
+    _change_account(data_dir, "disable", username)
     console.print(f"user {username} disabled")
 
 
 @admin.command("enable-user")
 def enable_user(username: Username, data_dir: DataDir = None) -> None:
     """Let a disabled console user sign in again; written to the account log."""
-    _change_account(data_dir, accounts.enable, username)
+    _change_account(data_dir, "enable", username)
     console.print(f"user {username} enabled")
 
 
 @admin.command("reset-password")
 def reset_password(username: Username, data_dir: DataDir = None) -> None:
     """Give a console user a new password, read from standard input; their open sessions end."""
-    _change_account(data_dir, accounts.reset_password, username, _password_from_stdin())
+    _change_account(data_dir, "reset_password", username, _password_from_stdin())
     console.print(f"password of {username} reset")
 
 
 @admin.command("reset-second-factor")
 def reset_second_factor(username: Username, data_dir: DataDir = None) -> None:
     """For an admin who lost both the authenticator and the recovery codes: the next sign-in enrols anew."""
-    _change_account(data_dir, accounts.reset_second_factor, username)
+    _change_account(data_dir, "reset_second_factor", username)
     console.print(f"second factor of {username} reset")
 
 
-def _change_account(data_dir: Path | None, change: Callable[..., None], *arguments: str) -> None:
-    """One account change by the server's operator, written to the account log."""
-    svc = open_services(settings_for(data_dir))
+def _change_account(
+    data_dir: Path | None,
+    change: Literal["disable", "enable", "reset_password", "reset_second_factor"],
+    *arguments: str,
+) -> None:
+    """One account change (an `accounts` function) by the server's operator, written to the account log."""
+    from bluezone.authority import accounts  # noqa: PLC0415
+
+    svc = open_server_services(data_dir)
     with svc.db.session() as session:
-        change(session, *arguments, realm=None, actor=accounts.OPERATOR, now=svc.now())
+        getattr(accounts, change)(session, *arguments, realm=None, actor=accounts.OPERATOR, now=svc.now())

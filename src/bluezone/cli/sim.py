@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,9 +13,10 @@ from rich.table import Table
 
 from bluezone.cli.output import console, print_json
 from bluezone.errors import InvalidInput
-from bluezone.sim.report import render, write_report
 from bluezone.sim.scenario import Scenario, load_scenario
-from bluezone.sim.study import Summary, run_with_and_without, sweep, sweep_rows
+
+if TYPE_CHECKING:
+    from bluezone.sim.study import Summary
 
 app = typer.Typer(help="The population simulator: real phone and server code on a simulated town.")
 
@@ -47,6 +48,9 @@ def _advance(progress: Progress):  # type: ignore[no-untyped-def]
 
 
 def run_and_report(scenario: Scenario, out: Path, *, as_json: bool) -> None:
+    from bluezone.sim.report import render, write_report  # noqa: PLC0415 (the simulator loads only when run)
+    from bluezone.sim.study import run_with_and_without  # noqa: PLC0415
+
     """Run with and without the app, write the report, print the summary."""
     p = scenario.population
     label = f"{p.people:,} people, {scenario.run.days} days, {100 * p.adoption:.0f}% adoption"
@@ -131,6 +135,9 @@ def sweep_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The same town at several adoption levels: how recall grows with adoption."""
+    from bluezone.sim.report import render, write_report  # noqa: PLC0415 (the simulator loads only when run)
+    from bluezone.sim.study import sweep, sweep_rows  # noqa: PLC0415
+
     base = load_scenario(config) if config else Scenario()
     scenario = base.with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
     levels = _adoptions(adoption)

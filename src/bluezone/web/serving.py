@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -53,3 +53,32 @@ def wait_until_healthy(url: str, timeout: float = 60) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError(f"the server at {url} did not start")
+
+
+def serve_until_stopped(
+    app: FastAPI, *, host: str, port: int, trusted_proxies: str, once_listening: Callable[[], None]
+) -> None:
+    """Serve until interrupted; `once_listening` runs when the port is really bound (not before: it may be
+    taken). uvicorn's access log stays off: it records client addresses, the app's own log records none. The
+    client's address, for the guessing throttle only, is the trusted proxy's X-Forwarded-For."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
+    )
+    _Announcing(config, once_listening).run()
+
+
+class _Announcing(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, once_listening: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.once_listening = once_listening
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.once_listening()
