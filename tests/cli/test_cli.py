@@ -199,3 +199,14 @@ def test_the_command_loads_no_server_or_simulator_to_answer_help() -> None:
     probe = f"import sys, bluezone.cli; print([m for m in {heavy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_brackets_survive_in_help_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text("[run]\n", encoding="utf-8")
+    code, _, err = run(capsys, "sim", "run", "--config", str(scenario))
+    assert code == 2 and "missing section [population]" in err
+    assert (
+        "Scenario TOML: [run], [population], [epidemic], [response]."
+        in run(capsys, "sim", "run", "--help")[1]
+    )

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bluezone import __version__
 from bluezone.cli import campaign, demo, export, keys, proximity, server, sim
 from bluezone.errors import BluezoneError, FormatError, SignatureError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="bluezone",
     help="Bluezone: open contact tracing. Vietnamese and English.",
     no_args_is_help=True,
@@ -52,5 +54,6 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv if argv is not None else sys.argv[1:], prog_name="bluezone")
     except BluezoneError as error:
-        _stderr.print(f"[red]error:[/red] {error.message} [dim]({error.code})[/dim]", soft_wrap=True)
+        # The message is text, not markup: "missing section [run]" must keep its brackets.
+        _stderr.print(f"[red]error:[/red] {escape(error.message)} [dim]({error.code})[/dim]", soft_wrap=True)
         raise SystemExit(1 if isinstance(error, FormatError | SignatureError) else 2) from None

@@ -12,7 +12,9 @@ from bluezone.cli.output import console, print_json
 from bluezone.cli.server import DataDir, open_server_services
 from bluezone.errors import InvalidInput
 
-app = typer.Typer(help="The installation campaign: counts and rankings.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="The installation campaign: counts and rankings.", no_args_is_help=True
+)
 
 
 @app.command("import-counts")

@@ -15,7 +15,9 @@ from bluezone.errors import FormatError, InvalidInput, SignatureError
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey
 
-app = typer.Typer(help="Key export files (export.bin / export.sig zips).", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Key export files (export.bin / export.sig zips).", no_args_is_help=True
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 

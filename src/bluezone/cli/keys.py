@@ -12,7 +12,9 @@ from bluezone.errors import InvalidInput
 from bluezone.protocol.ble import Metadata
 from bluezone.protocol.keys import derive_ids
 
-app = typer.Typer(help="Temporary Exposure Keys and the IDs they broadcast.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Temporary Exposure Keys and the IDs they broadcast.", no_args_is_help=True
+)
 
 DEFAULT_METADATA = Metadata(tx_power=0).to_bytes().hex()
 

@@ -14,7 +14,9 @@ from bluezone.risk.calibration import bundled_table
 from bluezone.risk.presets import PRESETS, preset
 from bluezone.risk.proximity import evaluate as evaluate_rule
 
-app = typer.Typer(help="Distance estimation from Bluetooth attenuation.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Distance estimation from Bluetooth attenuation.", no_args_is_help=True
+)
 
 
 @app.command()

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default: $BZ_DATA_DIR).")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="A TOML settings file.")]
 
-admin = typer.Typer(help="Set up realms (province health departments) and API keys.", no_args_is_help=True)
+admin = typer.Typer(
+    rich_markup_mode=None,
+    help="Set up realms (province health departments) and API keys.",
+    no_args_is_help=True,
+)
 
 
 def settings_for(data_dir: Path | None, config: Path | None = None) -> Settings:

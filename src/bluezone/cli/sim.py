@@ -18,7 +18,9 @@ from bluezone.sim.scenario import Scenario, load_scenario
 if TYPE_CHECKING:
     from bluezone.sim.study import Summary
 
-app = typer.Typer(help="The population simulator: real phone and server code on a simulated town.")
+app = typer.Typer(
+    rich_markup_mode=None, help="The population simulator: real phone and server code on a simulated town."
+)
 
 REPORT_NAME = "report.html"
 DEFAULT_OUT = Path("bluezone-sim")
