@@ -29,7 +29,8 @@ from rich.progress import track
 from rich.table import Table
 
 from bluezone.authority import certificates, codes
-from bluezone.authority.realms import KeyKind, authenticate, create_api_key, create_realm, realm_by_code
+from bluezone.authority.realms import authenticate, create_api_key, create_realm, realm_by_code
+from bluezone.authority.roles import KeyKind
 from bluezone.config import load_settings
 from bluezone.protocol import tekmac
 from bluezone.protocol.exposure_key import ExposureKey

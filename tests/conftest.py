@@ -185,7 +185,8 @@ def issue(
 def claim(svc: Services, device_key: str, code: str) -> VerifiedCode | None:
     """What the app's verify call does with a code, on the server's side."""
     from bluezone.authority import codes
-    from bluezone.authority.realms import KeyKind, authenticate
+    from bluezone.authority.realms import authenticate
+    from bluezone.authority.roles import KeyKind
 
     with svc.db.session() as session:
         device = authenticate(session, svc.secrets, device_key, KeyKind.DEVICE)
@@ -206,7 +207,8 @@ def certificate_for(
 ) -> str:
     """What a phone gets after a case worker's code: issue → verify → token → certificate, for these keys."""
     from bluezone.authority import certificates
-    from bluezone.authority.realms import KeyKind, authenticate
+    from bluezone.authority.realms import authenticate
+    from bluezone.authority.roles import KeyKind
 
     issued = issue(svc, realm, test_type=test_type, symptom_date=symptom_date, test_date=test_date)
     verified = claim(svc, device_key, issued.code)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bluezone.authority import codes, guessing
-from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.authority.realms import authenticate, realm_by_code
+from bluezone.authority.roles import KeyKind
 from bluezone.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
 from bluezone.store.models import ApiKey, Base, GuessCount
 from tests.conftest import Authority

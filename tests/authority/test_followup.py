@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bluezone.authority import codes, facilities, followup, stats
-from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.authority.realms import authenticate, realm_by_code
+from bluezone.authority.roles import KeyKind
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.store.models import AuditEntry, Declaration
 from tests.authority.test_codes import stored_bytes

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bluezone.authority import certificates
-from bluezone.authority.realms import KeyKind, authenticate, realm_by_code
+from bluezone.authority.realms import authenticate, realm_by_code
+from bluezone.authority.roles import KeyKind
 from bluezone.errors import Unauthorized
 from bluezone.keyserver.publish import Publication, PublishResult, available_at, publish
 from bluezone.keyserver.rules import PublishRejected, SubmittedKey

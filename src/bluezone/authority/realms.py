@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from enum import StrEnum
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bluezone.authority.roles import KeyKind
 from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from bluezone.geography.areas import Level, find_area, level_of, lies_in
 from bluezone.store.models import ApiKey, Realm, SigningKey
@@ -18,12 +18,6 @@ from bluezone.store.secrets import ServerSecrets
 
 REALM_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 API_KEY_PREFIX = "bz_"
-
-
-class KeyKind(StrEnum):
-    ADMIN = "admin"  # issues codes
-    DEVICE = "device"  # the app: verify and certificate
-    STATS = "stats"  # reads statistics
 
 
 def create_realm(

@@ -1,8 +1,14 @@
-"""Who may do what in the console: roles and the permissions each one grants."""
+"""Who may do what: console roles and the permissions each grants, and the kinds of API key."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class KeyKind(StrEnum):
+    ADMIN = "admin"  # a health department's systems: codes, follow-up, venues, campaign
+    DEVICE = "device"  # the app: verify and certificate
+    STATS = "stats"  # dashboards: statistics
 
 
 class Permission(StrEnum):

@@ -11,6 +11,7 @@ from rich.table import Table
 from bluezone.cli.output import console, print_json
 from bluezone.cli.server import DataDir, open_server_services
 from bluezone.errors import InvalidInput
+from bluezone.geography.areas import Level
 
 app = typer.Typer(
     rich_markup_mode=None, help="The installation campaign: counts and rankings.", no_args_is_help=True
@@ -47,7 +48,7 @@ def ranking(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Rank as of this time (default: latest).")
     ] = None,
-    level: Annotated[str, typer.Option(help="province, district or commune.")] = "province",
+    level: Annotated[Level, typer.Option(help="Which areas to rank.")] = Level.PROVINCE,
     parent: Annotated[str | None, typer.Option(help="Only areas within this area (GSO code).")] = None,
     by: Annotated[str, typer.Option(help="population or smartphones.")] = "population",
     structure: Annotated[

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.table import Table
 
+from bluezone.authority.roles import KeyKind, Role
 from bluezone.cli.output import console
 from bluezone.config import Settings, load_settings
 
@@ -132,7 +133,7 @@ def rotate_signing_key(
 @admin.command("create-api-key")
 def create_api_key(
     realm: Annotated[str, typer.Option(help="Realm code.")],
-    kind: Annotated[str, typer.Option(help="admin (issue codes), device (the app) or stats.")],
+    kind: Annotated[KeyKind, typer.Option(help="admin (a department's systems), device (the app) or stats.")],
     data_dir: DataDir = None,
 ) -> None:
     """Print a new API key, alone on stdout; programs send it as X-API-Key. It is shown only this once."""
@@ -147,9 +148,7 @@ def create_api_key(
 @admin.command("create-user")
 def create_user(
     username: Annotated[str, typer.Argument(help="Lower-case letters, digits, '.', '_' or '-'.")],
-    role: Annotated[
-        str, typer.Option(help="case_worker, realm_admin, viewer, system_admin or campaign_officer.")
-    ],
+    role: Annotated[Role, typer.Option(help="What the person may do in the console.")],
     realm: Annotated[str | None, typer.Option(help="Realm code (none for a system admin).")] = None,
     scope: Annotated[
         str | None, typer.Option(help="A campaign official's part: area:CODE or unit:ID (default: all).")

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from bluezone.authority.realms import KeyKind, authenticate, realm_of
+from bluezone.authority.realms import authenticate, realm_of
+from bluezone.authority.roles import KeyKind
 from bluezone.campaign import access as campaign_access
 from bluezone.store.models import ApiKey, Realm
 from bluezone.web.dependencies import Svc
