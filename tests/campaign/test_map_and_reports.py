@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import pytest
@@ -40,7 +41,7 @@ def test_old_provinces_map_onto_the_34_new_ones() -> None:
 
 def test_the_map_colours_and_links_each_province() -> None:
     svg = geo.svg_map({"01": 55.0}, {"01": "Hà Nội"}, Structure.OLD)
-    assert svg.count("<path") == 63 and 'href="/campaign/area/01"' in svg
+    assert svg.count("<path") == 63 + 2 and 'href="/campaign/area/01"' in svg  # and the two archipelagos
     assert f'fill="{geo.colour(55.0)}"' in svg and "Hà Nội: 55.0%" in svg
     merged = geo.svg_map({"79": 12.0}, {"79": "TP HCM"}, Structure.NEW)
     assert merged.count('data-code="79"') == 3  # three old provinces drawn as the new one
@@ -49,6 +50,29 @@ def test_the_map_colours_and_links_each_province() -> None:
         and geo.colour(0) == geo.COLOURS[0]
         and geo.colour(99) == geo.COLOURS[-1]
     )
+
+
+@pytest.mark.parametrize("structure", list(Structure))
+def test_the_map_shows_hoang_sa_and_truong_sa_with_their_provinces(structure: Structure) -> None:
+    da_nang, khanh_hoa = "48", "56"  # the same codes in both structures
+    names = {a.code: a.name for a in registry(structure).at_level(Level.PROVINCE)}
+    svg = geo.svg_map({da_nang: 31.0, khanh_hoa: 52.0}, names, structure, lang="vi")
+    islands = re.findall(
+        r'<g class="archipelago"><a href="/campaign/area/(\d+)"[^>]*><path d="([^"]+)" fill="([^"]+)"', svg
+    )
+    assert [(code, fill) for code, _, fill in islands] == [
+        (da_nang, geo.colour(31.0)),
+        (khanh_hoa, geo.colour(52.0)),
+    ]
+    assert all(path.count("M") >= 5 for _, path, _ in islands)  # every island drawn, not a marker
+    assert "Quần đảo Hoàng Sa" in svg and "Quần đảo Trường Sa" in svg
+    assert f"({names[da_nang]})" in svg and f"({names[khanh_hoa]})" in svg
+    english = geo.svg_map({}, names, structure, lang="en")
+    assert "Hoang Sa archipelago" in english and "Truong Sa archipelago" in english
+    # Both archipelagos lie inside the drawing, east of the mainland.
+    width = float(re.search(r'viewBox="\S+ \S+ (\S+)', svg)[1])  # type: ignore[index]
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
+    assert len(xs) == 2 and all(300 < x < width for x in xs)
 
 
 def test_the_quick_report_has_rank_movement_and_districts(authority: Authority) -> None:

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from importlib import resources
@@ -25,6 +26,7 @@ from bluezone.geography.areas import Structure, dataset_path
 
 Ring = npt.NDArray[np.float64]  # (n, 2): longitude, latitude
 WIDTH = 520
+MARGIN = 40  # room for the archipelagos' names beyond the outermost islands
 SCALE_STOPS = (0, 10, 20, 30, 40, 50, 60)  # percent
 COLOURS = ("#f1f5fa", "#d4e3f3", "#a9c8e8", "#79a8d9", "#4a87c7", "#2166ac", "#0b3d7a")
 NO_DATA = "#e3e3e3"
@@ -36,7 +38,7 @@ def _data(name: str) -> str:
 
 @cache
 def provinces_63() -> dict[str, list[Ring]]:
-    """GSO code → the province's outer rings."""
+    """GSO code → the province's outer rings on the mainland and the near-shore islands."""
     iso_to_gso = {r["iso_3166_2"]: r["gso_code"] for r in areas.provinces_63()}
     shapes: dict[str, list[Ring]] = {}
     for feature in json.loads(_data("vn_adm1_63_geoboundaries_simplified.geojson"))["features"]:
@@ -45,6 +47,26 @@ def provinces_63() -> dict[str, list[Ring]]:
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         shapes.setdefault(code, []).extend(np.asarray(polygon[0], dtype=np.float64) for polygon in polygons)
     return shapes
+
+
+@dataclass(frozen=True)
+class Archipelago:
+    names: dict[str, str]  # language → name
+    province: str  # GSO code in the 63-province structure
+    islands: list[Ring]
+
+
+@cache
+def archipelagos() -> list[Archipelago]:
+    """Hoàng Sa and Trường Sa: Natural Earth's island outlines (public domain), see data/README.md."""
+    return [
+        Archipelago(
+            names={"vi": f["properties"]["name_vi"], "en": f["properties"]["name_en"]},
+            province=f["properties"]["province_code"],
+            islands=[np.asarray(p[0], dtype=np.float64) for p in f["geometry"]["coordinates"]],
+        )
+        for f in json.loads(_data("vn_islands_natural_earth_10m.geojson"))["features"]
+    ]
 
 
 def _inside(points: Ring, ring: Ring) -> npt.NDArray[np.bool_]:
@@ -83,24 +105,40 @@ def colour(rate: float | None) -> str:
     return COLOURS[int(np.searchsorted(SCALE_STOPS, rate, side="right")) - 1]
 
 
+@dataclass(frozen=True)
+class _Drawing:
+    paths: dict[str, str]  # old province code → SVG path data
+    height: int
+    # Each archipelago with its islands' path data and the circle around them (x, y, radius).
+    archipelagos: list[tuple[Archipelago, str, tuple[float, float, float]]]
+
+
 @cache
-def _paths() -> tuple[dict[str, str], int]:
-    """SVG path data per old province in a plate carrée scaled by the cosine of the middle latitude."""
+def _drawing() -> _Drawing:
+    """Every province in a plate carrée scaled by the cosine of the middle latitude, and where the
+    archipelagos fall in it."""
     shapes = provinces_63()
-    everything = np.concatenate([ring for rings in shapes.values() for ring in rings])
+    islands = [ring for archipelago in archipelagos() for ring in archipelago.islands]
+    everything = np.concatenate([ring for rings in shapes.values() for ring in rings] + islands)
     (lon0, lat0), (lon1, lat1) = everything.min(axis=0), everything.max(axis=0)
     squeeze = np.cos(np.radians((lat0 + lat1) / 2))
     scale = WIDTH / ((lon1 - lon0) * squeeze)
-    height = int((lat1 - lat0) * scale) + 1
-    paths = {}
-    for code, rings in shapes.items():
-        parts = []
-        for ring in rings:
-            x = (ring[:, 0] - lon0) * squeeze * scale
-            y = (lat1 - ring[:, 1]) * scale
-            parts.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True)) + "Z")
-        paths[code] = "".join(parts)
-    return paths, height
+
+    def project(ring: Ring) -> Ring:
+        return np.column_stack([(ring[:, 0] - lon0) * squeeze * scale, (lat1 - ring[:, 1]) * scale])
+
+    def path(rings: list[Ring]) -> str:
+        return "".join("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in project(ring)) + "Z" for ring in rings)
+
+    circles = []
+    for archipelago in archipelagos():
+        points = np.concatenate([project(ring) for ring in archipelago.islands])
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        circle = ((x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2 + 6)
+        circles.append((archipelago, path(archipelago.islands), circle))
+    return _Drawing(
+        {code: path(rings) for code, rings in shapes.items()}, int((lat1 - lat0) * scale) + 1, circles
+    )
 
 
 def svg_map(
@@ -108,17 +146,20 @@ def svg_map(
     names: Mapping[str, str],
     structure: Structure,
     *,
+    lang: str = "vi",
     link: str = "/campaign/area/",
     label: str = "",
 ) -> str:
-    """A choropleth of provinces; each links to its page and says its name and rate on hover."""
-    paths, height = _paths()
+    """A choropleth of provinces; each links to its page and says its name and rate on hover. Hoàng Sa and
+    Trường Sa are drawn in their provinces' colours, circled and named, as every map of Viet Nam has them."""
+    drawing = _drawing()
     new_of = old_to_new() if structure is Structure.NEW else {}
     parts = [
-        f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}" '
+        f'<svg viewBox="0 -{MARGIN} {WIDTH + 2 * MARGIN} {drawing.height + MARGIN}" role="img" '
+        f'aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg" class="map">'
     ]
-    for old, path in sorted(paths.items()):
+    for old, path in sorted(drawing.paths.items()):
         code = new_of.get(old, old)
         rate = rates.get(code)
         shown = "–" if rate is None else f"{rate:.1f}%"
@@ -126,6 +167,20 @@ def svg_map(
             f'<a href="{link}{code}" data-code="{code}"><path d="{path}" fill="{colour(rate)}" '
             f'stroke="#fff" stroke-width="0.6"><title>{escape(names.get(code, code))}: {shown}</title>'
             "</path></a>"
+        )
+    for archipelago, islands, (x, y, r) in drawing.archipelagos:
+        code = new_of.get(archipelago.province, archipelago.province)
+        province = names.get(code, code)
+        name = archipelago.names.get(lang, archipelago.names["vi"])
+        parts.append(
+            f'<g class="archipelago"><a href="{link}{code}" data-code="{code}"><path d="{islands}" '
+            f'fill="{colour(rates.get(code))}" stroke="#1d2733" stroke-width="0.8"><title>{escape(name)} '
+            f"({escape(province)})</title></path></a>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="none" '
+            f'stroke="#5b6b7c" stroke-width="0.8" stroke-dasharray="3 2"/>'
+            f'<text x="{x:.1f}" y="{y - r - 14:.1f}" text-anchor="middle" font-size="11" fill="#1d2733">'
+            f'{escape(name)}</text><text x="{x:.1f}" y="{y - r - 3:.1f}" text-anchor="middle" '
+            f'font-size="10" fill="#5b6b7c">({escape(province)})</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -7,7 +7,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+import swagger_ui_bundle
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from bluezone import __version__
@@ -21,6 +24,7 @@ from bluezone.web.pages import access as page_access
 from bluezone.web.pages import campaign as campaign_pages
 from bluezone.web.pages import casework, console, realm
 from bluezone.web.pages import declarations as declaration_pages
+from bluezone.web.pages.rendering import reader_language
 
 log = logging.getLogger("bluezone.server")
 API = (verification, keys, followup, campaign, venues, declarations, operations)
@@ -53,16 +57,36 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
         version=__version__,
         lifespan=lifespan,
         description="Verification and key server for Bluezone (GAEN-compatible wire formats).",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = svc
     app.state.chaff_timers = ChaffTimers()
     errors.install(app)
     page_access.install(app)
-    for module in (*API, *PAGES):
+    for module in API:
         app.include_router(module.router)
+    for module in PAGES:
+        app.include_router(module.router, dependencies=[Depends(reader_language)])
+    _offline_docs(app)
     app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
     app.add_middleware(LimitAndLog, metrics=svc.metrics)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """The API's reference at /docs with Swagger UI's files served from here: it works with no Internet."""
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs(_request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Bluezone API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
 
 
 def app_from_environment() -> FastAPI:

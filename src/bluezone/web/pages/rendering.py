@@ -8,21 +8,42 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any, TypeVar
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from bluezone import texts
 from bluezone.authority.roles import Permission
 from bluezone.authority.users import SignedIn
 from bluezone.clock import local_time
 from bluezone.errors import BluezoneError
 from bluezone.services import Services
-from bluezone.texts import Language, has_text, text
+from bluezone.texts import Language, current_language, has_text, text
 from bluezone.venues.poster import qr_png
 
 T = TypeVar("T")
-templates = Jinja2Templates(directory=str(resources.files("bluezone.web.pages") / "templates"))
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("bluezone.web.pages") / "templates")),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+)
+
+
+def _gettext(key: str) -> str:
+    return str(texts.translations(current_language.get()).gettext(key))
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return str(texts.translations(current_language.get()).ngettext(singular, plural, n))
+
+
+# The templates' _() reads the language of the page being rendered; numbers and dates follow it too.
+templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.filters.update(number=texts.number, percent=texts.percent, day=texts.day, moment=texts.moment)
 LANG_COOKIE = "bz_lang"
 # The console's menu: each entry shown only to those whose role grants its permission.
 NAV: list[tuple[str, str, Permission]] = [
@@ -42,13 +63,18 @@ def language(request: Request) -> Language:
     return "en" if chosen == "en" else "vi"
 
 
+async def reader_language(request: Request) -> None:
+    """Every page's first dependency: texts, numbers and dates from here on are in the reader's language."""
+    current_language.set(language(request))
+
+
 def qr_data_uri(payload: str, scale: int = 6) -> str:
     """A QR code as an inline PNG image (a receipt, an authenticator's key): nothing loaded from elsewhere."""
     return "data:image/png;base64," + base64.b64encode(qr_png(payload, scale=scale)).decode()
 
 
-def shown_time(timestamp: int) -> str:
-    return local_time(timestamp).strftime("%H:%M %d/%m/%Y")
+def shown_time(timestamp: int, lang: Language | None = None) -> str:
+    return texts.moment(local_time(timestamp), lang)
 
 
 def page(
@@ -60,7 +86,6 @@ def page(
         template,
         {
             "lang": lang,
-            "t": lambda key, **v: text(key, lang, **v) if has_text(key) else key,
             "who": who,
             "nav": [
                 (n, href) for n, href, needs in NAV if who is not None and not who.pending and who.may(needs)
