@@ -62,3 +62,9 @@ class RateLimited(BluezoneError):
     """Too many attempts: try again later (HTTP 429)."""
 
     code = "rate_limited"
+
+
+class NotServed(BluezoneError):
+    """The request is right but nobody is set up to take it: an operator's omission (HTTP 503)."""
+
+    code = "not_served"

@@ -20,8 +20,16 @@ FLAGS = [
 ]
 
 
-@pytest.fixture
-def browser_page() -> Iterator[object]:
+DESKTOP = {"viewport": {"width": 1100, "height": 900}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+
+
+def _page(**options: object) -> Iterator[object]:
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser tests: install Debian's chromium")
@@ -30,9 +38,21 @@ def browser_page() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="vi-VN")
+        page = browser.new_page(locale="vi-VN", **options)  # type: ignore[arg-type]
         yield page
         browser.close()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    """A desktop-sized page."""
+    yield from _page(**DESKTOP)
+
+
+@pytest.fixture
+def phone_page() -> Iterator[object]:
+    """A phone-sized page (390 × 844, touch), as most citizens see the forms."""
+    yield from _page(**PHONE)
 
 
 def fill(page: object, fields: dict[str, str]) -> None:

@@ -25,7 +25,21 @@ def test_setting_up_a_realm_and_rotating_its_key(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = str(tmp_path / "data")
-    assert run(capsys, "admin", "create-realm", "HN", "--name", "Sở Y tế Hà Nội", "--data-dir", data)[0] == 0
+    code, _, err = run(capsys, "admin", "create-realm", "HN", "--name", "Sở Y tế Hà Nội", "--data-dir", data)
+    assert code == 2 and "--province" in err and "--national" in err  # a realm says whom it serves
+    code, out, _ = run(
+        capsys,
+        "admin",
+        "create-realm",
+        "HN",
+        "--name",
+        "Sở Y tế Hà Nội",
+        "--province",
+        "ha noi",
+        "--data-dir",
+        data,
+    )
+    assert code == 0 and "serving Thành phố Hà Nội" in out
     code, out, _ = run(
         capsys, "admin", "create-api-key", "--realm", "HN", "--kind", "device", "--data-dir", data
     )
@@ -47,7 +61,10 @@ def test_setting_up_a_realm_and_rotating_its_key(
         )[0]
         == 0
     )
-    assert run(capsys, "admin", "create-realm", "HN", "--name", "again", "--data-dir", data)[0] == 2
+    assert (
+        run(capsys, "admin", "create-realm", "HN", "--name", "again", "--national", "--data-dir", data)[0]
+        == 2
+    )
     assert (
         run(capsys, "admin", "create-api-key", "--realm", "HN", "--kind", "root", "--data-dir", data)[0] == 2
     )
@@ -68,6 +85,22 @@ def test_setting_up_a_realm_and_rotating_its_key(
     assert run(capsys, "export", "run", "--data-dir", data, "--now", "not-a-time")[0] == 2
     code, out, _ = run(capsys, "export", "run", "--data-dir", data, "--now", "2026-11-20T10:00:00Z")
     assert code == 0 and "batches" in out
+
+
+def test_a_realm_created_without_a_province_is_given_one_later(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = str(tmp_path / "data")
+    code, out, _ = run(
+        capsys, "admin", "create-realm", "KH", "--name", "Sở Y tế", "--national", "--data-dir", data
+    )
+    assert code == 0 and "acting nationally" in out
+    code, _, err = run(capsys, "admin", "serve-province", "KH", "Quang", "--data-dir", data)
+    assert code == 2 and "no single province" in err
+    code, out, _ = run(capsys, "admin", "serve-province", "KH", "Khánh Hòa", "--data-dir", data)
+    assert code == 0 and "serving Tỉnh Khánh Hòa" in out
+    code, _, err = run(capsys, "admin", "serve-province", "KH", "01", "--data-dir", data)
+    assert code == 2 and "serves province 56 already" in err
 
 
 def test_the_operator_disables_enables_and_resets_accounts(

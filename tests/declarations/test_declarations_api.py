@@ -201,3 +201,43 @@ def test_log_lines_carry_no_receipt_name_or_address(
     assert "/api/entry-declarations/receipts/{receipt}" in text  # the route, not the code
     for secret in (receipt.split(":")[-1], "Kim Min-jun", "Nguyễn", "0912345678", "M12345678", "127.0.0.1"):
         assert secret not in text
+
+
+def test_a_province_nobody_serves_is_the_operators_error_not_the_residents(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    nha_trang = "22366"  # a ward of Khánh Hòa (56), which no realm serves here
+    with server.client() as http:
+        answer = http.post("/api/health-declarations", json=resident(commune_code=nha_trang))
+    assert answer.status_code == 503 and answer.json()["code"] == "province_unserved"
+    logged = [r for r in caplog.records if r.name == "bluezone.declarations"]
+    assert logged and logged[0].levelname == "ERROR" and "province 56" in logged[0].getMessage()
+    assert "0912" not in logged[0].getMessage()  # the operator learns the province, nothing of the person
+
+
+def test_the_form_without_javascript_lists_the_communes_of_the_chosen_province(server: RunningServer) -> None:
+    typed = {"full_name": "Nguyễn An", "phone": "09", "commune_code.province": "01", "action": "pick"}
+    with server.client() as http:
+        page = http.post("/declare/health", data=typed)
+        communes = http.get("/areas/2025/01").json()
+        missing = http.get("/areas/2025/99999")
+    assert page.status_code == 200 and 'value="00070" >Phường Hoàn Kiếm' in page.text  # the next list
+    assert 'value="Nguyễn An"' in page.text and 'class="field-problem"' not in page.text  # kept, not judged
+    assert {"code": "00070", "name": "Phường Hoàn Kiếm", "level": "commune"} in communes
+    names = [c["name"] for c in communes]
+    assert names.index("Phường Ba Đình") < names.index("Phường Hoàn Kiếm")  # by name, not code
+    assert missing.status_code == 404
+
+
+def test_every_problem_is_said_in_the_readers_language(server: RunningServer) -> None:
+    wrong = {"full_name": "A", "phone": "12", "commune_code": "00070", "address": "x"}
+    with server.client() as http:
+        vietnamese = http.post("/declare/health", data=wrong)
+        english = http.post("/declare/health?lang=en", data=wrong)
+    assert vietnamese.status_code == english.status_code == 400
+    for answer, expected in (
+        (vietnamese, ["Hãy nhập họ và tên", "Hãy nhập số điện thoại", "Hãy nhập số nhà"]),
+        (english, ["Enter your full name", "Enter a 10-digit mobile number", "Enter your house number"]),
+    ):
+        assert all(text in answer.text for text in expected)
+        assert "pattern" not in answer.text and "String should" not in answer.text

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority.roles import KeyKind
 from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from bluezone.geography.areas import Level, find_area, level_of, lies_in
+from bluezone.geography.areas import Area, Level, Structure, find_area, level_of, lies_in, registry
 from bluezone.store.models import ApiKey, Realm, SigningKey
 from bluezone.store.secrets import ServerSecrets
 
@@ -36,16 +36,37 @@ def create_realm(
     if session.scalar(select(Realm).where(Realm.code == code)) is not None:
         raise Conflict(f"realm {code} exists already", code="realm_exists")
     if province_code is not None:
-        if level_of(province_code) is not Level.PROVINCE:
-            raise InvalidInput("a realm's province is a 2-digit GSO code", code="bad_province")
-        find_area(province_code)
-        if session.scalar(select(Realm).where(Realm.province_code == province_code)) is not None:
-            raise Conflict(f"province {province_code} has a realm already", code="province_taken")
+        _check_unserved(session, province_code)
     realm = Realm(code=code, name=name.strip(), created_at=now, province_code=province_code)
     session.add(realm)
     session.flush()
     rotate_signing_key(session, secrets_, realm, now)
     return realm
+
+
+def _check_unserved(session: Session, province_code: str) -> None:
+    if level_of(province_code) is not Level.PROVINCE:
+        raise InvalidInput("a realm's province is a 2-digit GSO code", code="bad_province")
+    find_area(province_code)
+    if session.scalar(select(Realm).where(Realm.province_code == province_code)) is not None:
+        raise Conflict(f"province {province_code} has a realm already", code="province_taken")
+
+
+def serve_province(session: Session, realm: Realm, province_code: str) -> None:
+    """Give a realm set up without a province the one it serves (from then on it acts for that province
+    alone, no longer nationally)."""
+    if realm.province_code is not None:
+        raise Conflict(
+            f"realm {realm.code} serves province {realm.province_code} already", code="has_province"
+        )
+    _check_unserved(session, province_code)
+    realm.province_code = province_code
+
+
+def unserved_provinces(session: Session, structure: Structure) -> list[Area]:
+    """The provinces no realm serves: their residents' declarations cannot be taken (the console says so)."""
+    served = set(session.scalars(select(Realm.province_code).where(Realm.province_code.is_not(None))))
+    return [a for a in registry(structure).at_level(Level.PROVINCE) if a.code not in served]
 
 
 def check_in_province(realm: Realm, *area_codes: str) -> None:

@@ -68,19 +68,53 @@ def create_realm(
     province: Annotated[
         str | None,
         typer.Option(
-            help="GSO code of the province it serves (declarations go there, its keys act on its campaign);"
-            " without one the realm is the ministry's, acting nationally."
+            help="The province it serves, by name or GSO code (declarations go there, its keys act on its"
+            " campaign)."
         ),
     ] = None,
+    national: Annotated[
+        bool, typer.Option("--national", help="The ministry's realm instead: no province, acting nationally.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Create a realm with its first certificate signing key."""
     from bluezone.authority.realms import create_realm as make_realm  # noqa: PLC0415
+    from bluezone.errors import InvalidInput  # noqa: PLC0415
+    from bluezone.geography.areas import province_named  # noqa: PLC0415
+
+    if (province is None) != national:
+        raise InvalidInput(
+            'name the province the realm serves (--province "Hà Nội"), or --national for the ministry\'s',
+            code="province_or_national",
+        )
+    svc = open_server_services(data_dir)
+    with svc.db.session() as session:
+        code_of_province = None if province is None else province_named(province)
+        realm = make_realm(session, svc.secrets, code, name, svc.now(), province_code=code_of_province)
+        console.print(f"realm {realm.code} ({realm.name}) created" + _serving(realm.province_code))
+
+
+def _serving(province_code: str | None) -> str:
+    from bluezone.geography.areas import find_area  # noqa: PLC0415
+
+    return ", acting nationally" if province_code is None else f", serving {find_area(province_code)[1].name}"
+
+
+@admin.command("serve-province")
+def serve_province(
+    realm: Annotated[str, typer.Argument(help="The realm's code.")],
+    province: Annotated[str, typer.Argument(help="The province it is to serve, by name or GSO code.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Give a realm created without a province the province it serves."""
+    from bluezone.authority import realms  # noqa: PLC0415
+    from bluezone.geography.areas import province_named  # noqa: PLC0415
 
     svc = open_server_services(data_dir)
     with svc.db.session() as session:
-        realm = make_realm(session, svc.secrets, code, name, svc.now(), province_code=province)
-        console.print(f"realm {realm.code} ({realm.name}) created")
+        found = realms.realm_by_code(session, realm)
+        realms.serve_province(session, found, province_named(province))
+        console.print(f"realm {found.code} ({found.name})" + _serving(found.province_code))
 
 
 @admin.command("guessing-odds")

@@ -14,6 +14,7 @@ from typing import TypeVar
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from bluezone.errors import InvalidInput
 from bluezone.geography.areas import Level, find_area, level_of
@@ -137,11 +138,13 @@ class EntryDeclaration(Form):
     @model_validator(mode="after")
     def _in_order(self) -> EntryDeclaration:
         if self.departure_date > self.arrival_date:
-            raise ValueError("departure_date must not be after arrival_date")
+            raise PydanticCustomError("dates_order", "departure_date must not be after arrival_date")
         if self.arrival_date - self.departure_date > timedelta(days=3):
-            raise ValueError("a trip to Viet Nam lasts at most 3 days from departure to arrival")
+            raise PydanticCustomError(
+                "trip_too_long", "a trip to Viet Nam lasts at most 3 days from departure to arrival"
+            )
         if self.gate in AIRPORTS and self.flight is None:
-            raise ValueError("a flight number is needed for arrivals by air")
+            raise PydanticCustomError("flight_needed", "a flight number is needed for arrivals by air")
         return self
 
 
@@ -151,23 +154,46 @@ AIRPORTS = frozenset(
 )
 
 
+# Checks of the whole form, and the field each concerns (the form shows its message there).
+WHOLE_FORM_FIELD = {
+    "dates_order": "arrival_date",
+    "trip_too_long": "departure_date",
+    "flight_needed": "flight",
+}
+
+
+class BadDeclaration(InvalidInput):
+    """A declaration that fails its checks: `problems` maps each wrong field to the kind of problem
+    (pydantic's error type, or one of WHOLE_FORM_FIELD's), for the form to explain next to the field."""
+
+    code = "bad_declaration"
+
+    def __init__(self, message: str, problems: dict[str, str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def parse(model: type[FormT], data: object, *, today: date) -> FormT:
-    """A checked declaration, or InvalidInput naming the first wrong field."""
+    """A checked declaration, or BadDeclaration naming every wrong field (its message, the first)."""
     try:
         form = model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "form"
-        message = (
-            "unknown field"
-            if first["type"] == "extra_forbidden"
-            else first["msg"].removeprefix("Value error, ")
-        )
-        raise InvalidInput(f"{where}: {message}", code="bad_declaration") from None
-    if isinstance(form, EntryDeclaration) and not today - timedelta(
-        days=1
-    ) <= form.arrival_date <= today + timedelta(days=3):
-        raise InvalidInput(
-            "arrival_date: declare within 3 days before arriving, or on the day after", code="bad_declaration"
+        problems: dict[str, str] = {}
+        messages = []
+        for found in error.errors():
+            kind = found["type"]
+            field = str(found["loc"][0]) if found["loc"] else WHOLE_FORM_FIELD.get(kind, "form")
+            problems.setdefault(field, kind)
+            message = (
+                "unknown field" if kind == "extra_forbidden" else found["msg"].removeprefix("Value error, ")
+            )
+            messages.append(f"{'.'.join(str(p) for p in found['loc']) or 'form'}: {message}")
+        raise BadDeclaration(messages[0], problems) from None
+    if isinstance(form, EntryDeclaration) and not (
+        today - timedelta(days=1) <= form.arrival_date <= today + timedelta(days=3)
+    ):
+        raise BadDeclaration(
+            "arrival_date: declare within 3 days before arriving, or on the day after",
+            {"arrival_date": "arrival_window"},
         )
     return form

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import secrets as random
 from dataclasses import dataclass
 from datetime import date
@@ -21,12 +22,13 @@ from bluezone.authority.realms import realm_of_province
 from bluezone.clock import local_date
 from bluezone.config import Settings
 from bluezone.declarations.forms import EntryDeclaration, VoluntaryDeclaration, border_gates
-from bluezone.errors import NotFound
+from bluezone.errors import NotFound, NotServed
 from bluezone.geography.areas import find_area, registry
 from bluezone.store.models import HealthDeclaration, Realm
 from bluezone.store.secrets import ServerSecrets
 
 RECEIPT_PREFIX = "BZ-ENTRY:1:"
+log = logging.getLogger("bluezone.declarations")
 EPOCH = date(1970, 1, 1)
 
 
@@ -76,7 +78,20 @@ def _store(
     arrival_day: int | None = None,
     receipt_hash: bytes | None = None,
 ) -> tuple[Realm, HealthDeclaration]:
-    realm = realm_of_province(session, _province_of(form.commune_code))
+    province = _province_of(form.commune_code)
+    try:
+        realm = realm_of_province(session, province)
+    except NotFound:
+        # The operator's omission, not the declarant's: said loudly here, an apology to them.
+        log.error(
+            "a declaration for province %s was refused: no realm serves it "
+            "(bluezone create-realm … --province %s, or bluezone admin serve-province)",
+            province,
+            province,
+        )
+        raise NotServed(
+            f"no health department serves province {province} yet", code="province_unserved"
+        ) from None
     row = HealthDeclaration(
         realm_id=realm.id,
         kind=kind,

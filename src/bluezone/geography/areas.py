@@ -154,6 +154,41 @@ def find_area(code: str) -> tuple[Structure, Area]:
     raise InvalidInput(f"no area {code} in either structure", code="unknown_area")
 
 
+def province_named(name_or_code: str) -> str:
+    """A province's GSO code from its code or its name, with or without accents ("Hà Nội", "ha noi"),
+    in either structure; the choices are named when none or several match."""
+    from bluezone.texts import alphabetical  # noqa: PLC0415 (texts loads Babel; areas stays light)
+
+    wanted = name_or_code.strip()
+    if wanted.isdigit():
+        return find_area(wanted.zfill(2))[1].code
+    folded = alphabetical(wanted)[0]
+    found = {
+        a.code: a.name
+        for structure in (Structure.NEW, Structure.OLD)
+        for a in registry(structure).at_level(Level.PROVINCE)
+        if folded in {alphabetical(a.name)[0], alphabetical(short_name(a.name))[0]}
+    }
+    if len(found) != 1:
+        raise InvalidInput(
+            f"no single province is called {wanted!r}"
+            + (f" (it could be {', '.join(f'{n} ({c})' for c, n in found.items())})" if found else ""),
+            code="unknown_province",
+        )
+    return next(iter(found))
+
+
+UNIT_TYPES = ("Thành phố ", "Tỉnh ", "Quận ", "Huyện ", "Thị xã ", "Thị trấn ", "Phường ", "Xã ", "Đặc khu ")
+
+
+def short_name(name: str) -> str:
+    """An area's name without its kind of unit ("Tỉnh Khánh Hòa" → "Khánh Hòa"), to sort and match by."""
+    for kind in UNIT_TYPES:
+        if name.startswith(kind):
+            return name.removeprefix(kind)
+    return name
+
+
 def lies_in(code: str, province_code: str) -> bool:
     """Whether an area (of any level, in either structure that has it) lies in the province."""
     level_of(code)

@@ -13,11 +13,19 @@ from bluezone.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    NotServed,
     RateLimited,
     Unauthorized,
 )
 
-STATUS = {Unauthorized: 401, Forbidden: 403, NotFound: 404, Conflict: 409, RateLimited: 429}
+STATUS = {
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+    NotServed: 503,
+}
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:
