@@ -129,9 +129,23 @@ def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
         )
         assert issued.status_code == 200
         key_id = re.findall(r"/console/people/keys/(\d+)/revoke", created.text)[-1]
+        revoke = f"/console/people/keys/{key_id}/revoke"
+        asked = http.post(revoke, data={"csrf": _csrf(page.text)})  # first asked, nothing revoked yet
         assert (
-            http.post(f"/console/people/keys/{key_id}/revoke", data={"csrf": _csrf(page.text)}).status_code
-            == 303
+            asked.status_code == 200 and "Thu hồi khóa API?" in asked.text and "ngừng hoạt động" in asked.text
+        )
+        still = http.post(
+            "/api/issue",
+            json={"testType": "confirmed", "testDate": "2026-03-01"},
+            headers={"X-API-Key": new_key.group(1)},
+        )
+        assert still.status_code == 200
+        confirmed = http.post(revoke, data={"csrf": _csrf(page.text), "confirmed": "yes"})
+        assert confirmed.status_code == 303
+        listed = http.get("/console/people").text
+        assert "Đăng nhập lần cuối" in listed and "Chưa đăng nhập" in listed  # cw.hoa never has
+        assert re.search(
+            r"<td>admin\.an</td><td>[^<]+</td>\s*<td>[^<]+</td>\s*<td>\d\d:\d\d \d\d/\d\d/\d{4}</td>", listed
         )
         refused = http.post(
             "/api/issue",

@@ -167,6 +167,8 @@ def sign_in(
             pending=Role(user.role) in SECOND_FACTOR_ROLES,
         )
     )
+    if Role(user.role) not in SECOND_FACTOR_ROLES:
+        user.last_sign_in_at = now
     return token
 
 
@@ -200,12 +202,16 @@ def signed_in(
     return SignedIn(user, realm, row.csrf, row.pending)
 
 
-def complete_second_factor(session: Session, secrets_: ServerSecrets, token: str) -> None:
+def complete_second_factor(
+    session: Session, secrets_: ServerSecrets, who: SignedIn, token: str, now: int
+) -> None:
+    """The session is good for work now, and the sign-in is complete."""
     session.execute(
         update(WebSession)
         .where(WebSession.token_hash == secrets_.keyed_hash("web-session", token))
         .values(pending=False)
     )
+    session.execute(update(User).where(User.id == who.user.id).values(last_sign_in_at=now))
 
 
 def sign_out(session: Session, secrets_: ServerSecrets, token: str) -> None:

@@ -199,6 +199,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[int] = mapped_column(BigInteger)
     disabled_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # signs in no more
+    last_sign_in_at: Mapped[int | None] = mapped_column(
+        BigInteger, nullable=True
+    )  # shown to the realm's admin
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)  # sealed; admins'
     # A campaign official's part of the campaign: "area:CODE" or "unit:ID"; none means the whole country.
     scope: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -119,7 +119,7 @@ def _second_step(
             else:
                 confirmed = second_factor.confirm(session, svc.secrets, who.user, code, svc.now())
             if confirmed:
-                users.complete_second_factor(session, svc.secrets, token)
+                users.complete_second_factor(session, svc.secrets, who, token, svc.now())
     except BluezoneError as error:
         status = 429 if isinstance(error, RateLimited) else 400
         shown = error_text(error, language(request))

@@ -153,6 +153,7 @@ def _people_page(
                 "username": u.username,
                 "role": u.role,
                 "disabled": u.disabled_at is not None,
+                "last_sign_in": None if u.last_sign_in_at is None else shown_time(u.last_sign_in_at),
                 "manageable": u.role in GRANTABLE and u.id != staff.who.user.id,
             }
             for u in users.realm_users(session, staff.realm)
@@ -240,7 +241,16 @@ def add_key(request: Request, svc: Svc, staff: ManagingForm, kind: Annotated[str
 
 
 @router.post("/people/keys/{key_id}/revoke", response_class=HTMLResponse)
-def revoke_key(request: Request, svc: Svc, key_id: RowId, staff: ManagingForm) -> Response:
+def revoke_key(
+    request: Request, svc: Svc, key_id: RowId, staff: ManagingForm, confirmed: Annotated[str, Form()] = ""
+) -> Response:
+    """Revoking stops every phone or program that holds the key, so it is asked twice."""
+    if confirmed != "yes":
+        with svc.db.session() as session:
+            key = next((k for k in realms.api_keys(session, staff.realm) if k.id == key_id), None)
+        if key is None:
+            return _people_page(request, svc, staff, 404, error=text("error.unknown_key", language(request)))
+        return page(request, "confirm_revoke.html", staff.who, key_id=key_id, label=key.label, kind=key.kind)
     _, error = attempt(
         request, svc, lambda session: realms.revoke_api_key(session, staff.realm, key_id, svc.now())
     )
