@@ -1,16 +1,29 @@
-"""Printable PDF documents (reports, posters) in a font with every Vietnamese letter: DejaVu Sans, which
-matplotlib ships."""
+"""Documents and pictures: printable PDFs (reports, posters) in a font with every Vietnamese letter (DejaVu
+Sans, which matplotlib ships), and matplotlib figures as inline SVG."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
 from fpdf import FPDF
+from matplotlib.figure import Figure
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 FAMILY = "DejaVu"
+matplotlib.rcParams["svg.hashsalt"] = "bluezone"  # the same figures give the same picture, byte for byte
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: readable by screen readers, searchable
+matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+
+
+def svg_of(figure: Figure) -> str:
+    """The figure as an <svg> element to put inline in a page (nothing loaded from elsewhere)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
 
 
 def new_pdf(title: str) -> FPDF:

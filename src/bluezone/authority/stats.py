@@ -1,8 +1,9 @@
 """Daily figures per realm: the verification funnel, uploads, keys published, follow-up declarations, and
 histograms of key age and onset-to-upload delay.
 
-A day's figures are released only once it saw at least `stats_minimum` claimed codes; below that, small
-numbers could point at individuals, so withheld days stay out of the histograms too.
+A day's figures are published only once it saw at least `stats_minimum` claimed codes; below that, small
+numbers could point at individuals, so withheld days stay out of the histograms too. The department itself
+sees all its own figures (it issued those codes), each small day marked as one that is not published.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ ONSET_BINS = 30  # 0..29 days, then "later"
 @dataclass(frozen=True)
 class DayFigures:
     day: date
-    withheld: bool
+    withheld: bool  # the figures are hidden (None)
+    small: bool  # below the publication minimum: withheld from anyone but the department itself
     publish_requests: int | None
     codes_issued: int | None
     codes_claimed: int | None
@@ -57,8 +59,9 @@ def _per_day(
 
 
 def daily_figures(
-    session: Session, settings: Settings, realm: Realm, now: int, days: int = 14
+    session: Session, settings: Settings, realm: Realm, now: int, days: int = 14, *, published: bool = True
 ) -> list[DayFigures]:
+    """The last days' figures: as published (small days withheld), or for the department's own console."""
     since = (now // DAY - days + 1) * DAY
     issued = _per_day(session, VerificationCode.issued_at, VerificationCode.realm_id, realm, since)
     claimed = _per_day(session, VerificationCode.claimed_at, VerificationCode.realm_id, realm, since)
@@ -73,7 +76,8 @@ def daily_figures(
     uploads = {int(day): int(n) for day, n in session.execute(uploads_query)}
     figures = []
     for number in range(since // DAY, now // DAY + 1):
-        withheld = claimed.get(number, 0) < settings.stats_minimum
+        small = claimed.get(number, 0) < settings.stats_minimum
+        withheld = small and published
 
         def shown(counts: dict[int, int], number: int = number, withheld: bool = withheld) -> int | None:
             return None if withheld else counts.get(number, 0)
@@ -82,6 +86,7 @@ def daily_figures(
             DayFigures(
                 day=datetime.fromtimestamp(number * DAY, tz=UTC).date(),
                 withheld=withheld,
+                small=small,
                 publish_requests=shown(uploads),
                 codes_issued=shown(issued),
                 codes_claimed=shown(claimed),

@@ -3,32 +3,22 @@ interrupted run leaves the previous report or none, never half of one)."""
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
-import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from bluezone.documents import svg_of
 from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import Channel, measured_profile, simulated_profile
 from bluezone.sim.study import Summary, sweep_rows
 
-matplotlib.rcParams["svg.hashsalt"] = "bluezone"  # the same run gives the same report, byte for byte
-
 BLUE, RED, GREEN, GREY, ORANGE = "#0b5cad", "#c23b22", "#59a14f", "#8c8c8c", "#e8a33d"
 NORWAY_BLUETOOTH_RECALL = 0.8  # Smittestopp: technical tracing efficacy (simulation.md §1)
-
-
-def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
 
 
 def _days_axis(summary: Summary) -> list[str]:
@@ -52,7 +42,7 @@ def epidemic_plot(summary: Summary) -> str:
         axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
         axis.legend(frameon=False)
         axis.grid(alpha=0.3)
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def timeline_plot(summary: Summary) -> str:
@@ -77,7 +67,7 @@ def timeline_plot(summary: Summary) -> str:
     axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
     axis.legend(frameon=False, ncol=5)
     axis.grid(alpha=0.3, axis="y")
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def signal_plot(seed: int) -> str:
@@ -100,7 +90,7 @@ def signal_plot(seed: int) -> str:
     axis.set_title("Signal against distance")
     axis.legend(frameon=False)
     axis.grid(alpha=0.3)
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def quality_plot(summary: Summary) -> str:
@@ -114,7 +104,7 @@ def quality_plot(summary: Summary) -> str:
         axis.text(k, (v or 0) + 0.02, "–" if v is None else f"{v:.2f}", ha="center")
     axis.set_ylim(0, 1.1)
     axis.set_title("F1 alerts against true close contacts")
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def adoption_plot(points: Sequence[Summary]) -> str:
@@ -138,7 +128,7 @@ def adoption_plot(points: Sequence[Summary]) -> str:
     axis.set_title("F1 alerts against adoption")
     axis.legend(frameon=False)
     axis.grid(alpha=0.3)
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def _fmt(value: float | None, percent: bool = False) -> str:

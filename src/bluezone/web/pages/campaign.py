@@ -20,10 +20,11 @@ from bluezone.errors import BluezoneError, Forbidden, InvalidInput, NotFound
 from bluezone.geography.areas import Area, Level, Structure, find_area, registry
 from bluezone.services import Services
 from bluezone.store.models import Unit
+from bluezone.texts import text
 from bluezone.web.dependencies import Count, RowId, Svc
 from bluezone.web.pages import charts
 from bluezone.web.pages.access import PageRefused, Staff, campaign_scope
-from bluezone.web.pages.rendering import attempt, page
+from bluezone.web.pages.rendering import attempt, language, page
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
@@ -48,7 +49,9 @@ def national(request: Request, svc: Svc, by: str | None = None) -> Response:
         structure = found[1]
         progress = [p for p in targets.all_progress(session, svc.now()) if p.subject.startswith("area:")]
     names = {a.code: a.name for a in registry(structure).at_level(Level.PROVINCE)}
-    svg = geo.svg_map({r.area_code: r.rate_percent for r in rows}, names, structure, label="map")
+    lang = language(request)
+    rates = {r.area_code: r.rate_percent for r in rows}
+    svg = geo.svg_map(rates, names, structure, lang=lang, label=text("campaign.map", lang))
     rated = [r for r in rows if r.rank is not None]
     return page(
         request,
@@ -100,7 +103,12 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
         None,
         area=area,
         by=chosen,
-        trend=charts.rate_line(trend, label=area.name),
+        trend=charts.rate_line(
+            trend,
+            area.name,
+            text("campaign.rate", language(request)),
+            text("campaign.installs", language(request)),
+        ),
         below=below,
         moment=moment,
         units=lines,

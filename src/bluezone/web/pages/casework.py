@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from bluezone import texts
 from bluezone.authority import codes, followup
 from bluezone.authority.roles import Permission
 from bluezone.clock import local_date
 from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates
+from bluezone.errors import InvalidInput
+from bluezone.geography.areas import find_area
 from bluezone.texts import text
 from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
@@ -82,10 +85,29 @@ def _queue_page(
     request: Request, svc: Svc, staff: InRealm, issued: dict[str, str] | None = None, **extra: object
 ) -> Response:
     with svc.db.session() as session:
-        shown = followup.queue(session, svc.secrets, staff.realm, staff.who.actor, now=svc.now())
-    rows = [{"id": d.id, "received": shown_time(d.received_at), "details": d.details} for d in shown]
+        shown = followup.queue(session, svc.secrets, staff.realm, staff.who.actor, now=svc.now(), status=None)
+    rows = [
+        {
+            "id": d.id,
+            "received": shown_time(d.received_at),
+            "details": d.details,
+            "commune": _commune_name(d.details.commune_code),
+            "alerted": texts.day(date.fromisoformat(d.details.alert_date)),
+            # A code is for someone who was near a case: an F1. An F2 or a declarant is followed up by phone.
+            "may_get_code": d.details.level == "F1" and d.status == "new",
+        }
+        for d in shown
+    ]
     status = 400 if extra.get("error") else 200
     return page(request, "queue.html", staff.who, status=status, declarations=rows, issued=issued, **extra)
+
+
+def _commune_name(code: str) -> str:
+    """The commune the phone sent, by name (with its code if it is not one we know)."""
+    try:
+        return find_area(code)[1].name
+    except InvalidInput:
+        return code
 
 
 @router.get("/queue", response_class=HTMLResponse)

@@ -1,85 +1,74 @@
-"""Small SVG charts rendered on the server, so the console needs nothing from the internet."""
+"""The console's charts, drawn with matplotlib on the server as inline SVG (nothing loaded from the
+internet): real axes and ticks, dates and numbers written as the reader's language writes them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from datetime import date
 
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from bluezone import texts
 from bluezone.authority.stats import DayFigures
-from bluezone.clock import local_time
+from bluezone.clock import local_date
+from bluezone.documents import svg_of
+
+BLUE, GREEN, GREY, INK = "#0b5cad", "#2e7d32", "#b8c0c8", "#1d2733"
 
 
-def daily_bars(days: Sequence[DayFigures], issued_label: str, claimed_label: str, withheld_label: str) -> str:
-    """Codes issued and used per day, side by side; withheld days drawn as grey placeholders."""
-    width, height, left, bottom = 640, 220, 36, 28
-    step = (width - left) / max(len(days), 1)
-    top = max([d.codes_issued or 0 for d in days] + [1])
-    scale = (height - bottom - 16) / top
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(issued_label)}" '
-        f'xmlns="http://www.w3.org/2000/svg" style="width:100%;max-width:{width}px">'
-    ]
-    parts.append(
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#99a" />'
-    )
-    parts.append(f'<text x="{left - 6}" y="20" font-size="11" text-anchor="end">{top}</text>')
-    for i, day in enumerate(days):
-        x = left + i * step + step * 0.15
-        bar = step * 0.33
-        if day.withheld:
-            parts.append(
-                f'<rect x="{x:.1f}" y="{height - bottom - 14}" width="{2 * bar:.1f}" height="14" '
-                f'fill="#e3e7ec"><title>{escape(withheld_label)}</title></rect>'
-            )
-        else:
-            for j, (value, colour) in enumerate(
-                ((day.codes_issued or 0, "#0b5cad"), (day.codes_claimed or 0, "#59a14f"))
-            ):
-                h = value * scale
-                parts.append(
-                    f'<rect x="{x + j * bar:.1f}" y="{height - bottom - h:.1f}" width="{bar:.1f}" '
-                    f'height="{h:.1f}" fill="{colour}"><title>{value}</title></rect>'
-                )
-        parts.append(
-            f'<text x="{x + bar:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">'
-            f"{day.day.strftime('%d/%m')}</text>"
-        )
-    legend = ((issued_label, "#0b5cad"), (claimed_label, "#59a14f"))
-    for k, (label, colour) in enumerate(legend):
-        parts.append(
-            f'<rect x="{left + 10 + k * 150}" y="6" width="10" height="10" fill="{colour}" />'
-            f'<text x="{left + 26 + k * 150}" y="15" font-size="11">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+def _short_day(day: date) -> str:
+    return day.strftime("%d/%m")
 
 
-def rate_line(points: Sequence[tuple[int, float | None, int]], label: str) -> str:
-    """An area's install rate (or, without a denominator, its installs) over its snapshots."""
+def _figure(height: float) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(7.2, height))
+    axis: Axes = figure.subplots()
+    axis.spines[["top", "right"]].set_visible(False)
+    axis.grid(axis="y", alpha=0.3)
+    axis.tick_params(labelsize=9, colors=INK)
+    return figure, axis
+
+
+def daily_bars(days: Sequence[DayFigures], issued_label: str, claimed_label: str, small_label: str) -> str:
+    """Codes issued and used per day, side by side; days below the publication minimum hatched."""
+    figure, axis = _figure(2.8)
+    x = np.arange(len(days))
+    issued = [d.codes_issued or 0 for d in days]
+    claimed = [d.codes_claimed or 0 for d in days]
+    hatch = ["//" if d.small else "" for d in days]
+    axis.bar(x - 0.2, issued, 0.4, color=BLUE, label=issued_label, hatch=hatch, edgecolor="white")
+    axis.bar(x + 0.2, claimed, 0.4, color=GREEN, label=claimed_label, hatch=hatch, edgecolor="white")
+    if any(d.small for d in days):
+        axis.bar([], [], color=GREY, hatch="//", edgecolor="white", label=small_label)
+    step = max(1, len(days) // 7)
+    axis.set_xticks(x[::step], [_short_day(d.day) for d in days][::step])
+    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: texts.number(v)))
+    axis.legend(frameon=False, fontsize=9, loc="upper left", ncols=3)
+    axis.set_ylim(0, max([*issued, *claimed, 1]) * 1.25)
+    return svg_of(figure)
+
+
+def rate_line(
+    points: Sequence[tuple[int, float | None, int]], label: str, rate_label: str, installs_label: str
+) -> str:
+    """An area's install rate (or, without a denominator, its installs) at each snapshot, over time."""
     if not points:
         return ""
     use_rate = all(rate is not None for _, rate, _ in points)
+    days = [local_date(moment) for moment, _, _ in points]
+    x = np.array(days, dtype="datetime64[D]")
     values = [float(rate if use_rate and rate is not None else installs) for _, rate, installs in points]
-    width, height, left, bottom = 640, 200, 48, 26
-    top = max(values) * 1.1 or 1.0
-    step = (width - left - 10) / max(len(values) - 1, 1)
-    xy = [(left + i * step, height - bottom - v / top * (height - bottom - 12)) for i, v in enumerate(values)]
-    unit = "%" if use_rate else ""
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
-        f'xmlns="http://www.w3.org/2000/svg" style="width:100%;max-width:{width}px" class="trend">',
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#99a" />',
-        f'<text x="{left - 6}" y="16" font-size="11" text-anchor="end">{top:.0f}{unit}</text>',
-        '<polyline fill="none" stroke="#0b5cad" stroke-width="2" points="'
-        + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-        + '" />',
-    ]
-    for (x, y), point, value in zip(xy, points, values, strict=True):
-        day = local_time(point[0]).strftime("%d/%m")
-        shown = f"{value:.2f}%" if use_rate else f"{value:,.0f}"
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#0b5cad"><title>{day}: {shown}</title></circle>'
-        )
-        parts.append(f'<text x="{x:.1f}" y="{height - 8}" font-size="10" text-anchor="middle">{day}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    figure, axis = _figure(2.6)
+    axis.plot(x, values, color=BLUE, marker="o", linewidth=2)
+    axis.set_title(label, fontsize=10, loc="left", color=INK)
+    axis.set_ylabel(rate_label if use_rate else installs_label, fontsize=9)
+    shown = (lambda v, _: texts.percent(v, decimals=0)) if use_rate else (lambda v, _: texts.number(v))
+    axis.yaxis.set_major_formatter(FuncFormatter(shown))
+    axis.set_ylim(0, max(values) * 1.15 or 1)
+    step = max(1, len(days) // 6)
+    axis.set_xticks(x[::step], [_short_day(d) for d in days][::step])
+    return svg_of(figure)

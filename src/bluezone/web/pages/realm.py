@@ -132,7 +132,7 @@ def venue_add(
 @router.get("/stats", response_class=HTMLResponse)
 def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
     with svc.db.session() as session:
-        days = stats.daily_figures(session, svc.settings, staff.realm, svc.now())
+        days = stats.daily_figures(session, svc.settings, staff.realm, svc.now(), published=False)
         wrong = (
             guessing.wrong_this_hour(session, staff.realm, svc.now()),
             svc.settings.verify_failures_alert_per_hour,
@@ -141,7 +141,15 @@ def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
     chart = daily_bars(
         days, text("stats.issued", lang), text("stats.claimed", lang), text("stats.withheld", lang)
     )
-    return page(request, "stats.html", staff.who, days=days, chart=chart, wrong=wrong)
+    return page(
+        request,
+        "stats.html",
+        staff.who,
+        days=days,
+        chart=chart,
+        wrong=wrong,
+        minimum=svc.settings.stats_minimum,
+    )
 
 
 def _people_page(
