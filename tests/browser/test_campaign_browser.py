@@ -48,8 +48,10 @@ def test_map_leaderboard_and_drill_down(server: RunningServer, browser_page: obj
 
     page.locator('svg.map a[data-code="01"]').first.click()  # Hà Nội on the map
     expect(page.get_by_role("heading", name="Thành phố Hà Nội")).to_be_visible()
+    expect(page.locator("#headline")).to_contain_text("hạng 3/3")  # its own standing first
+    expect(page.locator("#headline")).to_contain_text("giảm 1 bậc")
     expect(page.locator("#below tbody tr")).to_have_count(2)  # its districts with counts
-    expect(page.locator("svg.trend circle")).to_have_count(2)
+    expect(page.locator("#trend svg")).to_be_visible()
     page.locator("#below a", has_text="Quận Ba Đình").click()
     expect(page.get_by_role("heading", name="Quận Ba Đình")).to_be_visible()
     page.locator("#lang").click()
@@ -81,5 +83,5 @@ def test_a_unit_reports_through_the_form(server: RunningServer, browser_page: ob
 
     page.goto(f"{server.base_url}/campaign/area/79")
     unit_row = page.locator(f'#units tr[data-unit="{unit_id}"]')
-    expect(unit_row).to_contain_text("75.0%")
+    expect(unit_row).to_contain_text("75,0\u00a0%")  # as Vietnamese writes it
     expect(unit_row.locator(".status-ok")).to_have_text("Đúng hạn")

@@ -77,13 +77,14 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
         except InvalidInput:
             return Response("not found", status_code=404)
         trend = service.trend(session, code, by=service.Denominator(chosen))
+        headline, ranked = _headline(session, area, chosen)
         below: list[RankRow] = []
         moment = None
         if area.level is not Level.COMMUNE:
             old_province = area.level is Level.PROVINCE and structure is Structure.OLD
             level = Level.DISTRICT if old_province else Level.COMMUNE
             try:
-                at, below = service.ranking(session, as_of=None, level=level, parent=code, by="smartphones")
+                at, below = service.ranking(session, as_of=None, level=level, parent=code, by=chosen)
                 moment = service.describe(at)
             except (NotFound, InvalidInput):
                 below = []
@@ -97,25 +98,40 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
             for d in range(today - CHECK_IN_DAYS + 1, today + 1)
         ]
         progress = [p for p in targets.all_progress(session, svc.now()) if p.subject == f"area:{code}"]
+    lang = language(request)
     return page(
         request,
         "campaign_area.html",
         None,
         area=area,
         by=chosen,
+        headline=headline,
+        ranked=ranked,
+        target=next((p for p in progress if p.basis == chosen), None),
         trend=charts.rate_line(
-            trend,
-            area.name,
-            text("campaign.rate", language(request)),
-            text("campaign.installs", language(request)),
+            trend, area.name, text("campaign.rate", lang), text("campaign.installs", lang)
         ),
         below=below,
+        # Areas with no denominator have no rate: the page says so and how to add them, not a column of "–".
+        without_denominator=[r for r in below if r.denominator is None],
         moment=moment,
         units=lines,
         check_ins=check_ins if any(n for _, n in check_ins) else [],
         progress=progress,
         is_province=area.level is Level.PROVINCE,
     )
+
+
+def _headline(session: Session, area: Area, by: str) -> tuple[RankRow | None, int]:
+    """A province's own row in the national ranking on this basis, and how many provinces are ranked."""
+    if area.level is not Level.PROVINCE:
+        return None, 0
+    try:
+        _, nation = service.ranking(session, as_of=None, level="province", by=by)
+    except NotFound:
+        return None, 0
+    own = next((r for r in nation if r.area_code == area.code), None)
+    return own, sum(1 for r in nation if r.rank is not None)
 
 
 def _area_as_shown(session: Session, code: str) -> tuple[Structure, Area]:
