@@ -61,4 +61,4 @@ def fill(page: object, fields: dict[str, str]) -> None:
 
     assert isinstance(page, Page)
     for label, value in fields.items():
-        page.get_by_label(label).fill(value)
+        page.get_by_label(label, exact=True).fill(value)

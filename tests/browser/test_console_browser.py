@@ -48,9 +48,12 @@ def test_sign_in_and_issue_a_code(server: RunningServer, browser_page: object, t
 
     page.get_by_role("link", name="Cơ sở y tế").click()
     facility = {"Tên": "Trạm Y tế phường Hàng Bạc", "Địa chỉ": "4 Hàng Bạc", "Điện thoại": "024 3828 9393"}
-    fill(page, {**facility, "Mã quận/huyện": "002"})
+    fill(page, facility)
+    expect(page.get_by_label("Tỉnh, thành phố", exact=True)).to_have_value("01")  # the department's own
+    page.get_by_label("Xã, phường", exact=True).select_option(label="Phường Hoàn Kiếm")
     page.get_by_role("button", name="Thêm").click()
     expect(page.locator("#facilities")).to_contain_text("Trạm Y tế phường Hàng Bạc")
+    expect(page.locator("#facilities")).to_contain_text("Phường Hoàn Kiếm")  # by name, not code
 
     page.locator("#lang").click()
     expect(page.get_by_role("heading", name="Facilities shown in alerts")).to_be_visible()

@@ -351,11 +351,15 @@ def test_officers_manage_units_and_targets_within_their_part(server: RunningServ
     assert attempt("case.worker", "/campaign/manage/units", hanoi_unit) == 403
     target = {"basis": "staff", "rate_percent": "80", "by": "2026-04-30"}
     assert (
-        attempt("office.boss", "/campaign/manage/targets", {**target, "subject": f"unit:{office_id}"}) == 303
+        attempt("office.boss", "/campaign/manage/targets", {**target, "target_unit": str(office_id)}) == 303
     )
     area_target = {"basis": "smartphones", "rate_percent": "60", "by": "2026-04-30"}
-    assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:01"}) == 303
-    assert attempt("hn.boss", "/campaign/manage/targets", {**area_target, "subject": "area:79"}) == 403
+    assert (
+        attempt("hn.boss", "/campaign/manage/targets", {**area_target, "target_area.province": "01"}) == 303
+    )
+    assert (
+        attempt("hn.boss", "/campaign/manage/targets", {**area_target, "target_area.province": "79"}) == 403
+    )
     with server.client() as http:
         names = {u["name"] for u in http.get("/api/campaign/units").json()}
         subjects = {t["subject"] for t in http.get("/api/campaign/targets").json()}

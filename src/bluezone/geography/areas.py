@@ -154,6 +154,14 @@ def find_area(code: str) -> tuple[Structure, Area]:
     raise InvalidInput(f"no area {code} in either structure", code="unknown_area")
 
 
+def area_name(code: str) -> str:
+    """An area's name, for showing a stored code: the code itself if no structure knows it."""
+    try:
+        return find_area(code)[1].name
+    except InvalidInput:
+        return code
+
+
 def province_named(name_or_code: str) -> str:
     """A province's GSO code from its code or its name, with or without accents ("Hà Nội", "ha noi"),
     in either structure; the choices are named when none or several match."""

@@ -17,13 +17,14 @@ from bluezone.campaign import access, activity, geo, imports, service, tables, t
 from bluezone.campaign.ranking import RankRow
 from bluezone.clock import EPOCH, local_date, local_day
 from bluezone.errors import BluezoneError, Forbidden, InvalidInput, NotFound
-from bluezone.geography.areas import Area, Level, Structure, find_area, registry
+from bluezone.geography.areas import Area, Level, Structure, area_name, find_area, registry, structure_on
 from bluezone.services import Services
 from bluezone.store.models import Unit
 from bluezone.texts import text
 from bluezone.web.dependencies import Count, RowId, Svc
 from bluezone.web.pages import charts
 from bluezone.web.pages.access import PageRefused, Staff, campaign_scope
+from bluezone.web.pages.pickers import area_steps, deepest_chosen
 from bluezone.web.pages.rendering import attempt, language, page
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
@@ -253,6 +254,28 @@ def import_upload(request: Request, svc: Svc, file: UploadFile, who: ImportingFo
 MANAGE_EMPTY: dict[str, Any] = {"units": [], "progress": [], "kinds": units.KINDS, "done": None}
 
 
+def _scope_name(session: Session, scope: access.Scope) -> str | None:
+    """What an officer's part of the campaign is called: an area's or a unit's name; None for the country."""
+    if scope.kind is access.ScopeKind.AREA:
+        return find_area(scope.ident)[1].name
+    if scope.kind is access.ScopeKind.UNIT:
+        unit = session.get(Unit, int(scope.ident))
+        return None if unit is None else unit.name
+    return None
+
+
+def _province_of_scope(scope: access.Scope, structure: Structure) -> str | None:
+    """The province an area-scoped officer's pickers start from."""
+    if scope.kind is not access.ScopeKind.AREA:
+        return None
+    areas = registry(structure)
+    try:
+        area = areas.get(scope.ident)
+    except InvalidInput:
+        return None
+    return ([area.code, *areas.ancestors(area)])[-1]
+
+
 def _manage_page(request: Request, svc: Services, who: SignedIn, **extra: Any) -> Response:
     """Units and targets of what is the officer's: the country, their area or their unit."""
     scope = campaign_scope(who)
@@ -261,8 +284,21 @@ def _manage_page(request: Request, svc: Services, who: SignedIn, **extra: Any) -
         listed = access.visible_units(session, scope, units.units_in(session, area))
         lines = units.unit_table(session, listed, svc.now())
         progress = targets.all_progress(session, svc.now())
+        scope_name = _scope_name(session, scope)
+    structure = structure_on(local_date(svc.now()))
+    within = _province_of_scope(scope, structure)
     status = 400 if extra.get("error") else 200
-    context = {**MANAGE_EMPTY, "units": lines, "progress": progress, **extra}
+    context = {
+        **MANAGE_EMPTY,
+        "units": lines,
+        "progress": progress,
+        "scope_name": scope_name,
+        "structure": structure,
+        "unit_area": area_steps(structure, "area_code", {}, within=within),
+        "target_area": area_steps(structure, "target_area", {}, within=within),
+        "area_names": {line.area_code: area_name(line.area_code) for line in lines},
+        **extra,
+    }
     return page(request, "campaign_manage.html", who, status=status, **context)
 
 
@@ -285,10 +321,14 @@ def add_unit(
     *,
     name: Annotated[str, Form()],
     kind: Annotated[str, Form()],
-    area_code: Annotated[str, Form()],
+    area_code: Annotated[str, Form()] = "",
+    district: Annotated[str, Form(alias="area_code.district")] = "",
+    province: Annotated[str, Form(alias="area_code.province")] = "",
     parent_id: Annotated[str, Form()] = "",
 ) -> Response:
+    """A unit where the officer picked it: a commune, or a district or province if they stopped there."""
     parent = int(parent_id) if parent_id.strip().isdigit() else None
+    area_code = deepest_chosen(area_code, district, province)
 
     scope = campaign_scope(who)
     with svc.db.session() as session:
@@ -311,11 +351,17 @@ def add_target(
     svc: Svc,
     who: ManagingForm,
     *,
-    subject: Annotated[str, Form()],
     basis: Annotated[str, Form()],
     rate_percent: Annotated[float, Form()],
     by: Annotated[date, Form()],
+    target_unit: Annotated[str, Form()] = "",
+    target_area: Annotated[str, Form()] = "",
+    target_district: Annotated[str, Form(alias="target_area.district")] = "",
+    target_province: Annotated[str, Form(alias="target_area.province")] = "",
 ) -> Response:
+    """A target for a unit picked from the list or, without one, for the area picked."""
+    area = deepest_chosen(target_area, target_district, target_province)
+    subject = f"unit:{target_unit.strip()}" if target_unit.strip() else f"area:{area}"
     with svc.db.session() as session:
         _refused_outside(who, lambda: access.check_target(session, campaign_scope(who), subject))
     _, error = attempt(

@@ -14,8 +14,7 @@ from bluezone.authority.roles import Permission
 from bluezone.clock import local_date
 from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates
-from bluezone.errors import InvalidInput
-from bluezone.geography.areas import find_area
+from bluezone.geography.areas import area_name
 from bluezone.texts import text
 from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
@@ -91,7 +90,7 @@ def _queue_page(
             "id": d.id,
             "received": shown_time(d.received_at),
             "details": d.details,
-            "commune": _commune_name(d.details.commune_code),
+            "commune": area_name(d.details.commune_code),
             "alerted": texts.day(date.fromisoformat(d.details.alert_date)),
             # A code is for someone who was near a case: an F1. An F2 or a declarant is followed up by phone.
             "may_get_code": d.details.level == "F1" and d.status == "new",
@@ -100,14 +99,6 @@ def _queue_page(
     ]
     status = 400 if extra.get("error") else 200
     return page(request, "queue.html", staff.who, status=status, declarations=rows, issued=issued, **extra)
-
-
-def _commune_name(code: str) -> str:
-    """The commune the phone sent, by name (with its code if it is not one we know)."""
-    try:
-        return find_area(code)[1].name
-    except InvalidInput:
-        return code
 
 
 @router.get("/queue", response_class=HTMLResponse)

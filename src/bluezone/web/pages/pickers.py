@@ -35,11 +35,19 @@ def by_name(areas: list[Area]) -> list[Area]:
 
 
 def area_steps(
-    structure: Structure, field: str, posted: Mapping[str, object], deepest: Level = Level.COMMUNE
+    structure: Structure,
+    field: str,
+    posted: Mapping[str, object],
+    deepest: Level = Level.COMMUNE,
+    *,
+    within: str | None = None,
 ) -> list[Step]:
     """The picker's lists, each holding the areas within the one chosen above it. What was chosen comes from
-    the posted field itself (its area and those above it) or, while it is still empty, the steps above."""
+    the posted field itself (its area and those above it) or, while it is still empty, the steps above.
+    `within` keeps the first list to one province (a department's own)."""
     areas = registry(structure)
+    if within is not None and not posted.get(f"{field}{PICKER_MARK}{Level.PROVINCE}"):
+        posted = {**posted, f"{field}{PICKER_MARK}{Level.PROVINCE}": within}
     levels = LEVELS[structure][: LEVELS[structure].index(deepest) + 1]
     selected: dict[Level, str] = {}
     code = posted.get(field)
@@ -55,13 +63,22 @@ def area_steps(
         selected.setdefault(level, str(posted.get(f"{field}{PICKER_MARK}{level}") or ""))
     steps, parent = [], None
     for i, level in enumerate(levels):
-        options = by_name(areas.at_level(Level.PROVINCE) if i == 0 else areas.children(parent))
+        if i == 0:
+            provinces = areas.at_level(Level.PROVINCE)
+            options = [a for a in provinces if a.code == within] if within else by_name(provinces)
+        else:
+            options = by_name(areas.children(parent))
         chosen = selected.get(level)
         chosen = chosen if any(a.code == chosen for a in options) else None
         name = field if i == len(levels) - 1 else f"{field}{PICKER_MARK}{level}"
         steps.append(Step(level, name, options if i == 0 or parent else [], chosen))
         parent = chosen
     return steps
+
+
+def deepest_chosen(*codes: str) -> str:
+    """The area a picker chose, given its lists from the bottom up: the first one filled."""
+    return next((code.strip() for code in codes if code.strip()), "")
 
 
 def without_picker_steps(data: dict[str, object]) -> dict[str, object]:

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority import accounts, facilities, guessing, realms, stats, users
 from bluezone.authority.roles import GRANTABLE, Permission
+from bluezone.clock import local_date
 from bluezone.errors import Forbidden
+from bluezone.geography.areas import area_name, structure_on
 from bluezone.services import Services
 from bluezone.texts import text
 from bluezone.venues import qr
@@ -20,6 +22,7 @@ from bluezone.venues import registry as venue_registry
 from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
 from bluezone.web.pages.charts import daily_bars
+from bluezone.web.pages.pickers import area_steps
 from bluezone.web.pages.rendering import attempt, language, page, shown_time
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -35,11 +38,26 @@ def _after(error: str | None, again: Callable[[str], Response], where: str) -> R
     return again(error) if error else RedirectResponse(where, status_code=303)
 
 
+def _pickers(svc: Services, staff: InRealm, field: str) -> dict[str, Any]:
+    """An area picker that starts from the department's province, in the structure in force today."""
+    structure = structure_on(local_date(svc.now()))
+    return {
+        "structure": structure,
+        "picker": area_steps(structure, field, {}, within=staff.realm.province_code),
+    }
+
+
 def _facility_page(request: Request, svc: Services, staff: InRealm, error: str | None = None) -> Response:
     with svc.db.session() as session:
-        found = facilities.facilities(session, staff.realm)
+        found = [
+            (f, area_name(f.commune_code or f.district_code))
+            for f in facilities.facilities(session, staff.realm)
+        ]
     status = 400 if error else 200
-    return page(request, "facilities.html", staff.who, status=status, facilities=found, error=error)
+    context = _pickers(svc, staff, "area_code")
+    return page(
+        request, "facilities.html", staff.who, status=status, facilities=found, error=error, **context
+    )
 
 
 @router.get("/facilities", response_class=HTMLResponse)
@@ -56,9 +74,12 @@ def facility_add(
     name: Annotated[str, Form()] = "",
     address: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
-    district_code: Annotated[str, Form()] = "",
-    commune_code: Annotated[str, Form()] = "",
+    area_code: Annotated[str, Form()] = "",
+    district: Annotated[str, Form(alias="area_code.district")] = "",
 ) -> Response:
+    """A facility serves a commune, or (in the 2008 structure) a district and optionally one commune."""
+    district_code = district or area_code
+    commune_code = area_code if district else ""
     _, error = attempt(
         request,
         svc,
@@ -91,7 +112,17 @@ def _venue_page(request: Request, svc: Services, staff: InRealm, error: str | No
             (v.venue_id, v.name, v.address, v.kind) for v in venue_registry.venues_of(session, staff.realm)
         ]
     status = 400 if error else 200
-    return page(request, "venues.html", staff.who, status=status, venues=listed, kinds=qr.KINDS, error=error)
+    context = _pickers(svc, staff, "commune_code")
+    return page(
+        request,
+        "venues.html",
+        staff.who,
+        status=status,
+        venues=listed,
+        kinds=qr.KINDS,
+        error=error,
+        **context,
+    )
 
 
 @router.get("/venues", response_class=HTMLResponse)
