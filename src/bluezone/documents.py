@@ -12,6 +12,8 @@ from matplotlib.figure import Figure
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
+FONT_ITALIC = FONT.with_name("DejaVuSans-Oblique.ttf")
+FONT_BOLD_ITALIC = FONT.with_name("DejaVuSans-BoldOblique.ttf")
 FAMILY = "DejaVu"
 matplotlib.rcParams["svg.hashsalt"] = "bluezone"  # the same figures give the same picture, byte for byte
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: readable by screen readers, searchable
@@ -27,10 +29,12 @@ def svg_of(figure: Figure) -> str:
 
 
 def new_pdf(title: str) -> FPDF:
-    """An A4 document with its title set, the font loaded (regular and bold) and a first page."""
+    """An A4 document with its title set, the font loaded (regular, bold, italic) and a first page."""
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.add_font(FAMILY, "", str(FONT))
     pdf.add_font(FAMILY, "B", str(FONT_BOLD))
+    pdf.add_font(FAMILY, "I", str(FONT_ITALIC))
+    pdf.add_font(FAMILY, "BI", str(FONT_BOLD_ITALIC))
     pdf.add_page()
     return pdf

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from datetime import date
 from importlib import resources
 
 import pytest
+from pypdf import PdfReader
 
 from bluezone.campaign import geo, imports, quick_report
 from bluezone.errors import InvalidInput, NotFound
@@ -82,13 +85,33 @@ def test_the_quick_report_has_rank_movement_and_districts(authority: Authority) 
         assert report.national is not None
         assert (report.national.rank, report.national.rank_change) == (2, -1)
         assert [row.area_code for row in report.below] == ["001", "002"]
-        pdf = quick_report.render_pdf(report, "vi")
-        english = quick_report.render_pdf(report, "en")
+        day = date(2026, 12, 6)
+        pdf = quick_report.render_pdf(report, "vi", issued_on=day)
+        english = quick_report.render_pdf(report, "en", issued_on=day)
         assert pdf.startswith(b"%PDF-") and english.startswith(b"%PDF-") and pdf != english
+        # Laid out as an administrative document: issuing body, number, national motto, place and date.
+        words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        for expected in (
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+            "SỞ Y TẾ",
+            "Số:",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Hà Nội, ngày 06 tháng 12 năm 2026",
+            "BÁO CÁO NHANH",
+            "Nơi nhận:",
+            "GIÁM ĐỐC",
+        ):
+            assert expected in words, expected
+        assert ("Quận Ba Đình" in words and "tăng" in words) or "giảm" in words
+        pictures = sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert pictures == 1  # the chart of the districts' rates
+        english_words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(english)).pages)
+        assert "SOCIALIST REPUBLIC OF VIET NAM" in english_words and "Hà Nội, 6 Dec 2026" in english_words
         with pytest.raises(InvalidInput):
             quick_report.gather(session, "001")  # a district, not a province
         with pytest.raises(InvalidInput):
-            quick_report.render_pdf(report, "fr")
+            quick_report.render_pdf(report, "fr", issued_on=date(2026, 12, 6))
         empty = quick_report.gather(session, "48")
         with pytest.raises(NotFound):
-            quick_report.render_pdf(empty, "vi")
+            quick_report.render_pdf(empty, "vi", issued_on=date(2026, 12, 6))

@@ -1,61 +1,30 @@
-"""The printable quick report a provincial department sends upward, as PDF:
-"Báo cáo nhanh kết quả cài đặt Bluezone": as-of time, counts, rate, national rank and movement, the table
-of the province's districts (or communes, in the 2025 structure) and a chart of their rates."""
+"""The printable quick report a provincial department of health sends upward, as PDF, laid out as Viet Nam's
+administrative documents are (Decree 30/2020/NĐ-CP): the issuing body and the national motto side by side, the
+document number and the place and date, the title, the figures (as-of time, installs, rate, national rank and
+movement), the table of the province's districts (or communes, in the 2025 structure) with a chart of their
+rates, then the recipients and the signature block. Texts come from the catalogues, numbers and dates are
+written as the report's language writes them."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
+from fpdf import FPDF
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from sqlalchemy.orm import Session
 
+from bluezone import texts
 from bluezone.campaign import service
 from bluezone.campaign.ranking import RankRow
 from bluezone.documents import FAMILY, new_pdf
 from bluezone.errors import InvalidInput, NotFound
-from bluezone.geography.areas import Level, Structure, registry
+from bluezone.geography.areas import Level, Structure, registry, short_name
+from bluezone.texts import LANGUAGES, Language, text
 
-TEXT = {
-    "vi": {
-        "title": "BÁO CÁO NHANH KẾT QUẢ CÀI ĐẶT BLUEZONE",
-        "as_of": "Số liệu tính đến",
-        "installs": "Số lượt cài đặt",
-        "population": "Dân số",
-        "smartphones": "Thuê bao điện thoại thông minh",
-        "rate": "Tỷ lệ cài đặt",
-        "national": "Xếp hạng toàn quốc",
-        "up": "tăng {n} bậc",
-        "down": "giảm {n} bậc",
-        "same": "giữ nguyên",
-        "first": "lần xếp hạng đầu tiên",
-        "district": "Quận/huyện",
-        "commune": "Xã/phường",
-        "rank": "Hạng",
-        "change": "Thay đổi",
-        "chart": "Tỷ lệ cài đặt theo {what} (%)",
-        "none": "chưa có số liệu",
-    },
-    "en": {
-        "title": "BLUEZONE INSTALLATION: QUICK REPORT",
-        "as_of": "Figures as of",
-        "installs": "Installs",
-        "population": "Population",
-        "smartphones": "Smartphone subscribers",
-        "rate": "Install rate",
-        "national": "National rank",
-        "up": "up {n}",
-        "down": "down {n}",
-        "same": "unchanged",
-        "first": "first ranking",
-        "district": "District",
-        "commune": "Commune",
-        "rank": "Rank",
-        "change": "Change",
-        "chart": "Install rate by {what} (%)",
-        "none": "no figures yet",
-    },
-}
+CHART_ROWS = 25  # the chart's bars: the first areas of the table (the table has them all)
 
 
 @dataclass(frozen=True)
@@ -97,78 +66,152 @@ def gather(
     )
 
 
-def _movement(change: int | None, t: dict[str, str]) -> str:
+def _movement(change: int | None, lang: Language) -> str:
     if change is None:
-        return t["first"]
+        return text("report.first", lang)
     if change == 0:
-        return t["same"]
-    return (t["up"] if change > 0 else t["down"]).format(n=abs(change))
+        return text("report.same", lang)
+    return text("campaign.up" if change > 0 else "campaign.down", lang, n=abs(change))
 
 
-def _chart(report: QuickReport, t: dict[str, str]) -> bytes:
-    rows = [r for r in report.below if r.rate_percent is not None][:25]
-    figure = Figure(figsize=(7.5, 0.28 * max(len(rows), 4) + 0.8))
+def _chart(report: QuickReport, lang: Language) -> bytes:
+    rows = [r for r in report.below if r.rate_percent is not None][:CHART_ROWS]
+    figure = Figure(figsize=(7.5, 0.28 * max(len(rows), 4) + 1.0))
     axis = figure.subplots()
     axis.barh([r.name for r in rows][::-1], [r.rate_percent or 0 for r in rows][::-1], color="#0b5cad")
-    what = t["district"] if report.below_level is Level.DISTRICT else t["commune"]
-    axis.set_title(t["chart"].format(what=what.lower()), fontsize=10)
+    axis.set_title(text(f"report.chart.{report.below_level}", lang), fontsize=10, loc="left")
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: texts.percent(v, lang, decimals=0)))
+    axis.spines[["top", "right"]].set_visible(False)
+    axis.grid(axis="x", alpha=0.3)
     axis.tick_params(labelsize=7)
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
     return out.getvalue()
 
 
-def render_pdf(report: QuickReport, language: str = "vi") -> bytes:
-    if language not in TEXT:
-        raise InvalidInput("language is vi or en", code="bad_language")
-    if report.national is None:
-        raise NotFound(f"no figures for province {report.province_code}", code="no_counts")
-    t = TEXT[language]
-    pdf = new_pdf(f"{t['title']}: {report.province_name}")
-    pdf.set_font(FAMILY, "B", 15)
-    pdf.multi_cell(0, 8, t["title"], align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "B", 13)
-    pdf.multi_cell(0, 8, report.province_name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 10)
-    pdf.multi_cell(0, 6, f"{t['as_of']} {report.as_of}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+def _heading(pdf: FPDF, report: QuickReport, lang: Language, issued_on: date) -> None:
+    """Two columns: the issuing body over its number, the national motto over the place and date."""
+    left, right, top = 80.0, 110.0, pdf.get_y()
 
-    n = report.national
-    rate = "–" if n.rate_percent is None else f"{n.rate_percent:.2f}%"
-    rank = "–" if n.rank is None else f"{n.rank} ({_movement(n.rank_change, t)})"
+    def line(x: float, width: float, style: str, words: str, *, underline: float = 0) -> None:
+        pdf.set_x(x)
+        pdf.set_font(FAMILY, style, 10)
+        pdf.multi_cell(width, 5, words, align="C", new_x="LMARGIN", new_y="NEXT")
+        if underline:  # the short rule under the issuing body and under the motto
+            middle, y = x + width / 2, pdf.get_y() + 0.5
+            pdf.line(middle - underline / 2, y, middle + underline / 2, y)
+            pdf.ln(3)
+
+    line(pdf.l_margin, left, "", text("report.superior", lang, province=report.province_name).upper())
+    line(pdf.l_margin, left, "B", text("report.issuer", lang), underline=24)
+    line(pdf.l_margin, left, "", text("report.number", lang))
+    bottom_left = pdf.get_y()
+    pdf.set_y(top)
+    line(pdf.l_margin + left, right, "B", text("report.nation", lang))
+    line(pdf.l_margin + left, right, "B", text("report.motto", lang), underline=56)
+    place = short_name(report.province_name)
+    when = text(
+        "report.place_date",
+        lang,
+        place=place,
+        day=f"{issued_on.day:02d}",
+        month=f"{issued_on.month:02d}",
+        year=issued_on.year,
+        date=texts.day(issued_on, lang),
+    )
+    line(pdf.l_margin + left, right, "I", when)
+    pdf.set_y(max(pdf.get_y(), bottom_left) + 8)
+
+
+def _figures(pdf: FPDF, report: QuickReport, national: RankRow, lang: Language) -> None:
+    rank = "–" if national.rank is None else f"{national.rank} ({_movement(national.rank_change, lang)})"
     for label, value in (
-        (t["installs"], f"{n.installs:,}".replace(",", ".")),
-        (t[report.by], "–" if n.denominator is None else f"{n.denominator:,}".replace(",", ".")),
-        (t["rate"], rate),
-        (t["national"], rank),
+        (text("report.installs", lang), texts.number(national.installs, lang)),
+        (text(f"report.{report.by}", lang), texts.number(national.denominator, lang)),
+        (text("report.rate", lang), texts.percent(national.rate_percent, lang)),
+        (text("report.national", lang), rank),
     ):
         pdf.set_font(FAMILY, "", 11)
         pdf.cell(70, 7, label)
         pdf.set_font(FAMILY, "B", 11)
         pdf.cell(0, 7, value, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
 
-    what = t["district"] if report.below_level is Level.DISTRICT else t["commune"]
+
+def _table(pdf: FPDF, report: QuickReport, lang: Language) -> None:
     widths = (16, 78, 30, 30, 26)
+    heads = (
+        "campaign.rank",
+        f"report.{report.below_level}",
+        "report.installs",
+        "report.rate",
+        "report.change",
+    )
     pdf.set_font(FAMILY, "B", 9)
-    for width, head in zip(widths, (t["rank"], what, t["installs"], t["rate"], t["change"]), strict=True):
-        pdf.cell(width, 7, head, border=1)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 7, text(head, lang), border=1)
     pdf.ln()
     pdf.set_font(FAMILY, "", 9)
     if not report.below:
-        pdf.cell(0, 7, t["none"], new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, text("report.none", lang), new_x="LMARGIN", new_y="NEXT")
     for row in report.below:
         cells = (
             "–" if row.rank is None else str(row.rank),
             row.name,
-            f"{row.installs:,}".replace(",", "."),
-            "–" if row.rate_percent is None else f"{row.rate_percent:.2f}%",
+            texts.number(row.installs, lang),
+            texts.percent(row.rate_percent, lang),
             "" if not row.rank_change else ("▲" if row.rank_change > 0 else "▼") + str(abs(row.rank_change)),
         )
         for width, cell in zip(widths, cells, strict=True):
             pdf.cell(width, 6, cell, border=1)
         pdf.ln()
+
+
+def _closing(pdf: FPDF, lang: Language) -> None:
+    """The recipients on the left, the signature block on the right."""
+    pdf.ln(8)
+    if pdf.get_y() > pdf.h - 60:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.set_font(FAMILY, "BI", 9)
+    pdf.cell(90, 5, text("report.recipients", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 8)
+    for line in text("report.recipient_list", lang).split("\n"):
+        pdf.cell(90, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin + 100, top)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.multi_cell(90, 5, text("report.signer", lang), align="C")
+
+
+def render_pdf(report: QuickReport, language: str = "vi", *, issued_on: date) -> bytes:
+    if language not in LANGUAGES:
+        raise InvalidInput("language is vi or en", code="bad_language")
+    lang: Language = "en" if language == "en" else "vi"
+    if report.national is None:
+        raise NotFound(f"no figures for province {report.province_code}", code="no_counts")
+    title = text("report.title", lang)
+    pdf = new_pdf(f"{title}: {report.province_name}")
+    _heading(pdf, report, lang, issued_on)
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.multi_cell(0, 7, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.multi_cell(
+        0,
+        6,
+        text("report.subject", lang, province=report.province_name),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(FAMILY, "I", 10)
+    pdf.multi_cell(
+        0, 6, text("report.as_of", lang, moment=report.as_of), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(4)
+    _figures(pdf, report, report.national, lang)
+    pdf.ln(3)
+    _table(pdf, report, lang)
     if any(r.rate_percent is not None for r in report.below):
         pdf.ln(4)
-        pdf.image(io.BytesIO(_chart(report, t)), w=180)
+        pdf.image(io.BytesIO(_chart(report, lang)), w=180)
+    _closing(pdf, lang)
     return bytes(pdf.output())

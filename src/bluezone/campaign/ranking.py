@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Denominator(StrEnum):
+    """What a rate is of: everyone, or smartphone subscribers."""
+
+    POPULATION = "population"
+    SMARTPHONES = "smartphones"
 
 
 @dataclass(frozen=True)

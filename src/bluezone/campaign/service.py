@@ -3,22 +3,15 @@ denominators, and each area's rank in the previous snapshot."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.geo import old_to_new
-from bluezone.campaign.ranking import Entry, RankRow, rank
+from bluezone.campaign.ranking import Denominator, Entry, RankRow, rank
 from bluezone.clock import local_time
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.geography.areas import Level, Registry, Structure, census_2019, find_area, level_of, registry
 from bluezone.store.models import CampaignCount
-
-
-class Denominator(StrEnum):
-    POPULATION = "population"
-    SMARTPHONES = "smartphones"
 
 
 def latest(session: Session, at_or_before: int | None = None) -> tuple[int, Structure] | None:

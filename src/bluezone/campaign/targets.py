@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from bluezone.campaign import units
 from bluezone.campaign.activity import day_end
-from bluezone.campaign.service import Denominator, area_figures
+from bluezone.campaign.ranking import Denominator
+from bluezone.campaign.service import area_figures
 from bluezone.clock import EPOCH, local_day
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.geography.areas import find_area

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bluezone.cli.output import console, print_json
+from bluezone.campaign.ranking import Denominator
+from bluezone.cli.output import Lang, console, print_json
 from bluezone.cli.server import DataDir, open_server_services
 from bluezone.errors import InvalidInput
 from bluezone.geography.areas import Level
@@ -50,7 +51,7 @@ def ranking(
     ] = None,
     level: Annotated[Level, typer.Option(help="Which areas to rank.")] = Level.PROVINCE,
     parent: Annotated[str | None, typer.Option(help="Only areas within this area (GSO code).")] = None,
-    by: Annotated[str, typer.Option(help="population or smartphones.")] = "population",
+    by: Annotated[Denominator, typer.Option(help="What rates are of.")] = Denominator.POPULATION,
     structure: Annotated[
         str | None, typer.Option(help="2025: show figures dated before July 2025 in the 34 provinces.")
     ] = None,
@@ -93,19 +94,21 @@ def ranking(
 @app.command("quick-report")
 def quick_report_command(
     *,
-    province: Annotated[str, typer.Option(help="Province GSO code, e.g. 01 for Hà Nội.")],
+    province: Annotated[str, typer.Option(help='The province, by name ("Hà Nội") or GSO code (01).')],
     out: Annotated[Path, typer.Option(help="PDF file to write.")],
-    by: Annotated[str, typer.Option(help="population or smartphones.")] = "population",
-    language: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+    by: Annotated[Denominator, typer.Option(help="What rates are of.")] = Denominator.POPULATION,
+    language: Annotated[Lang, typer.Option("--lang", help="The report's language.")] = Lang.VI,
     data_dir: DataDir = None,
 ) -> None:
     """The printable quick report a provincial department sends upward, as PDF."""
     from bluezone.campaign import quick_report  # noqa: PLC0415 (loaded only when used)
+    from bluezone.clock import local_date  # noqa: PLC0415
+    from bluezone.geography.areas import province_named  # noqa: PLC0415
 
     svc = open_server_services(data_dir)
     with svc.db.session() as session:
-        report = quick_report.gather(session, province, by=by)
-    out.write_bytes(quick_report.render_pdf(report, language))
+        report = quick_report.gather(session, province_named(province), by=by)
+    out.write_bytes(quick_report.render_pdf(report, language, issued_on=local_date(svc.now())))
     console.print(f"{report.province_name}: {out}")
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from bluezone.cli.output import console, print_json
+from bluezone.cli.output import Lang, console, print_json
 from bluezone.cli.sim import run_and_report
 from bluezone.errors import InvalidInput
 from bluezone.risk.scoring import Level
@@ -33,7 +33,7 @@ def demo(
     adoption: Annotated[float, typer.Option(help="Share of all people running the app.")] = 0.4,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 2020,
     out: Annotated[Path, typer.Option(help="Directory for the city's report.")] = Path("bluezone-demo"),
-    language: Annotated[str, typer.Option("--lang", help="vi or en (pair).")] = "vi",
+    language: Annotated[Lang, typer.Option("--lang", help="The alert's language (pair).")] = Lang.VI,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     svg: Annotated[
         Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture (pair).")
@@ -44,8 +44,6 @@ def demo(
         raise InvalidInput(
             f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}", code="bad_scenario"
         )
-    if language not in ("vi", "en"):
-        raise InvalidInput("--lang must be vi or en", code="bad_language")
     if scenario == "city":
         city = Scenario().with_overrides(
             **{
@@ -66,7 +64,7 @@ def demo(
         return
     if svg is not None:
         console.record = True
-    _show(result, language)  # type: ignore[arg-type]
+    _show(result, language.value)
     if svg is not None:
         console.save_svg(str(svg), title="bluezone demo")
         console.record = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
@@ -10,6 +11,13 @@ from rich.console import Console
 from bluezone.errors import InvalidInput
 
 console = Console(highlight=False)
+
+
+class Lang(StrEnum):
+    """--lang: the languages every text is written in (texts.LANGUAGES)."""
+
+    VI = "vi"
+    EN = "en"
 
 
 def print_json(value: Any) -> None:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from bluezone.campaign import access, activity, imports, quick_report, service, tables, targets, units
 from bluezone.campaign.ranking import RankRow
-from bluezone.clock import EPOCH, local_day
+from bluezone.clock import EPOCH, local_date, local_day
 from bluezone.errors import InvalidInput
 from bluezone.web.api.access import AdminKey, DeviceKey
 from bluezone.web.api.privacy import padded
@@ -293,7 +293,7 @@ def quick_report_pdf(
     with svc.db.session() as session:
         report = quick_report.gather(session, province, by=by, as_of=moment)
     return Response(
-        quick_report.render_pdf(report, lang),
+        quick_report.render_pdf(report, lang, issued_on=local_date(svc.now())),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="bluezone-{province}.pdf"'},
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bluezone.authority.roles import Permission
 from bluezone.authority.users import SignedIn
 from bluezone.campaign import access, activity, geo, imports, service, tables, targets, units
-from bluezone.campaign.ranking import RankRow
+from bluezone.campaign.ranking import Denominator, RankRow
 from bluezone.clock import EPOCH, local_date, local_day
 from bluezone.errors import BluezoneError, Forbidden, InvalidInput, NotFound
 from bluezone.geography.areas import Area, Level, Structure, area_name, find_area, registry, structure_on
@@ -77,7 +77,7 @@ def area_page(request: Request, svc: Svc, code: str, by: str | None = None) -> R
             structure, area = _area_as_shown(session, code)
         except InvalidInput:
             return Response("not found", status_code=404)
-        trend = service.trend(session, code, by=service.Denominator(chosen))
+        trend = service.trend(session, code, by=Denominator(chosen))
         headline, ranked = _headline(session, area, chosen)
         below: list[RankRow] = []
         moment = None
