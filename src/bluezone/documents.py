@@ -4,6 +4,8 @@ Sans, which matplotlib ships), and matplotlib figures as inline SVG."""
 from __future__ import annotations
 
 import io
+import re
+from html import escape
 from pathlib import Path
 
 import matplotlib
@@ -20,12 +22,20 @@ matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: readable by scr
 matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
 
 
-def svg_of(figure: Figure) -> str:
-    """The figure as an <svg> element to put inline in a page (nothing loaded from elsewhere)."""
+def svg_of(figure: Figure, label: str = "") -> str:
+    """The figure as an <svg> element to put inline in a page (nothing loaded from elsewhere): as wide as
+    its place on the page at most, and named for screen readers when given a label."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    svg = text[text.index("<svg") :]
+    named = f' role="img" aria-label="{escape(label)}"' if label else ""
+    return re.sub(
+        r'<svg([^>]*?) width="([\d.]+)pt" height="[\d.]+pt"',
+        rf'<svg\1 style="width:100%;max-width:\2pt;height:auto"{named}',
+        svg,
+        count=1,
+    )
 
 
 def new_pdf(title: str) -> FPDF:

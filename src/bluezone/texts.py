@@ -50,7 +50,7 @@ def translations(language: Language) -> Translations:
 
 
 @cache
-def keys() -> frozenset[str]:
+def message_ids() -> frozenset[str]:
     source = resources.files("bluezone").joinpath("locale", "vi", "LC_MESSAGES", f"{DOMAIN}.po")
     with source.open("rb") as po:
         return frozenset(str(message.id) for message in read_po(po) if message.id)
@@ -62,12 +62,14 @@ def text(key: str, language: Language = "vi", **values: object) -> str:
 
 
 def has_text(key: str) -> bool:
-    return key in keys()
+    return key in message_ids()
 
 
 # CLDR's patterns, except the percentage: Vietnamese official writing puts a space before the sign (44,76 %).
 LOCALES: dict[Language, str] = {"vi": "vi_VN", "en": "en_GB"}
 DATE_FORMAT: dict[Language, str] = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+# A document's date line, as administrative documents write it: "ngày 06 tháng 12 năm 2026".
+LONG_DATE_FORMAT: dict[Language, str] = {"vi": "'ngày' dd 'tháng' MM 'năm' yyyy", "en": "d MMMM yyyy"}
 TIME_FORMAT: dict[Language, str] = {"vi": "HH:mm dd/MM/yyyy", "en": "HH:mm, d MMM yyyy"}
 PERCENT_SIGN: dict[Language, str] = {"vi": "\u00a0%", "en": "%"}
 
@@ -94,6 +96,11 @@ def day(value: date | None, language: Language | None = None) -> str:
         return "–"
     lang = language or current_language.get()
     return format_date(value, DATE_FORMAT[lang], locale=LOCALES[lang])
+
+
+def long_day(value: date, language: Language | None = None) -> str:
+    lang = language or current_language.get()
+    return format_date(value, LONG_DATE_FORMAT[lang], locale=LOCALES[lang])
 
 
 def moment(value: datetime | None, language: Language | None = None) -> str:

@@ -29,7 +29,8 @@ PHONE = {
 }
 
 
-def _page(**options: object) -> Iterator[object]:
+def open_page(**options: object) -> Iterator[object]:
+    """One page in a fresh headless Chromium (a generator: the browser closes when it is done)."""
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser tests: install Debian's chromium")
@@ -46,13 +47,13 @@ def _page(**options: object) -> Iterator[object]:
 @pytest.fixture
 def browser_page() -> Iterator[object]:
     """A desktop-sized page."""
-    yield from _page(**DESKTOP)
+    yield from open_page(**DESKTOP)
 
 
 @pytest.fixture
 def phone_page() -> Iterator[object]:
     """A phone-sized page (390 × 844, touch), as most citizens see the forms."""
-    yield from _page(**PHONE)
+    yield from open_page(**PHONE)
 
 
 def fill(page: object, fields: dict[str, str]) -> None:

@@ -107,7 +107,9 @@ def test_the_quick_report_has_rank_movement_and_districts(authority: Authority) 
         pictures = sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
         assert pictures == 1  # the chart of the districts' rates
         english_words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(english)).pages)
-        assert "SOCIALIST REPUBLIC OF VIET NAM" in english_words and "Hà Nội, 6 Dec 2026" in english_words
+        assert (
+            "SOCIALIST REPUBLIC OF VIET NAM" in english_words and "Hà Nội, 6 December 2026" in english_words
+        )
         with pytest.raises(InvalidInput):
             quick_report.gather(session, "001")  # a district, not a province
         with pytest.raises(InvalidInput):

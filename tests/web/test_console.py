@@ -162,7 +162,7 @@ def test_each_role_lands_on_its_own_work_and_sees_only_its_menu(server: RunningS
     roles = {
         "case_worker": ("/console/codes", {"/console/codes", "/console/queue", "/console/arrivals"}),
         "viewer": ("/console/stats", {"/console/stats"}),
-        "campaign_officer": ("/campaign/manage", {"/campaign/manage"}),
+        "campaign_officer": ("/campaign/manage", {"/campaign/manage", "/campaign/import"}),
     }
     for role, (landing, menu) in roles.items():
         username = role.replace("_", ".")

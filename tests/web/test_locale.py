@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from importlib import resources
+from pathlib import Path
 
 from babel.messages.pofile import read_po
 
@@ -46,3 +47,23 @@ def test_numbers_percentages_and_dates_in_each_language() -> None:
     assert texts.moment(datetime(2026, 12, 6, 8, 5), "vi") == "08:05 06/12/2026"
     assert texts.number(None) == texts.percent(None) == "–"
     assert texts.text("f1.body", "en", date="6 Dec", minutes=20, distance="1 m").startswith("On 6 Dec you")
+
+
+def test_every_text_in_the_catalogue_is_used() -> None:
+    """A text no page or module asks for, by its key or by a prefix it completes (`"role." ~ r`), is dead."""
+    code = "\n".join(
+        path.read_text("utf-8")
+        for path in Path(texts.__file__).parent.rglob("*")
+        if path.suffix in {".py", ".html"}
+    )
+    literals = set(re.findall(r"""["']([\w.]+)["']""", code))
+    prefixes = {p for p in literals if p.endswith((".", "_"))} | set(re.findall(r'f"([\w.]+[._])\{', code))
+    suffixes = set(re.findall(r'f"\{[^}]+\}(\.[\w.]+)"', code))  # f"{self.kind}.title"
+    unused = {
+        key
+        for key in texts.message_ids()
+        if key not in literals
+        and not any(key.startswith(prefix) for prefix in prefixes)
+        and not any(key.endswith(suffix) for suffix in suffixes)
+    }
+    assert not unused

@@ -155,17 +155,18 @@ def svg_map(
     drawing = _drawing()
     new_of = old_to_new() if structure is Structure.NEW else {}
     parts = [
-        f'<svg viewBox="0 -{MARGIN} {WIDTH + 2 * MARGIN} {drawing.height + MARGIN}" role="img" '
+        f'<svg viewBox="0 -{MARGIN} {WIDTH + 2 * MARGIN} {drawing.height + MARGIN}" role="group" '
         f'aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg" class="map">'
     ]
     for old, path in sorted(drawing.paths.items()):
         code = new_of.get(old, old)
         rate = rates.get(code)
-        shown = "–" if rate is None else f"{rate:.1f}%"
+        shown = f"{escape(names.get(code, code))}: {'–' if rate is None else f'{rate:.1f}%'}"
         parts.append(
-            f'<a href="{link}{code}" data-code="{code}"><path d="{path}" fill="{colour(rate)}" '
-            f'stroke="#fff" stroke-width="0.6"><title>{escape(names.get(code, code))}: {shown}</title>'
+            f'<a href="{link}{code}" data-code="{code}" aria-label="{shown}">'
+            f'<path d="{path}" fill="{colour(rate)}" '
+            f'stroke="#fff" stroke-width="0.6"><title>{shown}</title>'
             "</path></a>"
         )
     for archipelago, islands, (x, y, r) in drawing.archipelagos:
@@ -173,14 +174,15 @@ def svg_map(
         province = names.get(code, code)
         name = archipelago.names.get(lang, archipelago.names["vi"])
         parts.append(
-            f'<g class="archipelago"><a href="{link}{code}" data-code="{code}"><path d="{islands}" '
+            f'<g class="archipelago"><a href="{link}{code}" data-code="{code}" '
+            f'aria-label="{escape(name)} ({escape(province)})"><path d="{islands}" '
             f'fill="{colour(rates.get(code))}" stroke="#1d2733" stroke-width="0.8"><title>{escape(name)} '
             f"({escape(province)})</title></path></a>"
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="none" '
             f'stroke="#5b6b7c" stroke-width="0.8" stroke-dasharray="3 2"/>'
-            f'<text x="{x:.1f}" y="{y - r - 14:.1f}" text-anchor="middle" font-size="11" fill="#1d2733">'
+            f'<text x="{x:.1f}" y="{y - r - 17:.1f}" text-anchor="middle" font-size="14" fill="#1d2733">'
             f'{escape(name)}</text><text x="{x:.1f}" y="{y - r - 3:.1f}" text-anchor="middle" '
-            f'font-size="10" fill="#5b6b7c">({escape(province)})</text></g>'
+            f'font-size="12" fill="#5b6b7c">({escape(province)})</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -110,15 +110,7 @@ def _heading(pdf: FPDF, report: QuickReport, lang: Language, issued_on: date) ->
     line(pdf.l_margin + left, right, "B", text("report.nation", lang))
     line(pdf.l_margin + left, right, "B", text("report.motto", lang), underline=56)
     place = short_name(report.province_name)
-    when = text(
-        "report.place_date",
-        lang,
-        place=place,
-        day=f"{issued_on.day:02d}",
-        month=f"{issued_on.month:02d}",
-        year=issued_on.year,
-        date=texts.day(issued_on, lang),
-    )
+    when = text("report.place_date", lang, place=place, date=texts.long_day(issued_on, lang))
     line(pdf.l_margin + left, right, "I", when)
     pdf.set_y(max(pdf.get_y(), bottom_left) + 8)
 

@@ -90,6 +90,7 @@ def _queue_page(
             "id": d.id,
             "received": shown_time(d.received_at),
             "details": d.details,
+            "status": d.status,
             "commune": area_name(d.details.commune_code),
             "alerted": texts.day(date.fromisoformat(d.details.alert_date)),
             # A code is for someone who was near a case: an F1. An F2 or a declarant is followed up by phone.

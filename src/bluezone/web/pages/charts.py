@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bluezone import texts
@@ -39,17 +40,18 @@ def daily_bars(days: Sequence[DayFigures], issued_label: str, claimed_label: str
     issued = [d.codes_issued or 0 for d in days]
     claimed = [d.codes_claimed or 0 for d in days]
     hatch = ["//" if d.small else "" for d in days]
-    axis.bar(x - 0.2, issued, 0.4, color=BLUE, label=issued_label, hatch=hatch, edgecolor="white")
-    axis.bar(x + 0.2, claimed, 0.4, color=GREEN, label=claimed_label, hatch=hatch, edgecolor="white")
+    axis.bar(x - 0.2, issued, 0.4, color=BLUE, hatch=hatch, edgecolor="white")
+    axis.bar(x + 0.2, claimed, 0.4, color=GREEN, hatch=hatch, edgecolor="white")
+    legend = [Patch(color=BLUE, label=issued_label), Patch(color=GREEN, label=claimed_label)]
     if any(d.small for d in days):
-        axis.bar([], [], color=GREY, hatch="//", edgecolor="white", label=small_label)
+        legend.append(Patch(facecolor=GREY, hatch="//", edgecolor="white", label=small_label))
     step = max(1, len(days) // 7)
     axis.set_xticks(x[::step], [_short_day(d.day) for d in days][::step])
     axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: texts.number(v)))
-    axis.legend(frameon=False, fontsize=9, loc="upper left", ncols=3)
+    axis.legend(handles=legend, frameon=False, fontsize=9, loc="upper left", ncols=3)
     axis.set_ylim(0, max([*issued, *claimed, 1]) * 1.25)
-    return svg_of(figure)
+    return svg_of(figure, f"{issued_label}, {claimed_label}")
 
 
 def rate_line(
@@ -71,4 +73,4 @@ def rate_line(
     axis.set_ylim(0, max(values) * 1.15 or 1)
     step = max(1, len(days) // 6)
     axis.set_xticks(x[::step], [_short_day(d) for d in days][::step])
-    return svg_of(figure)
+    return svg_of(figure, label)

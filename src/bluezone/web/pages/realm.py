@@ -170,7 +170,7 @@ def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
         )
     lang = language(request)
     chart = daily_bars(
-        days, text("stats.issued", lang), text("stats.claimed", lang), text("stats.withheld", lang)
+        days, text("stats.issued", lang), text("stats.claimed", lang), text("stats.not_published", lang)
     )
     return page(
         request,

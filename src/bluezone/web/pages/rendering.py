@@ -55,6 +55,7 @@ NAV: list[tuple[str, str, Permission]] = [
     ("nav.stats", "/console/stats", Permission.READ_STATS),
     ("nav.people", "/console/people", Permission.MANAGE_USERS),
     ("nav.campaign", "/campaign/manage", Permission.MANAGE_UNITS),
+    ("nav.import", "/campaign/import", Permission.IMPORT_COUNTS),
 ]
 
 
