@@ -263,3 +263,38 @@ def _stored_secret(server: RunningServer, username: str) -> str:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None and user.totp_secret is not None
         return server.services.secrets.decrypt(user.totp_secret, f"totp:{user.id}".encode()).decode()
+
+
+def test_the_ministry_is_told_which_provinces_nobody_serves(server: RunningServer) -> None:
+    from bluezone.authority.users import create_user
+
+    with server.services.db.session() as session:
+        create_user(
+            session,
+            realm_code="BYT",
+            username="byt.viewer",
+            password=CONSOLE_PASSWORD,
+            role="viewer",
+            now=server.services.now(),
+        )
+    add_console_user(server, "hn.viewer", "viewer")
+    with server.client() as http:
+        _sign_in(server, http, "byt.viewer")
+        ministry = http.get("/console/stats").text
+    with server.client() as http:
+        _sign_in(server, http, "hn.viewer")
+        province = http.get("/console/stats").text
+    notice = _between(ministry, '<p class="notice" id="unserved">', "</p>")
+    assert notice.startswith("32 tỉnh, thành phố chưa có Sở Y tế")  # 34 less Hà Nội and Hồ Chí Minh City
+    assert "Tỉnh Khánh Hòa" in notice and "Thành phố Hà Nội" not in notice and "serve-province" in notice
+    assert 'id="unserved"' not in province  # a province's department is not the one to fix it
+
+
+def test_the_api_reference_works_offline(server: RunningServer) -> None:
+    with server.client() as http:
+        docs = http.get("/docs")
+        script = http.get("/docs/assets/swagger-ui-bundle.js")
+        style = http.get("/docs/assets/swagger-ui.css")
+    assert docs.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in docs.text
+    assert not re.search(r'(src|href)="https?://', docs.text)  # nothing from the internet
+    assert script.status_code == style.status_code == 200 and len(script.content) > 100_000

@@ -168,6 +168,12 @@ def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
             guessing.wrong_this_hour(session, staff.realm, svc.now()),
             svc.settings.verify_failures_alert_per_hour,
         )
+        # The ministry (a realm with no province) is told which provinces nobody can take declarations for.
+        unserved = (
+            realms.unserved_provinces(session, structure_on(local_date(svc.now())))
+            if staff.realm.province_code is None
+            else []
+        )
     lang = language(request)
     chart = daily_bars(
         days, text("stats.issued", lang), text("stats.claimed", lang), text("stats.not_published", lang)
@@ -180,6 +186,7 @@ def statistics(request: Request, svc: Svc, staff: Viewing) -> Response:
         chart=chart,
         wrong=wrong,
         minimum=svc.settings.stats_minimum,
+        unserved=[a.name for a in unserved],
     )
 
 
