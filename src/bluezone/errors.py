@@ -4,14 +4,18 @@ from __future__ import annotations
 
 
 class BluezoneError(Exception):
-    """Base of every error the project raises on purpose; `code` is stable across versions."""
+    """Base of every error the project raises on purpose; `code` is stable across versions. The message is
+    English; `values` fill the catalogues' text for the code (error.<code>) in the reader's language."""
 
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, values: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
+        self.values = values or {}
 
     @property
     def message(self) -> str:

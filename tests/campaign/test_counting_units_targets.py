@@ -292,7 +292,8 @@ def test_officers_import_counts_of_their_own_areas_on_the_web_page(server: Runni
         token = _csrf(http.get("/campaign/import").text)
         refused = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", bad)})
         assert refused.status_code == 422
-        assert "the same area and time as line 2" in refused.text and "no area 999" in refused.text
+        assert "Trùng địa bàn và thời điểm với dòng 2" in refused.text  # said in the reader's language
+        assert "Không có địa bàn mã 999" in refused.text
         done = http.post("/campaign/import", data={"csrf": token}, files={"file": ("c.csv", good)})
         assert done.status_code == 200 and "Đã nhập 1 dòng" in done.text
         forged = http.post("/campaign/import", data={"csrf": "forged"}, files={"file": ("c.csv", good)})

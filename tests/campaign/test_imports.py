@@ -9,6 +9,7 @@ import pytest
 from bluezone.campaign import imports, service
 from bluezone.errors import InvalidInput, NotFound
 from bluezone.geography.areas import Level, Structure, census_2019, registry
+from bluezone.texts import text
 from tests.conftest import TESTDATA, Authority
 
 HEADER = "as_of,area_code,installs,smartphones,active\n"
@@ -35,7 +36,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_kept() -> None:
         HEADER + "2020-08-15,01,10,5,\n2020-08-15,999,1,,\n2020-08-15,02,5,,9\n"
         "2020-08-15,04,x,,\n2020-08-15,06\n2020-08-16,08,1,2,1\n2020-08-16,08,1,2,1\n"
     )
-    assert report.errors == [
+    assert [(line, error.message) for line, error in report.errors] == [
         (2, "installs exceed smartphone subscribers"),
         (3, "no area 999 in the 2008 structure"),
         (4, "active phones exceed installs"),
@@ -44,6 +45,12 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_kept() -> None:
         (8, "the same area and time as line 7"),
     ]
     assert imports.parse_counts("time,code,n\n1,2,3\n").errors[0][0] == 1
+    # Each problem has its code and values, for the import page to say it in the reader's language.
+    codes = [(error.code, error.values) for _, error in report.errors]
+    assert codes[1] == ("unknown_area", {"code": "999"}) and codes[5] == ("repeated_row", {"line": 7})
+    said = [text(f"error.{code}", "vi", **values) for code, values in codes]
+    assert said[0] == "Số lượt cài đặt lớn hơn số thuê bao điện thoại thông minh."
+    assert said[3] == "Cột installs có giá trị 'x' không phải số nguyên."
 
 
 def test_dates_pick_the_structure_in_force() -> None:

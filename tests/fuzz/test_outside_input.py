@@ -19,6 +19,7 @@ from bluezone.declarations.forms import EntryDeclaration, VoluntaryDeclaration, 
 from bluezone.errors import BluezoneError
 from bluezone.sim.scenario import load_scenario
 from bluezone.venues import qr
+from bluezone.web.pages.rendering import error_text
 
 TODAY = date(2026, 3, 2)
 CELLS = st.one_of(
@@ -48,9 +49,11 @@ def csv_files(draw: st.DrawFn) -> str:
 @given(st.one_of(csv_files(), st.text(max_size=300)))
 def test_count_and_report_files_never_crash(text: str) -> None:
     with contextlib.suppress(BluezoneError):
-        imports.parse_counts(text)
+        counted = imports.parse_counts(text)
+        for _, problem in counted.errors:  # every problem can be said in both languages
+            assert error_text(problem, "vi") and error_text(problem, "en")
     rows, errors = units.parse_reports(text, today=(TODAY - date(1970, 1, 1)).days)
-    assert all(isinstance(line, int) and isinstance(problem, str) for line, problem in errors)
+    assert all(isinstance(line, int) and isinstance(problem, BluezoneError) for line, problem in errors)
     assert not (rows and errors) or errors  # a file with a bad line is refused whole by the caller
 
 

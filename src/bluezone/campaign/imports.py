@@ -42,7 +42,7 @@ class CountRow(NamedTuple):
 @dataclass
 class ImportReport:
     rows: list[CountRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, what is wrong)
+    errors: list[tuple[int, BluezoneError]] = field(default_factory=list)  # (line, what is wrong)
 
 
 def parse_time(value: str) -> int:
@@ -50,7 +50,9 @@ def parse_time(value: str) -> int:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(f"as_of {value!r} is not an ISO-8601 date or time", code="bad_time") from None
+        raise InvalidInput(
+            f"as_of {value!r} is not an ISO-8601 date or time", code="bad_time", values={"value": value}
+        ) from None
     if len(text) == 10:  # a date alone
         moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
     return as_unix(moment)
@@ -63,9 +65,17 @@ def _count(value: str, what: str) -> int:
         try:
             number = int(value.strip().replace(",", "").replace(".", "").replace(" ", ""))
         except ValueError:
-            raise InvalidInput(f"{what} {value!r} is not a whole number", code="bad_number") from None
+            raise InvalidInput(
+                f"{what} {value!r} is not a whole number",
+                code="bad_number",
+                values={"what": what, "value": value},
+            ) from None
     if not 0 <= number <= MAX_COUNT:
-        raise InvalidInput(f"{what} must be 0 to {MAX_COUNT:,}", code="bad_number")
+        raise InvalidInput(
+            f"{what} must be 0 to {MAX_COUNT:,}",
+            code="count_out_of_range",
+            values={"what": what, "most": MAX_COUNT},
+        )
     return number
 
 
@@ -97,11 +107,11 @@ def _row(values: list[str], column: dict[str, int], moments: _Moments) -> CountR
     if "population" in column and values[column["population"]].strip():
         population = _count(values[column["population"]], "population")
         if installs > population:
-            raise InvalidInput("installs exceed the population", code="inconsistent")
+            raise InvalidInput("installs exceed the population", code="installs_over_population")
     if smartphones is not None and installs > smartphones:
-        raise InvalidInput("installs exceed smartphone subscribers", code="inconsistent")
+        raise InvalidInput("installs exceed smartphone subscribers", code="installs_over_smartphones")
     if active is not None and active > installs:
-        raise InvalidInput("active phones exceed installs", code="inconsistent")
+        raise InvalidInput("active phones exceed installs", code="active_over_installs")
     return CountRow(as_of, structure, area.level, area.code, installs, smartphones, active, population)
 
 
@@ -113,11 +123,14 @@ def parse_counts(text: str) -> ImportReport:
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if missing or unknown:
+        expected = {"required": ", ".join(REQUIRED), "optional": ", ".join(OPTIONAL)}
+        kind, named = ("missing_columns", missing) if missing else ("unknown_columns", unknown)
         problem = (
-            f"missing columns {', '.join(missing)}" if missing else f"unknown columns {', '.join(unknown)}"
+            f"{kind.replace('_', ' ')} {', '.join(named)}; expected {expected['required']} and optionally "
         )
+        problem += expected["optional"]
         report.errors.append(
-            (1, f"{problem}; expected {', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}")
+            (1, InvalidInput(problem, code=kind, values={"columns": ", ".join(named), **expected}))
         )
         return report
     column = {name: i for i, name in enumerate(columns)}
@@ -127,26 +140,45 @@ def parse_counts(text: str) -> ImportReport:
     try:
         for line, values in enumerate(reader, start=2):
             if line > MAX_ROWS + 1:
-                report.errors.append((line, f"more than {MAX_ROWS:,} rows"))
+                report.errors.append(
+                    (
+                        line,
+                        InvalidInput(
+                            f"more than {MAX_ROWS:,} rows", code="too_many_rows", values={"most": MAX_ROWS}
+                        ),
+                    )
+                )
                 break
             if not values:
                 continue
             if len(values) < width:
-                report.errors.append((line, "the row has fewer fields than the header"))
+                report.errors.append(
+                    (line, InvalidInput("the row has fewer fields than the header", code="short_row"))
+                )
                 continue
             try:
                 row = _row(values, column, moments)
             except BluezoneError as error:
-                report.errors.append((line, error.message))
+                report.errors.append((line, error))
                 continue
             key = (row.as_of, row.area_code)
             if key in seen:
-                report.errors.append((line, f"the same area and time as line {seen[key]}"))
+                first = seen[key]
+                report.errors.append(
+                    (
+                        line,
+                        InvalidInput(
+                            f"the same area and time as line {first}",
+                            code="repeated_row",
+                            values={"line": first},
+                        ),
+                    )
+                )
                 continue
             seen[key] = line
             report.rows.append(row)
     except csv.Error as error:
-        report.errors.append((reader.line_num, f"not readable as CSV: {error}"))
+        report.errors.append((reader.line_num, InvalidInput(f"not readable as CSV: {error}", code="bad_csv")))
     return report
 
 

@@ -139,13 +139,22 @@ def submit_reports(session: Session, rows: list[ReportRow], now: int) -> int:
     return int(replaced)
 
 
-def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[int, str]]]:
+def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[int, BluezoneError]]]:
     """A bulk file of reports: (rows, errors by line); nothing is stored while any line is wrong."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     columns = [c.strip() for c in reader.fieldnames or []]
     if sorted(columns) != sorted(REPORT_COLUMNS):
-        return [], [(1, f"columns must be {', '.join(REPORT_COLUMNS)}")]
-    rows, errors = [], []
+        expected = ", ".join(REPORT_COLUMNS)
+        return [], [
+            (
+                1,
+                InvalidInput(
+                    f"columns must be {expected}", code="report_columns", values={"columns": expected}
+                ),
+            )
+        ]
+    rows: list[ReportRow] = []
+    errors: list[tuple[int, BluezoneError]] = []
     for line, record in enumerate(reader, start=2):
         try:
             values = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
@@ -159,9 +168,9 @@ def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[in
             check_report(row, today)
             rows.append(row)
         except BluezoneError as error:
-            errors.append((line, error.message))
+            errors.append((line, error))
         except ValueError:
-            errors.append((line, "as_of must be a date, YYYY-MM-DD"))
+            errors.append((line, InvalidInput("as_of must be a date, YYYY-MM-DD", code="bad_report_date")))
     return rows, errors
 
 
@@ -169,9 +178,15 @@ def _whole(value: str, what: str, most: int = MAX_COUNT) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise InvalidInput(f"{what} {value!r} is not a whole number", code="bad_report") from None
+        raise InvalidInput(
+            f"{what} {value!r} is not a whole number",
+            code="bad_number",
+            values={"what": what, "value": value},
+        ) from None
     if not 0 <= number <= most:
-        raise InvalidInput(f"{what} must be 0 to {most:,}", code="bad_report")
+        raise InvalidInput(
+            f"{what} must be 0 to {most:,}", code="count_out_of_range", values={"what": what, "most": most}
+        )
     return number
 
 

@@ -34,7 +34,7 @@ def import_counts(
     report = imports.parse_counts(text)
     if report.errors:
         for line, problem in report.errors[:50]:
-            console.print(f"line {line}: {problem}", highlight=False)
+            console.print(f"line {line}: {problem.message}", highlight=False, markup=False)
         more = " (first 50 shown)" if len(report.errors) > 50 else ""
         raise InvalidInput(f"{len(report.errors)} bad rows{more}; nothing imported", code="bad_rows")
     svc = open_server_services(data_dir)

@@ -54,7 +54,9 @@ def level_of(code: str) -> Level:
     for level, length in CODE_LENGTH.items():
         if len(code) == length and code.isdigit():
             return level
-    raise InvalidInput(f"{code!r} is not a GSO code (2, 3 or 5 digits)", code="bad_area_code")
+    raise InvalidInput(
+        f"{code!r} is not a GSO code (2, 3 or 5 digits)", code="bad_area_code", values={"code": code}
+    )
 
 
 class Registry:
@@ -74,7 +76,11 @@ class Registry:
         area = self._by_plain_code.get(code)
         if area is None:
             level_of(code)  # says what is wrong with a malformed code
-            raise InvalidInput(f"no area {code} in the {self.structure} structure", code="unknown_area")
+            raise InvalidInput(
+                f"no area {code} in the {self.structure} structure",
+                code="unknown_area",
+                values={"code": code},
+            )
         return area
 
     def children(self, code: str | None) -> list[Area]:
@@ -151,7 +157,7 @@ def find_area(code: str) -> tuple[Structure, Area]:
             return structure, registry(structure).get(code)
         except InvalidInput:
             continue
-    raise InvalidInput(f"no area {code} in either structure", code="unknown_area")
+    raise InvalidInput(f"no area {code} in either structure", code="unknown_area", values={"code": code})
 
 
 def area_name(code: str) -> str:

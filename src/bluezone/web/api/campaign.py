@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from bluezone.campaign import access, activity, imports, quick_report, service, tables, targets, units
 from bluezone.campaign.ranking import RankRow
 from bluezone.clock import EPOCH, local_date, local_day
-from bluezone.errors import InvalidInput
+from bluezone.errors import BluezoneError, InvalidInput
 from bluezone.web.api.access import AdminKey, DeviceKey
 from bluezone.web.api.privacy import padded
 from bluezone.web.api.schemas import ERRORS, ActivityRequest, Camel, ReportRequest, TargetRequest, UnitRequest
@@ -120,9 +120,9 @@ class ImportResult(Camel):
     errors: list[tuple[int, str]]
 
 
-def _refused(errors: list[tuple[int, str]]) -> JSONResponse:
+def _refused(errors: list[tuple[int, BluezoneError]]) -> JSONResponse:
     """Nothing stored: every bad line, to fix and send again."""
-    result = ImportResult(imported=0, replaced=0, errors=errors)
+    result = ImportResult(imported=0, replaced=0, errors=[(line, error.message) for line, error in errors])
     refusal = {"error": f"{len(errors)} line(s) are wrong; nothing was stored", "code": "bad_rows"}
     return JSONResponse({**refusal, **result.model_dump(by_alias=True)}, 422)
 
@@ -240,7 +240,7 @@ def import_reports(file: UploadFile, svc: Svc, caller: AdminKey) -> ImportResult
     try:
         replaced = _submit(svc, caller, rows)
     except InvalidInput as error:
-        return _refused([(0, error.message)])
+        return _refused([(0, error)])
     return ImportResult(imported=len(rows), replaced=replaced, errors=[])
 
 

@@ -25,7 +25,7 @@ from bluezone.web.dependencies import Count, RowId, Svc
 from bluezone.web.pages import charts
 from bluezone.web.pages.access import PageRefused, Staff, campaign_scope
 from bluezone.web.pages.pickers import area_steps, deepest_chosen
-from bluezone.web.pages.rendering import attempt, language, page
+from bluezone.web.pages.rendering import attempt, error_text, language, page
 
 router = APIRouter(prefix="/campaign", include_in_schema=False)
 BY = ("population", "smartphones")
@@ -231,13 +231,14 @@ def import_upload(request: Request, svc: Svc, file: UploadFile, who: ImportingFo
     try:
         report = imports.parse_counts(tables.read_upload(file.file))
     except BluezoneError as unreadable:
-        problems = [(1, unreadable.message)]
+        problems = [(1, error_text(unreadable, language(request)))]
         return page(
             request, "campaign_import.html", who, status=400, **{**IMPORT_EMPTY, "problems": problems}
         )
     if report.errors:
+        problems = [(line, error_text(error, language(request))) for line, error in report.errors]
         return page(
-            request, "campaign_import.html", who, status=422, **{**IMPORT_EMPTY, "problems": report.errors}
+            request, "campaign_import.html", who, status=422, **{**IMPORT_EMPTY, "problems": problems}
         )
     scope = campaign_scope(who)
     _refused_outside(

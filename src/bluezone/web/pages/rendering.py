@@ -102,8 +102,11 @@ def page(
 
 
 def error_text(error: BluezoneError, lang: Language) -> str:
+    """The error in the reader's language, from its code and values; the English message if the catalogues
+    have no text for the code."""
     key = f"error.{error.code}"
-    return text(key, lang) if has_text(key) else f"{text('error.generic', lang)}: {error.message}"
+    values = {k: texts.number(v, lang) if isinstance(v, int) else v for k, v in error.values.items()}
+    return text(key, lang, **values) if has_text(key) else f"{text('error.generic', lang)}: {error.message}"
 
 
 def attempt(request: Request, svc: Services, action: Callable[[Session], T]) -> tuple[T | None, str | None]:
