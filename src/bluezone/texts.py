@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import jinja2
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -109,6 +110,20 @@ def moment(value: datetime | None, language: Language | None = None) -> str:
         return "–"
     lang = language or current_language.get()
     return format_datetime(value, TIME_FORMAT[lang], locale=LOCALES[lang])
+
+
+def install_into(environment: jinja2.Environment) -> None:
+    """A Jinja2 environment (with the i18n extension) gets _() from the catalogues and the number, percent,
+    day and moment filters, all in the language of `current_language`."""
+
+    def gettext(key: str) -> str:
+        return str(translations(current_language.get()).gettext(key))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return str(translations(current_language.get()).ngettext(singular, plural, n))
+
+    environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters.update(number=number, percent=percent, day=day, moment=moment)
 
 
 def alphabetical(name: str) -> tuple[str, str]:

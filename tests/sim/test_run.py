@@ -62,8 +62,11 @@ def test_the_same_seed_gives_the_same_run(tmp_path: Path, outcome) -> None:  # t
 def test_the_report_is_self_contained_and_written_whole(tmp_path: Path) -> None:
     summary = run_with_and_without(SMALL.with_overrides(**{"run.days": 6}))
     assert summary.infections_without_app is not None
-    html = render(summary)
+    html = render(summary, lang="en")
     assert "<svg" in html and "Signal against distance" in html
+    vietnamese = render(summary)
+    assert '<html lang="vi">' in vietnamese and "Tín hiệu theo khoảng cách" in vietnamese
+    assert "Dịch bệnh khi có và không có ứng dụng" in vietnamese and "Signal against" not in vietnamese
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing to fetch: it opens offline
     path = write_report(tmp_path / "out" / "report.html", html)
     assert path.read_text(encoding="utf-8") == html

@@ -67,3 +67,11 @@ def test_every_text_in_the_catalogue_is_used() -> None:
         and not any(key.endswith(suffix) for suffix in suffixes)
     }
     assert not unused
+
+
+def test_every_text_can_be_filled() -> None:
+    """Each text formats with its own placeholders (a lone % would break it at the worst moment)."""
+    for language in texts.LANGUAGES:
+        for key, message in _catalogue(language).items():
+            names = set(re.findall(r"%\((\w+)\)", message))
+            assert texts.text(key, language, **dict.fromkeys(names, "x")), key

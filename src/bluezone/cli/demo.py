@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +12,6 @@ from rich.table import Table
 
 from bluezone.cli.output import Lang, console, print_json
 from bluezone.cli.sim import run_and_report
-from bluezone.errors import InvalidInput
 from bluezone.risk.scoring import Level
 from bluezone.sim.scenario import Scenario
 
@@ -19,32 +19,33 @@ if TYPE_CHECKING:
     from bluezone.sim.pair import PairResult
 from bluezone.texts import Language
 
-SCENARIOS = ("city", "pair")
+
+class DemoScenario(StrEnum):
+    CITY = "city"
+    PAIR = "pair"
 
 
 def demo(
     *,
     scenario: Annotated[
-        str,
-        typer.Option(help="city (a simulated town, the servers, the epidemic) or pair (a few phones meet)."),
-    ] = "city",
+        DemoScenario,
+        typer.Option(help="city: a simulated town, the servers, the epidemic; pair: a few phones meet."),
+    ] = DemoScenario.CITY,
     people: Annotated[int, typer.Option(help="People in the city.")] = 20_000,
     days: Annotated[int, typer.Option(help="Days simulated.")] = 21,
     adoption: Annotated[float, typer.Option(help="Share of all people running the app.")] = 0.4,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 2020,
     out: Annotated[Path, typer.Option(help="Directory for the city's report.")] = Path("bluezone-demo"),
-    language: Annotated[Lang, typer.Option("--lang", help="The alert's language (pair).")] = Lang.VI,
+    language: Annotated[
+        Lang, typer.Option("--lang", help="The language of the report (city) or the alert (pair).")
+    ] = Lang.VI,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     svg: Annotated[
         Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture (pair).")
     ] = None,
 ) -> None:
     """A city of 20,000 for 21 days at 40% adoption on the real servers; or `--scenario pair`."""
-    if scenario not in SCENARIOS:
-        raise InvalidInput(
-            f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}", code="bad_scenario"
-        )
-    if scenario == "city":
+    if scenario is DemoScenario.CITY:
         city = Scenario().with_overrides(
             **{
                 "population.people": people,
@@ -53,7 +54,7 @@ def demo(
                 "run.seed": seed,
             }
         )
-        run_and_report(city, out, as_json=as_json)
+        run_and_report(city, out, as_json=as_json, lang=language)
         return
     with console.status("Phones meet, one becomes F0, the others match its keys…"):
         from bluezone.sim.pair import run_pair  # noqa: PLC0415 (the simulator loads only when run)

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bluezone.cli.output import console, print_json
+from bluezone.cli.output import Lang, console, print_json
 from bluezone.errors import InvalidInput
 from bluezone.sim.scenario import Scenario, load_scenario
 
@@ -49,16 +49,16 @@ def _advance(progress: Progress):  # type: ignore[no-untyped-def]
     return update
 
 
-def run_and_report(scenario: Scenario, out: Path, *, as_json: bool) -> None:
+def run_and_report(scenario: Scenario, out: Path, *, as_json: bool, lang: Lang = Lang.VI) -> None:
+    """Run with and without the app, write the report (in `lang`), print the summary."""
     from bluezone.sim.report import render, write_report  # noqa: PLC0415 (the simulator loads only when run)
     from bluezone.sim.study import run_with_and_without  # noqa: PLC0415
 
-    """Run with and without the app, write the report, print the summary."""
     p = scenario.population
     label = f"{p.people:,} people, {scenario.run.days} days, {100 * p.adoption:.0f}% adoption"
     with _progress(label, as_json) as progress:
         summary = run_with_and_without(scenario, _advance(progress))
-        report = write_report(out / REPORT_NAME, render(summary))
+        report = write_report(out / REPORT_NAME, render(summary, lang=lang.value))
     if as_json:
         print_json(summary.as_json(report))
         return
@@ -107,10 +107,11 @@ def show(summary: Summary, report: Path) -> None:
 def run(
     config: Annotated[Path, typer.Option(help="Scenario TOML: [run], [population], [epidemic], [response].")],
     out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
+    lang: Annotated[Lang, typer.Option(help="The report's language.")] = Lang.VI,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run one scenario file, with the app and without it, and write the report."""
-    run_and_report(load_scenario(config), out, as_json=as_json)
+    run_and_report(load_scenario(config), out, as_json=as_json, lang=lang)
 
 
 def _adoptions(text: str) -> list[float]:
@@ -134,6 +135,7 @@ def sweep_command(
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
     config: Annotated[Path | None, typer.Option(help="Scenario TOML to start from.")] = None,
     out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
+    lang: Annotated[Lang, typer.Option(help="The report's language.")] = Lang.VI,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The same town at several adoption levels: how recall grows with adoption."""
@@ -147,7 +149,9 @@ def sweep_command(
         scenario.with_overrides(**{"population.adoption": level})  # refuse a bad level before any run
     with _progress(f"adoption sweep, {len(levels)} runs", as_json) as progress:
         results = sweep(scenario, levels, _advance(progress))
-        report = write_report(out / "sweep.html", render(results[len(results) // 2], results))
+        report = write_report(
+            out / "sweep.html", render(results[len(results) // 2], results, lang=lang.value)
+        )
     rows = sweep_rows(results)
     if as_json:
         print_json(rows)

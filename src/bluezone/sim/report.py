@@ -12,10 +12,12 @@ import jinja2
 import numpy as np
 from matplotlib.figure import Figure
 
+from bluezone import texts
 from bluezone.documents import svg_of
 from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import Channel, measured_profile, simulated_profile
 from bluezone.sim.study import Summary, sweep_rows
+from bluezone.texts import Language, text
 
 BLUE, RED, GREEN, GREY, ORANGE = "#0b5cad", "#c23b22", "#59a14f", "#8c8c8c", "#e8a33d"
 NORWAY_BLUETOOTH_RECALL = 0.8  # Smittestopp: technical tracing efficacy (simulation.md §1)
@@ -25,19 +27,19 @@ def _days_axis(summary: Summary) -> list[str]:
     return [d[5:] for d in summary.with_app.days]
 
 
-def epidemic_plot(summary: Summary) -> str:
+def epidemic_plot(summary: Summary, lang: Language) -> str:
     figure = Figure(figsize=(10, 3.4))
     daily, total = figure.subplots(1, 2)
     x = np.arange(summary.days)
     labels = _days_axis(summary)
-    curves = [("with the app", summary.with_app.infections, BLUE)]
+    curves = [(text("sim.with_app", lang), summary.with_app.infections, BLUE)]
     if summary.without_app is not None:
-        curves.append(("without the app", summary.without_app.infections, RED))
+        curves.append((text("sim.without_app", lang), summary.without_app.infections, RED))
     for label, values, colour in curves:
         daily.plot(x, values, label=label, color=colour)
         total.plot(x, np.cumsum(values), label=label, color=colour)
-    daily.set_title("New infections per day")
-    total.set_title("Infections since day 1")
+    daily.set_title(text("sim.plot.new_infections", lang))
+    total.set_title(text("sim.plot.all_infections", lang))
     for axis in (daily, total):
         axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
         axis.legend(frameon=False)
@@ -45,7 +47,7 @@ def epidemic_plot(summary: Summary) -> str:
     return svg_of(figure)
 
 
-def timeline_plot(summary: Summary) -> str:
+def timeline_plot(summary: Summary, lang: Language) -> str:
     figure = Figure(figsize=(10, 3.4))
     axis = figure.subplots()
     x = np.arange(summary.days)
@@ -53,16 +55,16 @@ def timeline_plot(summary: Summary) -> str:
     width = 0.16
     for k, (label, values, colour) in enumerate(
         [
-            ("F0 confirmed", curve.confirmed, RED),
-            ("uploads", curve.uploads, GREY),
-            ("F1 alerts", curve.alerts_f1, BLUE),
-            ("F2 alerts", curve.alerts_f2, ORANGE),
-            ("venue alerts", curve.alerts_venue, GREEN),
+            (text("sim.plot.confirmed", lang), curve.confirmed, RED),
+            (text("sim.plot.uploads", lang), curve.uploads, GREY),
+            (text("sim.plot.f1_alerts", lang), curve.alerts_f1, BLUE),
+            (text("sim.plot.f2_alerts", lang), curve.alerts_f2, ORANGE),
+            (text("sim.plot.venue_alerts", lang), curve.alerts_venue, GREEN),
         ]
     ):
         axis.bar(x + (k - 2) * width, values, width, label=label, color=colour)
     axis.set_yscale("symlog")
-    axis.set_title("What the system did each day")
+    axis.set_title(text("sim.plot.each_day", lang))
     labels = _days_axis(summary)
     axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
     axis.legend(frameon=False, ncol=5)
@@ -70,14 +72,18 @@ def timeline_plot(summary: Summary) -> str:
     return svg_of(figure)
 
 
-def signal_plot(seed: int) -> str:
+def signal_plot(seed: int, lang: Language) -> str:
     rng = np.random.default_rng(seed)
     handsets = hand_out(np.ones(5000, bool), rng)
     simulated = simulated_profile(Channel(), handsets.tx_error_db, handsets.rssi_error_db, rng)
     measured = measured_profile()
     figure = Figure(figsize=(6, 3.4))
     axis = figure.subplots()
-    for rows, label, colour in ((measured, "measured (DP-3T exp34)", RED), (simulated, "simulated", BLUE)):
+    shown = (
+        (measured, text("sim.plot.measured", lang), RED),
+        (simulated, text("sim.plot.simulated", lang), BLUE),
+    )
+    for rows, label, colour in shown:
         mids = [(low + high) / 2 for low, high, med in rows if med is not None]
         meds = [med for _, _, med in rows if med is not None]
         axis.plot(mids, meds, "o-", label=label, color=colour)
@@ -85,17 +91,19 @@ def signal_plot(seed: int) -> str:
     axis.set_xscale("log")
     axis.set_xticks([0.5, 1, 2, 3, 4, 6, 10], ["0.5", "1", "2", "3", "4", "6", "10"])
     axis.minorticks_off()
-    axis.set_xlabel("distance (m)")
-    axis.set_ylabel("median attenuation (dB)")
-    axis.set_title("Signal against distance")
+    axis.set_xlabel(text("sim.plot.distance", lang))
+    axis.set_ylabel(text("sim.plot.attenuation", lang))
+    axis.set_title(text("sim.plot.signal", lang))
     axis.legend(frameon=False)
     axis.grid(alpha=0.3)
     return svg_of(figure)
 
 
-def quality_plot(summary: Summary) -> str:
+def quality_plot(summary: Summary, lang: Language) -> str:
     q = summary.quality
-    names = ["precision", "recall", "recall, both\nrun the app", "recall, F0\nuploaded", "F1 score"]
+    names = [
+        text(f"sim.quality.{k}", lang) for k in ("precision", "recall", "app_pairs", "uploaded_pairs", "f1")
+    ]
     values = [q.precision, q.recall, q.recall_app_pairs, q.recall_uploaded_pairs, q.f1]
     figure = Figure(figsize=(6, 3.4))
     axis = figure.subplots()
@@ -103,11 +111,11 @@ def quality_plot(summary: Summary) -> str:
     for k, v in enumerate(values):
         axis.text(k, (v or 0) + 0.02, "–" if v is None else f"{v:.2f}", ha="center")
     axis.set_ylim(0, 1.1)
-    axis.set_title("F1 alerts against true close contacts")
+    axis.set_title(text("sim.plot.quality", lang))
     return svg_of(figure)
 
 
-def adoption_plot(points: Sequence[Summary]) -> str:
+def adoption_plot(points: Sequence[Summary], lang: Language) -> str:
     """Recall against adoption, beside adoption² × the Bluetooth layer's recall."""
     figure = Figure(figsize=(6, 3.4))
     axis = figure.subplots()
@@ -116,83 +124,83 @@ def adoption_plot(points: Sequence[Summary]) -> str:
     r_ble = float(np.mean(layer)) if layer else NORWAY_BLUETOOTH_RECALL
     shares = [p.upload_share for p in points if p.upload_share is not None]
     consent = float(np.mean(shares)) if shares else 1.0
-    label = f"adoption² × {r_ble:.2f} (Bluetooth) × {consent:.2f} (uploads)"
+    label = text("sim.plot.expected", lang, bluetooth=f"{r_ble:.2f}", uploads=f"{consent:.2f}")
     axis.plot(u, u**2 * r_ble * consent, color=GREY, linestyle="--", label=label)
     rows = sweep_rows(points)
     adoption = [p.adoption for p in points]
     for name, marker, colour in (("recall", "o-", BLUE), ("precision", "s-", GREEN)):
-        axis.plot(adoption, [r[name] or 0.0 for r in rows], marker, color=colour, label=name)
-    axis.set_xlabel("adoption (share of all people)")
+        shown = text(f"sim.quality.{name}", lang)
+        axis.plot(adoption, [r[name] or 0.0 for r in rows], marker, color=colour, label=shown)
+    axis.set_xlabel(text("sim.plot.adoption", lang))
     axis.set_xlim(0, 1)
     axis.set_ylim(0, 1)
-    axis.set_title("F1 alerts against adoption")
+    axis.set_title(text("sim.plot.against_adoption", lang))
     axis.legend(frameon=False)
     axis.grid(alpha=0.3)
     return svg_of(figure)
 
 
-def _fmt(value: float | None, percent: bool = False) -> str:
+def _fmt(value: float | None, lang: Language, percent: bool = False) -> str:
     if value is None:
         return "–"
-    return f"{100 * value:.0f}%" if percent else f"{value:.2f}"
+    return texts.percent(100 * value, lang, decimals=0) if percent else texts.number(value, lang, decimals=2)
 
 
-def validation_rows(summary: Summary) -> list[tuple[str, str, str, str]]:
+def validation_rows(summary: Summary, lang: Language) -> list[tuple[str, str, str, str]]:
     """(what, published, this run, remark) beside shared/reference/simulation.md §3."""
     q = summary.quality
     layer_f1 = None
     if q.precision is not None and q.recall_uploaded_pairs:
         layer_f1 = 2 * q.precision * q.recall_uploaded_pairs / (q.precision + q.recall_uploaded_pairs)
+    here = {
+        "alerts_per_case": _fmt(q.alerts_per_uploading_case, lang),
+        "later_positive": _fmt(q.alerted_later_positive, lang, percent=True),
+        "bluetooth_recall": _fmt(q.recall_uploaded_pairs, lang, percent=True),
+        "layer_f1": _fmt(layer_f1, lang),
+    }
     return [
         (
-            "F1 alerts per uploading case",
-            "≈ 4 (NHS app, 28% uptake)",
-            _fmt(q.alerts_per_uploading_case),
-            "grows with adoption and with household size; Viet Nam's households are larger",
-        ),
-        (
-            "alerted people later positive",
-            "≈ 6% (NHS app)",
-            _fmt(q.alerted_later_positive, percent=True),
-            "depends on how far the epidemic has spread and on testing of F1s (90% here)",
-        ),
-        (
-            "Bluetooth recall (both run the app, F0 uploaded)",
-            "≈ 80% (Norway, Smittestopp)",
-            _fmt(q.recall_uploaded_pairs, percent=True),
-            "limited by shadowing and by the 2 m / 15 min rule's threshold",
-        ),
-        (
-            "pairwise F1 score of the Bluetooth layer",
-            "0.55–0.75 on real data (DP-3T)",
-            _fmt(layer_f1),
-            "precision with the uploaded-pairs recall",
-        ),
+            text(f"sim.check.{k}", lang),
+            text(f"sim.check.{k}.published", lang),
+            v,
+            text(f"sim.check.{k}.why", lang),
+        )
+        for k, v in here.items()
     ]
 
 
 _templates = jinja2.Environment(
-    loader=jinja2.PackageLoader("bluezone.sim", "templates"), autoescape=True, keep_trailing_newline=True
+    loader=jinja2.PackageLoader("bluezone.sim", "templates"),
+    autoescape=True,
+    keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+texts.install_into(_templates)
 
 
-def render(summary: Summary, sweep_points: Sequence[Summary] = ()) -> str:
-    """The report of one run; with sweep points, also the adoption curve through them and their table."""
+def render(summary: Summary, sweep_points: Sequence[Summary] = (), lang: Language = "vi") -> str:
+    """The report of one run, in Vietnamese or English; with sweep points, also the adoption curve through
+    them and their table."""
     plots = {
-        "epidemic": epidemic_plot(summary),
-        "timeline": timeline_plot(summary),
-        "quality": quality_plot(summary),
-        "adoption": adoption_plot(sweep_points or [summary]),
-        "signal": signal_plot(summary.seed),
+        "epidemic": epidemic_plot(summary, lang),
+        "timeline": timeline_plot(summary, lang),
+        "quality": quality_plot(summary, lang),
+        "adoption": adoption_plot(sweep_points or [summary], lang),
+        "signal": signal_plot(summary.seed, lang),
     }
-    return _templates.get_template("report.html").render(
-        s=summary,
-        plots=plots,
-        pct=lambda v: _fmt(v, percent=True),
-        validation=validation_rows(summary),
-        sweep=sweep_rows(sweep_points),
-        figures={k: v for k, v in summary.as_json(None).items() if k != "report"},
-    )
+    reading = texts.current_language.set(lang)
+    try:
+        return _templates.get_template("report.html").render(
+            s=summary,
+            lang=lang,
+            plots=plots,
+            pct=lambda v: _fmt(v, lang, percent=True),
+            validation=validation_rows(summary, lang),
+            sweep=sweep_rows(sweep_points),
+            figures={k: v for k, v in summary.as_json(None).items() if k != "report"},
+        )
+    finally:
+        texts.current_language.reset(reading)
 
 
 def write_report(path: Path, html: str) -> Path:

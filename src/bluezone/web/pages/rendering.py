@@ -31,19 +31,7 @@ templates = Jinja2Templates(
         extensions=["jinja2.ext.i18n"],
     )
 )
-
-
-def _gettext(key: str) -> str:
-    return str(texts.translations(current_language.get()).gettext(key))
-
-
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return str(texts.translations(current_language.get()).ngettext(singular, plural, n))
-
-
-# The templates' _() reads the language of the page being rendered; numbers and dates follow it too.
-templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-templates.env.filters.update(number=texts.number, percent=texts.percent, day=texts.day, moment=texts.moment)
+texts.install_into(templates.env)  # _(), numbers and dates in the reader's language
 LANG_COOKIE = "bz_lang"
 # The console's menu: each entry shown only to those whose role grants its permission.
 NAV: list[tuple[str, str, Permission]] = [
