@@ -71,7 +71,6 @@ def test_keys_derive_matches_the_vectors(capsys: pytest.CaptureFixture[str]) -> 
             "--preset",
             "nope",
         ),
-        ("demo", "--scenario", "nope"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(
@@ -210,3 +209,18 @@ def test_brackets_survive_in_help_and_errors(capsys: pytest.CaptureFixture[str],
         "Scenario TOML: [run], [population], [epidemic], [response]."
         in run(capsys, "sim", "run", "--help")[1]
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "choices"),
+    [
+        (("demo", "--scenario", "nope"), "'city', 'pair'"),
+        (("demo", "--lang", "fr"), "'vi', 'en'"),
+        (("campaign", "ranking", "--by", "cats"), "'population', 'smartphones'"),
+    ],
+)
+def test_fixed_choices_are_refused_with_the_choices_named(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], choices: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and choices in err
