@@ -21,13 +21,9 @@ from tests.cli.test_cli import run
 from tests.conftest import certificate_for
 
 
-def test_setting_up_a_realm_and_rotating_its_key(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = str(tmp_path / "data")
-    code, _, err = run(capsys, "admin", "create-realm", "HN", "--name", "Sở Y tế Hà Nội", "--data-dir", data)
-    assert code == 2 and "--province" in err and "--national" in err  # a realm says whom it serves
-    code, out, _ = run(
+def _hanoi(capsys: pytest.CaptureFixture[str], data: str, province: str) -> tuple[int, str, str]:
+    """Hà Nội's health department set up, its province given as an operator would."""
+    return run(
         capsys,
         "admin",
         "create-realm",
@@ -35,10 +31,19 @@ def test_setting_up_a_realm_and_rotating_its_key(
         "--name",
         "Sở Y tế Hà Nội",
         "--province",
-        "ha noi",
+        province,
         "--data-dir",
         data,
     )
+
+
+def test_setting_up_a_realm_and_rotating_its_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = str(tmp_path / "data")
+    code, _, err = run(capsys, "admin", "create-realm", "HN", "--name", "Sở Y tế Hà Nội", "--data-dir", data)
+    assert code == 2 and "--province" in err and "--national" in err  # a realm says whom it serves
+    code, out, _ = _hanoi(capsys, data, "ha noi")
     assert code == 0 and "serving Thành phố Hà Nội" in out
     code, out, _ = run(
         capsys, "admin", "create-api-key", "--realm", "HN", "--kind", "device", "--data-dir", data
@@ -107,18 +112,7 @@ def test_the_operator_disables_enables_and_resets_accounts(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = str(tmp_path / "data")
-    run(
-        capsys,
-        "admin",
-        "create-realm",
-        "HN",
-        "--name",
-        "Sở Y tế Hà Nội",
-        "--province",
-        "01",
-        "--data-dir",
-        data,
-    )
+    _hanoi(capsys, data, "01")
     monkeypatch.setattr(sys, "stdin", io.StringIO("mat-khau-du-dai-123\n"))
     run(
         capsys,

@@ -58,23 +58,20 @@ def parse_time(value: str) -> int:
     return as_unix(moment)
 
 
-def _count(value: str, what: str) -> int:
+def count(value: str, what: str, most: int = MAX_COUNT) -> int:
+    """A whole number from 0 to `most` in a file's cell, thousands separators allowed as people type them
+    (1,234 or 1.234 or 1 234)."""
     try:
-        number = int(value)
-    except ValueError:  # thousands separators as people type them: 1,234 or 1.234 or 1 234
-        try:
-            number = int(value.strip().replace(",", "").replace(".", "").replace(" ", ""))
-        except ValueError:
-            raise InvalidInput(
-                f"{what} {value!r} is not a whole number",
-                code="bad_number",
-                values={"what": what, "value": value},
-            ) from None
-    if not 0 <= number <= MAX_COUNT:
+        number = int(value.strip().replace(",", "").replace(".", "").replace(" ", ""))
+    except ValueError:
         raise InvalidInput(
-            f"{what} must be 0 to {MAX_COUNT:,}",
-            code="count_out_of_range",
-            values={"what": what, "most": MAX_COUNT},
+            f"{what} {value!r} is not a whole number",
+            code="bad_number",
+            values={"what": what, "value": value},
+        ) from None
+    if not 0 <= number <= most:
+        raise InvalidInput(
+            f"{what} must be 0 to {most:,}", code="count_out_of_range", values={"what": what, "most": most}
         )
     return number
 
@@ -97,15 +94,15 @@ class _Moments:
 def _row(values: list[str], column: dict[str, int], moments: _Moments) -> CountRow:
     as_of, structure, areas = moments(values[column["as_of"]])
     area = areas.get(values[column["area_code"]].strip())
-    installs = _count(values[column["installs"]], "installs")
+    installs = count(values[column["installs"]], "installs")
     smartphones = active = None
     if "smartphones" in column and values[column["smartphones"]].strip():
-        smartphones = _count(values[column["smartphones"]], "smartphones")
+        smartphones = count(values[column["smartphones"]], "smartphones")
     if "active" in column and values[column["active"]].strip():
-        active = _count(values[column["active"]], "active")
+        active = count(values[column["active"]], "active")
     population = None
     if "population" in column and values[column["population"]].strip():
-        population = _count(values[column["population"]], "population")
+        population = count(values[column["population"]], "population")
         if installs > population:
             raise InvalidInput("installs exceed the population", code="installs_over_population")
     if smartphones is not None and installs > smartphones:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bluezone.campaign.imports import MAX_COUNT
+from bluezone.campaign.imports import MAX_COUNT, count
 from bluezone.campaign.ranking import Entry, RankRow, rank
 from bluezone.clock import EPOCH, local_day
 from bluezone.errors import BluezoneError, InvalidInput, NotFound
@@ -159,11 +159,11 @@ def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[in
         try:
             values = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
             row = ReportRow(
-                unit_id=_whole(values["unit_id"], "unit_id", MAX_ROW_ID),
+                unit_id=count(values["unit_id"], "unit_id", MAX_ROW_ID),
                 as_of_day=(date.fromisoformat(values["as_of"]) - EPOCH).days,
-                staff=_whole(values["staff"], "staff"),
-                smartphone_holders=_whole(values["smartphone_holders"], "smartphone_holders"),
-                installed=_whole(values["installed"], "installed"),
+                staff=count(values["staff"], "staff"),
+                smartphone_holders=count(values["smartphone_holders"], "smartphone_holders"),
+                installed=count(values["installed"], "installed"),
             )
             check_report(row, today)
             rows.append(row)
@@ -172,22 +172,6 @@ def parse_reports(text: str, today: int) -> tuple[list[ReportRow], list[tuple[in
         except ValueError:
             errors.append((line, InvalidInput("as_of must be a date, YYYY-MM-DD", code="bad_report_date")))
     return rows, errors
-
-
-def _whole(value: str, what: str, most: int = MAX_COUNT) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{what} {value!r} is not a whole number",
-            code="bad_number",
-            values={"what": what, "value": value},
-        ) from None
-    if not 0 <= number <= most:
-        raise InvalidInput(
-            f"{what} must be 0 to {most:,}", code="count_out_of_range", values={"what": what, "most": most}
-        )
-    return number
 
 
 def unit_named(session: Session, ident: str) -> Unit | None:
