@@ -21,11 +21,12 @@ import pytest
 from bluezone import texts
 from bluezone.authority import facilities
 from bluezone.authority.realms import realm_by_code
+from bluezone.authority.users import create_user
 from bluezone.campaign import imports, targets, units
 from bluezone.clock import local_date
 from bluezone.venues import registry as venues
 from tests.browser.conftest import DESKTOP, PHONE, open_page
-from tests.conftest import CONSOLE_PASSWORD, RunningServer, add_console_user
+from tests.conftest import CONSOLE_PASSWORD, RunningServer
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -63,6 +64,12 @@ OFFICIALS = {
         Visit("/console/facilities", "Trạm Y tế phường Hàng Bạc", "facilities"),
         Visit("/console/venues", "Quán cà phê", "venues"),
         Visit("/console/people", "Đăng nhập lần cuối", "people"),
+    ],
+    "system_admin": [
+        Visit("/console/realm", "Chọn đơn vị làm việc", "choose-realm"),
+        Visit("/console/codes", "Hôm nay đơn vị đã cấp", "codes"),
+        Visit("/console/people", "Khóa API cho phần mềm", "people"),
+        Visit("/campaign/import", "Nhập số liệu", "campaign-import"),
     ],
     "campaign_officer": [
         Visit("/campaign/manage", "Bưu điện Hà Nội", "campaign-manage"),
@@ -232,7 +239,16 @@ def test_each_official_goes_through_their_menu(
 
     unit = _seed(server)
     username = f"nv.{role.replace('_', '')}"  # not like a text's key, which the page is checked for
-    add_console_user(server, username, role)
+    with server.services.db.session() as session:  # a system admin belongs to no department
+        realm = None if role == "system_admin" else "HN"
+        create_user(
+            session,
+            realm_code=realm,
+            username=username,
+            password=CONSOLE_PASSWORD,
+            role=role,
+            now=server.services.now(),
+        )
     for page in open_page(**VIEWPORTS[viewport]):
         assert isinstance(page, Page)
         _sign_in(page, server, username)
@@ -246,3 +262,9 @@ def test_each_official_goes_through_their_menu(
                 assert visit.path in menu, f"{role} has no {visit.path} in the menu {menu}"
             page.goto(f"{server.base_url}{visit.path.format(unit=unit)}")
             _check(page, visit, shots, role.replace("_", "-"), viewport)
+            if visit.path == "/console/realm":  # a system admin picks the department to work in
+                page.get_by_label("Đơn vị", exact=True).select_option(
+                    label="Sở Y tế Hà Nội — Thành phố Hà Nội"
+                )
+                page.get_by_role("button", name="Làm việc với đơn vị này").click()
+                expect(page.locator("header")).to_contain_text("Sở Y tế Hà Nội")

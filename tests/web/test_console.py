@@ -298,3 +298,13 @@ def test_the_api_reference_works_offline(server: RunningServer) -> None:
     assert docs.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in docs.text
     assert not re.search(r'(src|href)="https?://', docs.text)  # nothing from the internet
     assert script.status_code == style.status_code == 200 and len(script.content) > 100_000
+
+
+def test_only_a_system_admin_chooses_the_department_to_work_in(server: RunningServer) -> None:
+    add_console_user(server, "admin.an", "realm_admin")
+    with server.client() as http:
+        _sign_in(server, http, "admin.an")
+        assert http.get("/console/realm").status_code == 403
+        form = http.get("/console/codes").text
+        refused = http.post("/console/realm", data={"csrf": _csrf(form), "realm": "HCM"})
+        assert refused.status_code == 403 and "bz_realm" not in refused.headers.get("set-cookie", "")

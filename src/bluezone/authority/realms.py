@@ -87,6 +87,11 @@ def realm_of_province(session: Session, province_code: str) -> Realm:
     return realm
 
 
+def all_realms(session: Session) -> list[Realm]:
+    """Every realm by name: the ministry's and the provinces' departments."""
+    return list(session.scalars(select(Realm).order_by(Realm.name)))
+
+
 def realm_by_code(session: Session, code: str) -> Realm:
     realm = session.scalar(select(Realm).where(Realm.code == code))
     if realm is None:

@@ -43,6 +43,10 @@ class PageRefused(Exception):
         self.who, self.error = who, error
 
 
+class RealmNeeded(Exception):
+    """A system admin opened a department's page before choosing the department: the chooser answers."""
+
+
 @dataclass(frozen=True)
 class InRealm:
     """A staff member acting in one realm (system admins: the realm they chose)."""
@@ -94,7 +98,7 @@ class RealmStaff(Staff):
     ) -> InRealm:
         who = await super().__call__(request, svc, token)
         if who.realm is None:
-            raise PageRefused(who, Forbidden("choose a province first", code="forbidden"))
+            raise RealmNeeded
         return InRealm(who, who.realm)
 
 
@@ -108,6 +112,10 @@ def to_login() -> RedirectResponse:
 
 async def _sign_in_needed(_request: Request, _error: Exception) -> Response:
     return to_login()
+
+
+async def _realm_needed(_request: Request, _error: Exception) -> Response:
+    return RedirectResponse("/console/realm", status_code=303)
 
 
 async def _second_factor_needed(_request: Request, _error: Exception) -> Response:
@@ -124,3 +132,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(SecondFactorNeeded, _second_factor_needed)
     app.add_exception_handler(PageRefused, _refused)
+    app.add_exception_handler(RealmNeeded, _realm_needed)

@@ -8,10 +8,21 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bluezone.authority import second_factor, users
-from bluezone.errors import BluezoneError, InvalidInput, RateLimited, Unauthorized
+from bluezone.authority import realms, second_factor, users
+from bluezone.authority.roles import Role
+from bluezone.errors import BluezoneError, Forbidden, InvalidInput, RateLimited, Unauthorized
+from bluezone.geography.areas import area_name
 from bluezone.web.dependencies import ClientAddress, Svc
-from bluezone.web.pages.access import SESSION_COOKIE, SignInNeeded, Token, check_csrf, signed_in, to_login
+from bluezone.web.pages.access import (
+    REALM_COOKIE,
+    SESSION_COOKIE,
+    PageRefused,
+    SignInNeeded,
+    Token,
+    check_csrf,
+    signed_in,
+    to_login,
+)
 from bluezone.web.pages.rendering import NAV, error_text, language, page, qr_data_uri
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -26,6 +37,45 @@ def home(request: Request, svc: Svc, token: Token = None) -> Response:
         return to_login()
     first = next((href for _, href, needs in NAV if who.may(needs)), "/campaign")
     return RedirectResponse(first, status_code=303)
+
+
+def _system_admin(request: Request, svc: Svc, token: str | None) -> users.SignedIn:
+    who = signed_in(request, svc, token)
+    if who.role is not Role.SYSTEM_ADMIN:
+        raise PageRefused(who, Forbidden("only system admins choose a department", code="forbidden"))
+    return who
+
+
+@router.get("/realm", response_class=HTMLResponse)
+def realm_form(request: Request, svc: Svc, token: Token = None) -> Response:
+    """A system admin chooses the department whose pages they work in."""
+    who = _system_admin(request, svc, token)
+    with svc.db.session() as session:
+        listed = [
+            (r.code, r.name, area_name(r.province_code) if r.province_code else None)
+            for r in realms.all_realms(session)
+        ]
+    return page(request, "choose_realm.html", who, realms=listed)
+
+
+@router.post("/realm")
+async def choose_realm(
+    request: Request, svc: Svc, token: Token = None, realm: Annotated[str, Form()] = ""
+) -> Response:
+    who = await run_in_threadpool(_system_admin, request, svc, token)
+    await check_csrf(request, who)
+
+    def known() -> bool:
+        with svc.db.session() as session:
+            return any(r.code == realm for r in realms.all_realms(session))
+
+    if not await run_in_threadpool(known):
+        return RedirectResponse("/console/realm", status_code=303)
+    answer = RedirectResponse("/console", status_code=303)
+    answer.set_cookie(
+        REALM_COOKIE, realm, httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
+    return answer
 
 
 def _sign_out(svc: Svc, token: str) -> None:
