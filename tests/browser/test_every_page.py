@@ -203,6 +203,13 @@ def _check(page: object, visit: Visit, shots: Path | None, who: str, viewport: s
 
 
 @pytest.fixture
+def database_url() -> str:
+    """SQLite alone: what people see is the same on either database, whose differences are tested elsewhere
+    on both (this walk-through is the longest of the browser tests)."""
+    return ""
+
+
+@pytest.fixture
 def shots() -> Path | None:
     chosen = os.environ.get("BZ_SCREENSHOTS")
     if chosen is None:
