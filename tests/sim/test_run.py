@@ -94,10 +94,16 @@ def test_demo_json_keeps_the_documented_names(tmp_path: Path, capsys: pytest.Cap
     for name in (
         "people", "days", "adoption", "f0_confirmed", "f0_uploaded", "alerts_f1", "alerts_f2",
         "true_close_contacts", "precision", "recall", "f1", "median_hours_to_alert",
-        "infections_with_app", "infections_without_app", "report",
+        "infections_with_app", "infections_without_app", "report", "alerts_per_uploading_case",
+        "alerted_later_positive", "infections_averted",
     ):  # fmt: skip
         assert name in result
     assert result["people"] == 1500 and result["days"] == 5 and result["adoption"] == 0.4
+    assert result["infections_averted"] == result["infections_without_app"] - result["infections_with_app"]
+    assert set(result["epidemic"]) == {
+        "R0", "doubling_days", "generation_interval_days", "presymptomatic_share",
+        "asymptomatic_source_share", "household_attack_rate", "close_contacts_per_person_day",
+    }  # fmt: skip
     assert Path(result["report"]).is_file()
 
 
@@ -109,7 +115,8 @@ def test_sweep_json_lists_each_adoption(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0, err
     rows = json.loads(out)
     assert [r["adoption"] for r in rows] == [0.2, 0.6]
-    assert all({"precision", "recall", "f1"} <= set(r) for r in rows)
+    assert all({"precision", "recall", "f1", "infections_averted", "epidemic"} <= set(r) for r in rows)
+    assert rows[0]["epidemic"] == rows[1]["epidemic"]  # one run without the app serves every level
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,28 @@ def run_and_report(scenario: Scenario, out: Path, *, as_json: bool, lang: Lang =
     show(summary, report)
 
 
+def _epidemic_rows(summary: Summary) -> list[tuple[str, str]]:
+    """The epidemic as it ran without the app: R0, growth, who transmits."""
+    e = summary.epidemic
+
+    def number(value: float | None, digits: int = 1) -> str:
+        return "–" if value is None else f"{value:.{digits}f}"
+
+    def share(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0%}"
+
+    return [
+        ("R0 · doubling days", f"{number(e.R0, 2)} · {number(e.doubling_days)}"),
+        ("generation interval, days", number(e.generation_interval_days)),
+        (
+            "transmissions before symptoms · from the asymptomatic",
+            f"{share(e.presymptomatic_share)} · {share(e.asymptomatic_source_share)}",
+        ),
+        ("household attack rate", share(e.household_attack_rate)),
+        ("close contacts per infected person-day", number(e.close_contacts_per_person_day)),
+    ]
+
+
 def show(summary: Summary, report: Path) -> None:
     q = summary.quality
     table = Table(title=f"{summary.people:,} people · {summary.days} days · adoption {summary.adoption:.0%}")
@@ -95,6 +117,11 @@ def show(summary: Summary, report: Path) -> None:
             "infections with / without the app",
             f"{summary.infections_with_app} / {summary.infections_without_app}",
         ),
+        (
+            "infections averted",
+            "–" if summary.infections_averted is None else str(summary.infections_averted),
+        ),
+        *_epidemic_rows(summary),
         ("Bluetooth scans logged", f"{summary.sightings_logged:,}"),
     ]
     for name, value in rows:
@@ -154,7 +181,7 @@ def sweep_command(
         )
     rows = sweep_rows(results)
     if as_json:
-        print_json(rows)
+        print_json([{**row, "epidemic": r.epidemic.as_json()} for row, r in zip(rows, results, strict=True)])
         return
     table = Table("adoption", "precision", "recall", "F1", "recall, both app", "infections")
     for r in rows:

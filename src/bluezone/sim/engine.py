@@ -131,7 +131,7 @@ class Run:
             days=self.days,
             day_starts=self.t0 + np.arange(self.scenario.run.days, dtype=np.float64) * DAY,
             sighting_rows=self.scans_of_dropped_logs + sum(len(log) for log in self.logs.values()),
-            seeds=self.scenario.population.seed_infections,
+            seeds=self.scenario.population.seeds,
             uploads_by_type=uploads_by_type,
             check_ins=0 if self.venues is None else self.venues.check_ins,
         )
@@ -145,7 +145,7 @@ class Run:
     def _seed_infections(self) -> None:
         rng = self.stream(Stream.SEEDS)
         n = len(self.population)
-        who = rng.choice(n, size=min(self.scenario.population.seed_infections, n), replace=False)
+        who = rng.choice(n, size=self.scenario.population.seeds, replace=False)
         # Seeds were infected over the week before the run, so some are already infectious.
         at = self.t0 - rng.uniform(0, 7 * DAY, len(who))
         self._infect(who, at, np.full(len(who), -1, np.int32), np.full(len(who), -1, np.int8))

@@ -43,7 +43,19 @@ class PopulationSettings(Section):
     campaign_counts: Path | None = Field(
         default=None, description="A campaign counts CSV (as `bluezone campaign import-counts` reads)"
     )
-    seed_infections: int = Field(default=20, ge=1, description="People infected on day 0")
+    seed_prevalence: float = Field(
+        default=0.001, gt=0, le=0.1, description="Share of people infected in the week before day 1"
+    )
+    seed_infections: int | None = Field(
+        default=None, ge=1, description="How many people that is, instead of the share (a town of any size)"
+    )
+
+    @property
+    def seeds(self) -> int:
+        """People infected before the run: a share of the town, so that towns of every size start alike."""
+        if self.seed_infections is not None:
+            return min(self.seed_infections, self.people)
+        return max(1, round(self.seed_prevalence * self.people))
 
 
 class EpidemicSettings(Section):

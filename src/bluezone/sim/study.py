@@ -16,6 +16,7 @@ import numpy as np
 from bluezone.sim.engine import Run
 from bluezone.sim.epidemic import NEVER
 from bluezone.sim.metrics import AlertQuality, alert_quality
+from bluezone.sim.readouts import EpidemicReadout, readout
 from bluezone.sim.scenario import Scenario
 from bluezone.sim.state import Outcome
 
@@ -68,8 +69,16 @@ class Summary:
     infections_without_app: int | None
     sightings_logged: int
     quality: AlertQuality
+    epidemic: EpidemicReadout  # read from the run without the app when there is one
     with_app: Curve
     without_app: Curve | None
+
+    @property
+    def infections_averted(self) -> int | None:
+        """Infections the app prevented: the same town and seed without it, less with it."""
+        if self.infections_without_app is None:
+            return None
+        return self.infections_without_app - self.infections_with_app
 
     def as_json(self, report: Path | None) -> dict[str, object]:
         """The documented names first, then the rest of the alert figures."""
@@ -89,11 +98,13 @@ class Summary:
             "median_hours_to_alert": _round(q.median_hours_to_alert, 1),
             "infections_with_app": self.infections_with_app,
             "infections_without_app": self.infections_without_app,
+            "infections_averted": self.infections_averted,
+            "alerts_per_uploading_case": _round(q.alerts_per_uploading_case, 2),
+            "alerted_later_positive": _round(q.alerted_later_positive),
+            "epidemic": self.epidemic.as_json(),
             "report": None if report is None else str(report),
             "recall_app_pairs": _round(q.recall_app_pairs),
             "recall_uploaded_pairs": _round(q.recall_uploaded_pairs),
-            "alerts_per_uploading_case": _round(q.alerts_per_uploading_case, 2),
-            "alerted_later_positive": _round(q.alerted_later_positive),
             "close_contact_uploads": self.close_contact_uploads,
             "alerts_venue": self.alerts_venue,
             "check_ins": self.check_ins,
@@ -135,6 +146,7 @@ def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None
         infections_without_app=None if without_app is None else infections_during(without_app),
         sightings_logged=with_app.sighting_rows,
         quality=alert_quality(with_app),
+        epidemic=readout(with_app if without_app is None else without_app),
         with_app=Curve.of(with_app),
         without_app=None if without_app is None else Curve.of(without_app),
     )
@@ -155,20 +167,22 @@ def run_with_and_without(scenario: Scenario, progress: Progress | None = None) -
         return summarise(scenario, with_app, counterfactual.result())
 
 
-def _with_app_only(scenario: Scenario) -> Summary:
+def _with_app_only(scenario: Scenario) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="bluezone-sim-") as work:
-        return summarise(scenario, Run(scenario, with_app=True, workdir=Path(work)).run(), None)
+        return Run(scenario, with_app=True, workdir=Path(work)).run()
 
 
 def sweep(scenario: Scenario, adoptions: Sequence[float], progress: Progress | None = None) -> list[Summary]:
-    """The same town and seed at each adoption level, two runs at a time."""
+    """The same town and seed at each adoption level, two runs at a time, and once without the app: who
+    runs it changes nothing there, so one counterfactual serves every level."""
     runs = [scenario.with_overrides(**{"population.adoption": a}) for a in adoptions]
     done = 0
     with ProcessPoolExecutor(max_workers=2) as pool:
+        counterfactual: Future[Outcome] = pool.submit(_without_app, scenario)
         futures = [pool.submit(_with_app_only, s) for s in runs]
         results = []
-        for future in futures:
-            results.append(future.result())
+        for run, future in zip(runs, futures, strict=True):
+            results.append(summarise(run, future.result(), counterfactual.result()))
             done += 1
             if progress:
                 progress(done, len(runs))
@@ -185,6 +199,9 @@ def sweep_rows(results: Sequence[Summary]) -> list[dict[str, float | None]]:
             "recall_app_pairs": _round(r.quality.recall_app_pairs),
             "recall_uploaded_pairs": _round(r.quality.recall_uploaded_pairs),
             "infections": r.infections_with_app,
+            "infections_averted": r.infections_averted,
+            "alerts_per_uploading_case": _round(r.quality.alerts_per_uploading_case, 2),
+            "alerted_later_positive": _round(r.quality.alerted_later_positive),
         }
         for r in results
     ]
