@@ -17,6 +17,7 @@ from bluezone.documents import svg_of
 from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import Channel, measured_profile, simulated_profile
 from bluezone.sim.study import Summary, sweep_rows
+from bluezone.sim.validation import checks
 from bluezone.texts import Language, text
 
 BLUE, RED, GREEN, GREY, ORANGE = "#0b5cad", "#c23b22", "#59a14f", "#8c8c8c", "#e8a33d"
@@ -146,27 +147,27 @@ def _fmt(value: float | None, lang: Language, percent: bool = False) -> str:
     return texts.percent(100 * value, lang, decimals=0) if percent else texts.number(value, lang, decimals=2)
 
 
-def validation_rows(summary: Summary, lang: Language) -> list[tuple[str, str, str, str]]:
-    """(what, published, this run, remark) beside shared/reference/simulation.md §3."""
-    q = summary.quality
-    layer_f1 = None
-    if q.precision is not None and q.recall_uploaded_pairs:
-        layer_f1 = 2 * q.precision * q.recall_uploaded_pairs / (q.precision + q.recall_uploaded_pairs)
-    here = {
-        "alerts_per_case": _fmt(q.alerts_per_uploading_case, lang),
-        "later_positive": _fmt(q.alerted_later_positive, lang, percent=True),
-        "bluetooth_recall": _fmt(q.recall_uploaded_pairs, lang, percent=True),
-        "layer_f1": _fmt(layer_f1, lang),
-    }
-    return [
-        (
-            text(f"sim.check.{k}", lang),
-            text(f"sim.check.{k}.published", lang),
-            v,
-            text(f"sim.check.{k}.why", lang),
+def validation_rows(summary: Summary, lang: Language) -> list[tuple[str, str, str, str, str, str]]:
+    """(figure, published band and source, this run, verdict, its mark, why it may differ) for each check."""
+    rows = []
+    for check in checks(summary):
+        ends = [100 * check.low, 100 * check.high] if check.share else [check.low, check.high]
+        shown = [
+            texts.percent(v, lang, decimals=0) if check.share else texts.number(v, lang, decimals=1)
+            for v in ends
+        ]
+        band = "–".join(shown)
+        rows.append(
+            (
+                text(f"sim.check.{check.key}", lang),
+                f"{band} · {text(f'sim.check.{check.key}.published', lang)}",
+                _fmt(check.value, lang, percent=check.share),
+                check.verdict.value,
+                text(f"sim.verdict.{check.verdict.name.lower()}", lang),
+                text(f"sim.check.{check.key}.why", lang),
+            )
         )
-        for k, v in here.items()
-    ]
+    return rows
 
 
 _templates = jinja2.Environment(
