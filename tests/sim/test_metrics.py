@@ -30,6 +30,8 @@ def _outcome() -> Outcome:
     uploaded[0] = True
     alerted = np.full(n, NEVER)
     alerted[[1, 2, 9]] = T0 + 5 * DAY + 3 * 3600  # 1, 2 are true contacts; 9 is not (no app even)
+    by = np.full(n, -1, np.int32)
+    by[[1, 2, 9]] = 0  # each alert caused by case 0's key
     # (a, b, day): 0 met 1 on day 3, 2 on day 5 (the day of confirmation: inside), 3 on day 1 (too early),
     # 4 on day 4 (true, no app); 7 met 8 (no confirmed case).
     close = np.array([[0, 1, 3], [2, 0, 5], [0, 3, 1], [4, 0, 4], [7, 8, 4]], dtype=np.int64)
@@ -40,6 +42,7 @@ def _outcome() -> Outcome:
         first_key_day=first_key_day,
         uploaded=uploaded,
         alerted_f1_at=alerted,
+        alerted_by=by,
         alerted_f2_at=np.full(n, NEVER),
         venue_alerted_at=np.full(n, NEVER),
         close_pairs=close,
@@ -65,3 +68,22 @@ def test_precision_recall_and_timing_by_hand() -> None:
     assert quality.median_hours_to_alert == pytest.approx(2.0)
     assert quality.alerts_per_uploading_case == 3.0
     assert quality.alerted_later_positive == 0.0
+
+
+def test_an_alert_counts_only_for_the_case_whose_key_caused_it() -> None:
+    outcome = _outcome()
+    outcome.alerted_by[2] = 5  # 2 was alerted by someone else's key, not the case they were close to
+    quality = alert_quality(outcome)
+    assert quality.precision == pytest.approx(1 / 3)  # only 1's alert is right
+    assert quality.recall == pytest.approx(1 / 3)  # of the pairs (0,1), (0,2), (0,4), only (0,1) found
+
+
+def test_a_contact_of_two_cases_is_two_pairs() -> None:
+    outcome = _outcome()
+    outcome.confirmed_at[3] = T0 + 5 * DAY  # 3 is confirmed too, with a window from day 0
+    outcome.first_key_day[3] = T0
+    rows = sorted(map(tuple, true_contacts(outcome).tolist()))
+    assert (0, 3, 1) not in rows and (3, 0, 1) in rows  # 0 met 3 on day 1: inside 3's window only
+    quality = alert_quality(outcome)
+    assert quality.true_close_contacts == 4  # (0,1), (0,2), (0,4), (3,0)
+    assert quality.recall == pytest.approx(2 / 4)  # 0 itself was never alerted

@@ -43,6 +43,9 @@ class DailyRisk:
     close_seconds: F64  # unweighted seconds in the immediate and near buckets
     min_closeness_db: F64
     windows: I64
+    strongest_key: (
+        I64  # the key (row in the DiagnosisKeys) whose windows scored most that day: the alert's cause
+    )
 
     def __len__(self) -> int:
         return len(self.phone)
@@ -110,10 +113,24 @@ def daily_risk(
         close_seconds=np.add.reduceat(windows.seconds_in_bucket[rows, :2].sum(axis=1), starts),
         min_closeness_db=np.minimum.reduceat(windows.min_closeness_db[rows], starts),
         windows=np.diff(np.append(starts, len(rows))).astype(np.int64),
+        strongest_key=_strongest_key(windows.key[rows], score[rows], is_f2, starts),
     )
+
+
+def _strongest_key(key: I64, score: F64, recursive: npt.NDArray[np.bool_], starts: I64) -> I64:
+    """In each run of windows (one phone and day), the key whose windows' scores add up to the most; a
+    confirmed case's key before any RECURSIVE one, as F1 wins over F2."""
+    group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(key))))
+    pair, at = np.unique(np.column_stack([group, key]), axis=0, return_inverse=True)
+    total = np.bincount(at.ravel(), weights=score)
+    second_rank = np.zeros(len(pair), bool)
+    second_rank[at.ravel()] = recursive
+    order = np.lexsort((-total, second_rank, pair[:, 0]))  # in each group: F1 keys first, largest total first
+    first = np.flatnonzero(np.r_[True, pair[order[1:], 0] != pair[order[:-1], 0]])
+    return np.asarray(pair[order[first], 1], dtype=np.int64)
 
 
 def _empty() -> DailyRisk:
     z = np.zeros(0)
     i = z.astype(np.int64)
-    return DailyRisk(i, i, z.astype(np.int8), z, z, z, z, i)
+    return DailyRisk(i, i, z.astype(np.int8), z, z, z, z, i, i)

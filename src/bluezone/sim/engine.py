@@ -84,6 +84,7 @@ class Run:
         self._background: ThreadPoolExecutor | None = None
         self.logs: dict[int, DayLog] = {}
         self.close_pairs: list[npt.NDArray[np.int64]] = []
+        self.key_owner: dict[bytes, int] = {}  # each uploaded key → who uploaded it
         self.days: list[DayFigures] = []
         self.scans_of_dropped_logs = 0  # logs older than LOG_DAYS are let go
         self.authority: LocalAuthority | None = None
@@ -125,6 +126,7 @@ class Run:
             first_key_day=self.people.first_key_day,
             uploaded=self.people.uploaded,
             alerted_f1_at=self.people.alerted_f1_at,
+            alerted_by=self.people.alerted_by,
             alerted_f2_at=self.people.alerted_f2_at,
             venue_alerted_at=self.people.venue_alerted_at,
             close_pairs=np.concatenate(self.close_pairs) if self.close_pairs else np.zeros((0, 3), np.int64),
@@ -388,10 +390,12 @@ class Run:
             if self.venues is not None and test_type == "confirmed"
             else []
         )
+        teks = self._teks_of(person, at)
         try:
-            self.authority.upload(code, self._teks_of(person, at), since, test_type, stays)
+            self.authority.upload(code, teks, since, test_type, stays)
         except ServerError:
             return
+        self.key_owner.update({tek: person for _, tek in teks})  # to tell whose key caused an alert
         figures.uploads += 1
         if test_type == "confirmed":
             self.people.uploaded[person] = True
@@ -455,8 +459,12 @@ class Run:
             packets=heard.packets,
         )
         risk = daily_risk(windows_from_scans(scans, self.risk), keys, self.risk, today=int(at // DAY_SECONDS))
-        f1 = np.unique(risk.phone[risk.level == Level.F1])
-        f1 = f1[~(self.people.alerted_f1_at[f1] < NEVER)]
+        f1_rows = np.flatnonzero(risk.level == Level.F1)
+        f1, first_row = np.unique(risk.phone[f1_rows], return_index=True)
+        cause = risk.strongest_key[f1_rows[first_row]]
+        new = ~(self.people.alerted_f1_at[f1] < NEVER)
+        f1, cause = f1[new], cause[new]
+        self.people.alerted_by[f1] = [self.key_owner.get(keys.key_data[k].tobytes(), -1) for k in cause]
         f2 = np.unique(risk.phone[risk.level == Level.F2])
         f2 = f2[~(self.people.alerted_f2_at[f2] < NEVER) & ~(self.people.alerted_f1_at[f2] < NEVER)]
         self.people.alerted_f1_at[f1] = at

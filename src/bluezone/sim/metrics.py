@@ -2,8 +2,11 @@
 
 A true close contact of an F0 is someone within 2 m of them for 15 minutes or more on a day of the F0's
 tracing window (from 2 days before symptom onset, or before the test, until confirmation), whether or
-not either runs the app. `recall` is the share of them that got an F1 alert; `precision` the share of
-F1 alerts that went to one; `recall_app_pairs` the same recall among pairs where both run the app.
+not either runs the app. Everything is counted per (F0, contact) pair, and each F1 alert is attributed to
+the F0 whose key caused it (the key that scored most on the alerting day): `precision` is the share of F1
+alerts whose F0 and person were such a pair; `recall` the share of pairs whose contact got an alert from an
+F0 they were truly close to (a contact of two F0s is two pairs); `recall_app_pairs` the same among pairs where
+both run the app, `recall_uploaded_pairs` among those whose F0 also uploaded (the Bluetooth layer alone).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from bluezone.sim.state import Outcome
 
 @dataclass(frozen=True)
 class AlertQuality:
-    true_close_contacts: int
+    true_close_contacts: int  # (F0, contact) pairs
     alerted_f1: int
     precision: float | None
     recall: float | None
@@ -57,37 +60,36 @@ def true_contacts(outcome: Outcome) -> npt.NDArray[np.int64]:
 
 def alert_quality(outcome: Outcome) -> AlertQuality:
     contacts = true_contacts(outcome)
-    case, contact = contacts[:, 0], contacts[:, 1]
+    n = len(outcome.population)
+    pairs = np.unique(contacts[:, 0] * n + contacts[:, 1])  # (F0, contact) pairs, each once
+    case, contact = pairs // n, pairs % n
     has_app = outcome.population.has_app
     alerted = outcome.alerted_f1_at < NEVER
-    truly = np.unique(contact)
-    hit = int(alerted[truly].sum())
-    n_alerted = int(alerted.sum())
-    precision = _ratio(int(np.isin(np.flatnonzero(alerted), truly).sum()), n_alerted)
-    recall = _ratio(hit, len(truly))
+    by = outcome.alerted_by.astype(np.int64)
+
+    # An alert is right when its F0 and its person were truly close; a pair is found when its contact
+    # got a right alert (from this F0, or from another F0 they were also close to).
+    people = np.flatnonzero(alerted)
+    right = (by[people] >= 0) & np.isin(by[people] * n + people, pairs)
+    rightly_alerted = np.zeros(n, bool)
+    rightly_alerted[people[right]] = True
+    found = rightly_alerted[contact]
 
     app_pair = has_app[case] & has_app[contact]
-    app_truly = np.unique(contact[app_pair])
-    uploaded_truly = np.unique(contact[app_pair & outcome.uploaded[case]])
-
-    # Hours from the earliest upload that made someone a true contact to their alert.
-    source_time = np.where(outcome.uploaded[case], outcome.confirmed_at[case], NEVER)
-    earliest = np.full(len(has_app), NEVER)
-    np.minimum.at(earliest, contact, source_time)
-    timed = alerted & (earliest < NEVER) & (outcome.alerted_f1_at >= earliest)
-    hours = (outcome.alerted_f1_at[timed] - earliest[timed]) / 3600
-
-    uploads = int(outcome.uploaded.sum())
+    uploaded_pair = app_pair & outcome.uploaded[case]
+    hours = (outcome.alerted_f1_at[people[right]] - outcome.confirmed_at[by[people[right]]]) / 3600
+    precision = _ratio(int(right.sum()), len(people))
+    recall = _ratio(int(found.sum()), len(pairs))
     later_positive = alerted & (outcome.confirmed_at > outcome.alerted_f1_at) & (outcome.confirmed_at < NEVER)
     return AlertQuality(
-        true_close_contacts=len(truly),
-        alerted_f1=n_alerted,
+        true_close_contacts=len(pairs),
+        alerted_f1=len(people),
         precision=precision,
         recall=recall,
         f1=_f1(precision, recall),
-        recall_app_pairs=_ratio(int(alerted[app_truly].sum()), len(app_truly)),
-        recall_uploaded_pairs=_ratio(int(alerted[uploaded_truly].sum()), len(uploaded_truly)),
+        recall_app_pairs=_ratio(int(found[app_pair].sum()), int(app_pair.sum())),
+        recall_uploaded_pairs=_ratio(int(found[uploaded_pair].sum()), int(uploaded_pair.sum())),
         median_hours_to_alert=float(np.median(hours)) if len(hours) else None,
-        alerts_per_uploading_case=_ratio(n_alerted, uploads),
-        alerted_later_positive=_ratio(int(later_positive.sum()), n_alerted),
+        alerts_per_uploading_case=_ratio(len(people), int(outcome.uploaded.sum())),
+        alerted_later_positive=_ratio(int(later_positive.sum()), len(people)),
     )

@@ -54,6 +54,7 @@ class Outcome:
     first_key_day: F64  # start of the upload window (2 days before onset or test), unix seconds
     uploaded: npt.NDArray[np.bool_]
     alerted_f1_at: F64
+    alerted_by: npt.NDArray[np.int32]  # the F0 whose key caused each F1 alert, −1 for none
     alerted_f2_at: F64
     venue_alerted_at: F64
     close_pairs: npt.NDArray[
@@ -88,6 +89,7 @@ class People:
     quarantine_until: F64
     uploaded: Flags
     alerted_f1_at: F64
+    alerted_by: npt.NDArray[np.int32]  # the F0 whose key caused the F1 alert, −1 for none
     alerted_f2_at: F64
     venue_alerted_at: F64
     app_index: npt.NDArray[np.int32]  # row among app users, -1 without the app
@@ -114,6 +116,7 @@ class People:
             quarantine_until=np.full(n, -NEVER),
             uploaded=np.zeros(n, bool),
             alerted_f1_at=np.full(n, NEVER),
+            alerted_by=np.full(n, -1, np.int32),
             alerted_f2_at=np.full(n, NEVER),
             venue_alerted_at=np.full(n, NEVER),
             app_index=app_index,
