@@ -54,3 +54,17 @@ def test_seed_infections_scale_with_the_town(people: int, seeds: int) -> None:
     assert Scenario().with_overrides(**{"population.people": people}).population.seeds == seeds
     fixed = Scenario().with_overrides(**{"population.people": people, "population.seed_infections": 2})
     assert fixed.population.seeds == 2
+
+
+def test_several_runs_read_as_medians_and_90_percent_intervals() -> None:
+    from bluezone.sim.study import spread
+
+    runs = [
+        {"n": v, "e": {"r": r}, "path": "x"} for v, r in zip(range(1, 22), [None] + [2.0] * 20, strict=True)
+    ]
+    found = spread(runs)
+    assert found == {
+        "n": {"median": 11, "low": 2.0, "high": 20.0},
+        "e": {"r": {"median": 2.0, "low": 2.0, "high": 2.0, "runs": 20}},
+        "path": "x",
+    }

@@ -144,3 +144,23 @@ def test_sim_run_refuses_a_scenario_file_naming_the_setting(
     code, _, err = run(capsys, "sim", "run", "--config", str(path), "--out", str(tmp_path / "out"))
     assert code == 2 and "population.adoption" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_several_seeds_give_medians_and_intervals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "demo", "--people", "1500", "--days", "5", "--seeds", "2", "--out", str(tmp_path), "--json"
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    averted = result["infections_averted"]
+    assert (
+        set(averted) >= {"median", "low", "high"} and averted["low"] <= averted["median"] <= averted["high"]
+    )
+    assert result["seed"] == [2020, 2021]  # the seeds, one after the other
+    assert "Trên 2 hạt giống" in Path(result["report"]).read_text(encoding="utf-8")  # and in the report
+    code, out, err = run(
+        capsys, "sim", "sweep", "--adoption", "0.3", "--people", "1500", "--days", "5", "--seeds", "2",
+        "--out", str(tmp_path), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert set(json.loads(out)[0]["infections"]) >= {"median", "low", "high"}

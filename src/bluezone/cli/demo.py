@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from bluezone.cli.output import Lang, console, print_json
-from bluezone.cli.sim import run_and_report
+from bluezone.cli.sim import Seeds, run_and_report
 from bluezone.risk.scoring import Level
 from bluezone.sim.scenario import Scenario
 
@@ -39,6 +39,7 @@ def demo(
     language: Annotated[
         Lang, typer.Option("--lang", help="The language of the report (city) or the alert (pair).")
     ] = Lang.VI,
+    seeds: Seeds = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     svg: Annotated[
         Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture (pair).")
@@ -54,7 +55,7 @@ def demo(
                 "run.seed": seed,
             }
         )
-        run_and_report(city, out, as_json=as_json, lang=language)
+        run_and_report(city, out, as_json=as_json, lang=language, seeds=seeds)
         return
     with console.status("Phones meet, one becomes F0, the others match its keys…"):
         from bluezone.sim.pair import run_pair  # noqa: PLC0415 (the simulator loads only when run)

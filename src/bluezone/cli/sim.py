@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +23,10 @@ app = typer.Typer(
 )
 
 REPORT_NAME = "report.html"
+Seeds = Annotated[
+    int,
+    typer.Option(min=1, max=64, help="Run this many seeds (in parallel): medians and 90% intervals."),
+]
 DEFAULT_OUT = Path("bluezone-sim")
 
 
@@ -49,20 +53,70 @@ def _advance(progress: Progress):  # type: ignore[no-untyped-def]
     return update
 
 
-def run_and_report(scenario: Scenario, out: Path, *, as_json: bool, lang: Lang = Lang.VI) -> None:
-    """Run with and without the app, write the report (in `lang`), print the summary."""
+def run_and_report(
+    scenario: Scenario, out: Path, *, as_json: bool, lang: Lang = Lang.VI, seeds: int = 1
+) -> None:
+    """Run with and without the app (on `seeds` seeds), write the report (in `lang`), print the summary: with
+    several seeds, each figure's median and 90 % interval, and the report of the median run."""
     from bluezone.sim.report import render, write_report  # noqa: PLC0415 (the simulator loads only when run)
-    from bluezone.sim.study import run_with_and_without  # noqa: PLC0415
+    from bluezone.sim.study import median_run, run_seeds, spread  # noqa: PLC0415
 
     p = scenario.population
     label = f"{p.people:,} people, {scenario.run.days} days, {100 * p.adoption:.0f}% adoption"
+    if seeds > 1:
+        label += f", {seeds} seeds"
     with _progress(label, as_json) as progress:
-        summary = run_with_and_without(scenario, _advance(progress))
-        report = write_report(out / REPORT_NAME, render(summary, lang=lang.value))
+        results = run_seeds(scenario, seeds, _advance(progress))
+        summary = median_run(results)
+        report = write_report(out / REPORT_NAME, render(summary, lang=lang.value, across=results))
     if as_json:
-        print_json(summary.as_json(report))
+        whole = spread([r.as_json(report) for r in results])
+        assert isinstance(whole, dict)
+        print_json({**whole, "seed": [r.seed for r in results]} if seeds > 1 else summary.as_json(report))
         return
     show(summary, report)
+    if seeds > 1:
+        show_spread(results)
+
+
+def show_spread(results: Sequence[Summary]) -> None:
+    from bluezone.sim.study import spread  # noqa: PLC0415
+
+    table = Table(title=f"{len(results)} seeds: median [90% interval]")
+    table.add_column("figure")
+    table.add_column("median [low–high]", justify="right")
+    whole = spread([r.as_json(None) for r in results])
+    assert isinstance(whole, dict)
+    shown = {**whole, **whole["epidemic"]}
+    for name in SPREAD_FIGURES:
+        table.add_row(name, _middle(shown.get(name)))
+    console.print(table)
+
+
+SWEEP_COLUMNS = (
+    "adoption",
+    "precision",
+    "recall",
+    "f1",
+    "recall_app_pairs",
+    "infections",
+    "infections_averted",
+)
+
+
+def _middle(value: object) -> str:
+    """A figure, or with several seeds its median and 90 % interval."""
+    if isinstance(value, dict):
+        return f"{value['median']:.3g} [{value['low']:.3g}–{value['high']:.3g}]"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "–" if value is None else str(value)
+
+
+SPREAD_FIGURES = (
+    "infections_with_app", "infections_without_app", "infections_averted", "precision", "recall",
+    "alerts_per_uploading_case", "alerted_later_positive", "R0", "doubling_days", "household_attack_rate",
+)  # fmt: skip
 
 
 def _epidemic_rows(summary: Summary) -> list[tuple[str, str]]:
@@ -135,10 +189,11 @@ def run(
     config: Annotated[Path, typer.Option(help="Scenario TOML: [run], [population], [epidemic], [response].")],
     out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
     lang: Annotated[Lang, typer.Option(help="The report's language.")] = Lang.VI,
+    seeds: Seeds = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run one scenario file, with the app and without it, and write the report."""
-    run_and_report(load_scenario(config), out, as_json=as_json, lang=lang)
+    run_and_report(load_scenario(config), out, as_json=as_json, lang=lang, seeds=seeds)
 
 
 def _adoptions(text: str) -> list[float]:
@@ -163,34 +218,36 @@ def sweep_command(
     config: Annotated[Path | None, typer.Option(help="Scenario TOML to start from.")] = None,
     out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
     lang: Annotated[Lang, typer.Option(help="The report's language.")] = Lang.VI,
+    seeds: Seeds = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The same town at several adoption levels: how recall grows with adoption."""
+    """The same town at several adoption levels: how recall grows with adoption, and what the app averts."""
     from bluezone.sim.report import render, write_report  # noqa: PLC0415 (the simulator loads only when run)
-    from bluezone.sim.study import sweep, sweep_rows  # noqa: PLC0415
+    from bluezone.sim.study import spread, sweep, sweep_rows  # noqa: PLC0415
 
     base = load_scenario(config) if config else Scenario()
     scenario = base.with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
     levels = _adoptions(adoption)
     for level in levels:
         scenario.with_overrides(**{"population.adoption": level})  # refuse a bad level before any run
-    with _progress(f"adoption sweep, {len(levels)} runs", as_json) as progress:
-        results = sweep(scenario, levels, _advance(progress))
+    runs = [scenario.with_overrides(**{"run.seed": scenario.run.seed + i}) for i in range(seeds)]
+    with _progress(f"adoption sweep, {len(levels)} levels × {seeds} seeds", as_json) as progress:
+        by_seed = [sweep(run, levels, _advance(progress)) for run in runs]
+        results = by_seed[0]  # the report draws the first seed's curve
         report = write_report(
             out / "sweep.html", render(results[len(results) // 2], results, lang=lang.value)
         )
-    rows = sweep_rows(results)
+    rows_by_seed = [
+        [{**row, "epidemic": r.epidemic.as_json()} for row, r in zip(sweep_rows(found), found, strict=True)]
+        for found in by_seed
+    ]
+    rows = [spread(level) for level in zip(*rows_by_seed, strict=True)] if seeds > 1 else rows_by_seed[0]
     if as_json:
-        print_json([{**row, "epidemic": r.epidemic.as_json()} for row, r in zip(rows, results, strict=True)])
+        print_json(rows)
         return
-    table = Table("adoption", "precision", "recall", "F1", "recall, both app", "infections")
+    table = Table("adoption", "precision", "recall", "F1", "recall, both app", "infections", "averted")
     for r in rows:
-        table.add_row(
-            *(
-                "–" if r[k] is None else f"{r[k]:.2f}"
-                for k in ("adoption", "precision", "recall", "f1", "recall_app_pairs")
-            ),
-            str(r["infections"]),
-        )
+        assert isinstance(r, dict)
+        table.add_row(*(_middle(r[k]) for k in SWEEP_COLUMNS))
     console.print(table)
     console.print(f"Report: [bold]{report}[/bold]")

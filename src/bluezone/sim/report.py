@@ -4,6 +4,7 @@ interrupted run leaves the previous report or none, never half of one)."""
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -179,9 +180,42 @@ _templates = jinja2.Environment(
 texts.install_into(_templates)
 
 
-def render(summary: Summary, sweep_points: Sequence[Summary] = (), lang: Language = "vi") -> str:
+SPREAD = (
+    ("infections_averted", False), ("infections_with_app", False), ("infections_without_app", False),
+    ("precision", True), ("recall", True), ("alerts_per_uploading_case", False), ("R0", False),
+    ("doubling_days", False),
+)  # fmt: skip
+
+
+def spread_rows(across: Sequence[Summary], lang: Language) -> list[tuple[str, str, str]]:
+    """(figure, median, 90 % interval) over several seeds' runs."""
+    rows = []
+    for name, share in SPREAD:
+        values = [
+            v
+            for r in across
+            if (v := {**r.as_json(None), **r.epidemic.as_json()}.get(name)) is not None
+            and isinstance(v, int | float)
+        ]
+        if len(values) < 2:
+            continue
+        cut = statistics.quantiles(values, n=20, method="inclusive")
+        shown = [
+            _fmt(v, lang, percent=share) if share else texts.number(v, lang, decimals=2)
+            for v in (statistics.median(values), cut[0], cut[-1])
+        ]
+        rows.append((name, shown[0], f"{shown[1]}–{shown[2]}"))
+    return rows
+
+
+def render(
+    summary: Summary,
+    sweep_points: Sequence[Summary] = (),
+    lang: Language = "vi",
+    across: Sequence[Summary] = (),
+) -> str:
     """The report of one run, in Vietnamese or English; with sweep points, also the adoption curve through
-    them and their table."""
+    them and their table; with several seeds' runs (`across`), each figure's median and 90 % interval."""
     plots = {
         "epidemic": epidemic_plot(summary, lang),
         "timeline": timeline_plot(summary, lang),
@@ -198,6 +232,8 @@ def render(summary: Summary, sweep_points: Sequence[Summary] = (), lang: Languag
             pct=lambda v: _fmt(v, lang, percent=True),
             validation=validation_rows(summary, lang),
             sweep=sweep_rows(sweep_points),
+            spread=spread_rows(across, lang) if len(across) > 1 else [],
+            seeds=len(across),
             figures={k: v for k, v in summary.as_json(None).items() if k != "report"},
         )
     finally:

@@ -5,6 +5,8 @@ summary each, the figures the report draws, and the JSON the commands print.
 
 from __future__ import annotations
 
+import os
+import statistics
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -187,6 +189,49 @@ def sweep(scenario: Scenario, adoptions: Sequence[float], progress: Progress | N
             if progress:
                 progress(done, len(runs))
     return results
+
+
+def _both(scenario: Scenario) -> Summary:
+    """One seed's run with the app and without it, one after the other in this process."""
+    with tempfile.TemporaryDirectory(prefix="bluezone-sim-") as work:
+        with_app = Run(scenario, with_app=True, workdir=Path(work)).run()
+    return summarise(scenario, with_app, _without_app(scenario))
+
+
+def run_seeds(scenario: Scenario, seeds: int, progress: Progress | None = None) -> list[Summary]:
+    """The scenario with `seeds` seeds in a row from its own, each with and without the app, as many at a
+    time as there are cores."""
+    scenarios = [scenario.with_overrides(**{"run.seed": scenario.run.seed + i}) for i in range(seeds)]
+    results: list[Summary] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(seeds, os.cpu_count() or 1))) as pool:
+        for future in [pool.submit(_both, s) for s in scenarios]:
+            results.append(future.result())
+            if progress:
+                progress(len(results), seeds)
+    return results
+
+
+def median_run(results: Sequence[Summary]) -> Summary:
+    """The run whose infections averted are the median: the one the report draws."""
+    ranked = sorted(results, key=lambda r: (r.infections_averted or 0, r.seed))
+    return ranked[(len(ranked) - 1) // 2]
+
+
+def spread(values: Sequence[object]) -> object:
+    """Many runs' JSON as one: each number as its median and 90 % interval ({median, low, high}; `runs` says
+    how many had a figure when some had none), objects field by field, anything else as the runs' values
+    when they differ."""
+    first = values[0]
+    if isinstance(first, dict):
+        return {key: spread([v[key] for v in values]) for key in first}  # type: ignore[index]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if numbers and len(values) > 1 and all(v is None or v in numbers for v in values):
+        cut = (
+            statistics.quantiles(numbers, n=20, method="inclusive") if len(numbers) > 1 else [numbers[0]] * 2
+        )
+        middle: dict[str, object] = {"median": statistics.median(numbers), "low": cut[0], "high": cut[-1]}
+        return middle if len(numbers) == len(values) else {**middle, "runs": len(numbers)}
+    return first if all(v == first for v in values) else list(values)
 
 
 def sweep_rows(results: Sequence[Summary]) -> list[dict[str, float | None]]:
