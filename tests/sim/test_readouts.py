@@ -26,6 +26,8 @@ def test_the_readouts_are_what_the_tree_says(outcome) -> None:  # type: ignore[n
     assert len(child) > 50  # the epidemic took hold
     expected_gap = float(np.mean(infections.infected_at[child] - infections.infected_at[parent])) / 86_400
     assert found.generation_interval_days == pytest.approx(expected_gap)
+    gaps = infections.infected_at[child] - infections.infected_at[parent]
+    assert gaps.min() >= 86_400  # nobody infects anyone on the day they were infected (the latent period)
     assert found.asymptomatic_source_share == pytest.approx(np.mean(~infections.symptomatic[parent]))
     before = infections.symptomatic[parent] & (infections.infected_at[child] < infections.onset_at[parent])
     assert found.presymptomatic_share == pytest.approx(np.mean(before))

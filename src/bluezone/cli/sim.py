@@ -196,15 +196,15 @@ def run(
     run_and_report(load_scenario(config), out, as_json=as_json, lang=lang, seeds=seeds)
 
 
-def _adoptions(text: str) -> list[float]:
+def _numbers(text: str, option: str) -> list[float]:
     try:
         values = [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
         raise InvalidInput(
-            f"--adoption must be numbers separated by commas, got {text!r}", code="bad_scenario"
+            f"{option} must be numbers separated by commas, got {text!r}", code="bad_scenario"
         ) from None
     if not values:
-        raise InvalidInput("--adoption needs at least one value", code="bad_scenario")
+        raise InvalidInput(f"{option} needs at least one value", code="bad_scenario")
     return values
 
 
@@ -227,7 +227,7 @@ def sweep_command(
 
     base = load_scenario(config) if config else Scenario()
     scenario = base.with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
-    levels = _adoptions(adoption)
+    levels = _numbers(adoption, "--adoption")
     for level in levels:
         scenario.with_overrides(**{"population.adoption": level})  # refuse a bad level before any run
     runs = [scenario.with_overrides(**{"run.seed": scenario.run.seed + i}) for i in range(seeds)]
@@ -251,3 +251,44 @@ def sweep_command(
         table.add_row(*(_middle(r[k]) for k in SWEEP_COLUMNS))
     console.print(table)
     console.print(f"Report: [bold]{report}[/bold]")
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    *,
+    people: Annotated[int, typer.Option(help="People in the town.")] = 20_000,
+    days: Annotated[int, typer.Option(help="Days simulated.")] = 21,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2020,
+    factors: Annotated[str, typer.Option(help="Multiply each assumed setting by these.")] = "0.5,1,1.5",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """How much the results move when each assumed setting (docs/parameters.md) is changed by a factor."""
+    from bluezone.sim.study import ASSUMED, sensitivity  # noqa: PLC0415 (the simulator loads only when run)
+
+    scenario = Scenario().with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
+    chosen = _numbers(factors, "--factors")
+    with _progress(f"sensitivity, {len(ASSUMED) * len(chosen)} runs", as_json) as progress:
+        found = sensitivity(scenario, ASSUMED, chosen, _advance(progress))
+    rows = [
+        {
+            "setting": f.setting,
+            "value": round(f.value, 4),
+            "R0": f.summary.epidemic.R0 and round(f.summary.epidemic.R0, 2),
+            "infections_without_app": f.summary.infections_without_app,
+            "infections_averted": f.summary.infections_averted,
+            "precision": f.summary.quality.precision and round(f.summary.quality.precision, 3),
+            "recall": f.summary.quality.recall and round(f.summary.quality.recall, 3),
+        }
+        for f in found
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(
+        "setting", "value", "R0", "infected, no app", "averted", "precision", "recall",
+        title=f"{people:,} people · {days} days · seed {seed}",
+    )  # fmt: skip
+    for row in rows:
+        shown = {**row, "setting": str(row["setting"]).split(".")[1]}
+        table.add_row(*("–" if v is None else str(v) for v in shown.values()))
+    console.print(table)

@@ -19,7 +19,7 @@ DAY = 86_400.0
 NEVER = np.inf
 PROFILE_SD_DAYS = 2.5
 INCUBATION_LOG_SD = 0.4
-LATENT_MIN_DAYS = 1.0
+LATENT_MIN_DAYS = 1.0  # assumed (docs/parameters.md)
 DETECTABLE_AFTER_DAYS = 2.0  # a test finds the virus from about two days after infection…
 DETECTABLE_FOR_DAYS = 20.0  # …for about three weeks
 
@@ -66,8 +66,10 @@ class Infections:
     def infectiousness(self, who: npt.NDArray[np.intp], at: F64, settings: EpidemicSettings) -> F64:
         """Relative infectiousness (1 at a symptomatic person's onset) of each `who` at time `at`."""
         days = (at - self.onset_at[who]) / DAY
-        inside = (days >= -settings.infectious_days_before_onset) & (
-            days <= settings.infectious_days_after_onset
+        inside = (
+            (days >= -settings.infectious_days_before_onset)
+            & (days <= settings.infectious_days_after_onset)
+            & (at - self.infected_at[who] >= LATENT_MIN_DAYS * DAY)  # nobody infects on their first day
         )
         scale = np.where(self.symptomatic[who], 1.0, settings.asymptomatic_infectiousness)
         with np.errstate(invalid="ignore"):

@@ -211,6 +211,47 @@ def run_seeds(scenario: Scenario, seeds: int, progress: Progress | None = None) 
     return results
 
 
+# Assumed settings (docs/parameters.md) whose effect on the results `bluezone sim sensitivity` measures.
+ASSUMED = (
+    "epidemic.transmissibility",
+    "epidemic.asymptomatic_share",
+    "epidemic.asymptomatic_infectiousness",
+    "response.test_after_symptoms",
+    "response.upload_consent",
+    "response.quarantine_compliance",
+    "response.f1_declares",
+)
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    setting: str
+    value: float
+    summary: Summary
+
+
+def sensitivity(
+    scenario: Scenario, settings: Sequence[str], factors: Sequence[float], progress: Progress | None = None
+) -> list[Sensitivity]:
+    """Each setting multiplied by each factor (kept within its bounds), the others as they are: the same town
+    and seed, with and without the app, as many runs at a time as there are cores."""
+    variants = []
+    for setting in settings:
+        section, key = setting.split(".")
+        base = getattr(getattr(scenario, section), key)
+        for factor in factors:
+            value = min(base * factor, 1.0) if base <= 1 else base * factor
+            variants.append((setting, value, scenario.with_overrides(**{setting: value})))
+    found: list[Sensitivity] = []
+    with ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(_both, s) for _, _, s in variants]
+        for (setting, value, _), future in zip(variants, futures, strict=True):
+            found.append(Sensitivity(setting, value, future.result()))
+            if progress:
+                progress(len(found), len(variants))
+    return found
+
+
 def median_run(results: Sequence[Summary]) -> Summary:
     """The run whose infections averted are the median: the one the report draws."""
     ranked = sorted(results, key=lambda r: (r.infections_averted or 0, r.seed))
@@ -229,7 +270,11 @@ def spread(values: Sequence[object]) -> object:
         cut = (
             statistics.quantiles(numbers, n=20, method="inclusive") if len(numbers) > 1 else [numbers[0]] * 2
         )
-        middle: dict[str, object] = {"median": statistics.median(numbers), "low": cut[0], "high": cut[-1]}
+        middle: dict[str, object] = {
+            "median": round(statistics.median(numbers), 4),
+            "low": round(cut[0], 4),
+            "high": round(cut[-1], 4),
+        }
         return middle if len(numbers) == len(values) else {**middle, "runs": len(numbers)}
     return first if all(v == first for v in values) else list(values)
 
