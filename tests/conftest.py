@@ -141,13 +141,16 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
 CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"
 
 
-def add_console_user(server: RunningServer, username: str, role: str, scope: str | None = None) -> None:
+def add_console_user(
+    server: RunningServer, username: str, role: str, scope: str | None = None, *, realm: str | None = REALM
+) -> None:
+    """A console account in the realm (a system admin's: realm=None)."""
     from bluezone.authority.users import create_user
 
     with server.services.db.session() as session:
         create_user(
             session,
-            realm_code=REALM,
+            realm_code=realm,
             username=username,
             password=CONSOLE_PASSWORD,
             role=role,

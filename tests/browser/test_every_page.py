@@ -21,12 +21,11 @@ import pytest
 from bluezone import texts
 from bluezone.authority import facilities
 from bluezone.authority.realms import realm_by_code
-from bluezone.authority.users import create_user
 from bluezone.campaign import imports, targets, units
 from bluezone.clock import local_date
 from bluezone.venues import registry as venues
 from tests.browser.conftest import DESKTOP, PHONE, open_page
-from tests.conftest import CONSOLE_PASSWORD, RunningServer
+from tests.conftest import CONSOLE_PASSWORD, RunningServer, add_console_user
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -246,16 +245,7 @@ def test_each_official_goes_through_their_menu(
 
     unit = _seed(server)
     username = f"nv.{role.replace('_', '')}"  # not like a text's key, which the page is checked for
-    with server.services.db.session() as session:  # a system admin belongs to no department
-        realm = None if role == "system_admin" else "HN"
-        create_user(
-            session,
-            realm_code=realm,
-            username=username,
-            password=CONSOLE_PASSWORD,
-            role=role,
-            now=server.services.now(),
-        )
+    add_console_user(server, username, role, realm=None if role == "system_admin" else "HN")
     for page in open_page(**VIEWPORTS[viewport]):
         assert isinstance(page, Page)
         _sign_in(page, server, username)

@@ -266,17 +266,7 @@ def _stored_secret(server: RunningServer, username: str) -> str:
 
 
 def test_the_ministry_is_told_which_provinces_nobody_serves(server: RunningServer) -> None:
-    from bluezone.authority.users import create_user
-
-    with server.services.db.session() as session:
-        create_user(
-            session,
-            realm_code="BYT",
-            username="byt.viewer",
-            password=CONSOLE_PASSWORD,
-            role="viewer",
-            now=server.services.now(),
-        )
+    add_console_user(server, "byt.viewer", "viewer", realm="BYT")
     add_console_user(server, "hn.viewer", "viewer")
     with server.client() as http:
         _sign_in(server, http, "byt.viewer")
