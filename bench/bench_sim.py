@@ -25,8 +25,8 @@ def _bluezone(people: int, days: int) -> dict[str, float]:
     from bluezone.sim.engine import Run
     from bluezone.sim.scenario import Scenario
 
-    # 20 people infected before day 1, as the figures recorded in docs/benchmarks.md were measured: the town's
-    # default is a share of it (0.1 %, 1,000 here), a larger epidemic that is more work, not a slower simulator.
+    # 20 people infected before day 1, as the figures in docs/benchmarks.md were measured. The town's default
+    # is a share of it (0.1 %, 1,000 here): a larger epidemic, more work, not a slower simulator.
     scenario = Scenario().with_overrides(
         **{"population.people": people, "run.days": days, "population.seed_infections": 20}
     )
