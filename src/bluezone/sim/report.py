@@ -113,6 +113,7 @@ def quality_plot(summary: Summary, lang: Language) -> str:
     for k, v in enumerate(values):
         axis.text(k, (v or 0) + 0.02, "–" if v is None else f"{v:.2f}", ha="center")
     axis.set_ylim(0, 1.1)
+    axis.tick_params(axis="x", labelsize=8)  # five two-line names side by side
     axis.set_title(text("sim.plot.quality", lang))
     return svg_of(figure)
 
