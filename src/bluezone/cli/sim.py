@@ -292,3 +292,75 @@ def sensitivity_command(
         shown = {**row, "setting": str(row["setting"]).split(".")[1]}
         table.add_row(*("–" if v is None else str(v) for v in shown.values()))
     console.print(table)
+
+
+@app.command("calibrate")
+def calibrate_command(
+    *,
+    r0: Annotated[float | None, typer.Option("--r0", help="Fit to this R0 (the first cases').")] = None,
+    doubling: Annotated[float | None, typer.Option(help="Fit to this doubling time, in days.")] = None,
+    cases: Annotated[
+        Path | None, typer.Option(help="Fit to the doubling time of a daily case series (CSV: date, cases).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="Scenario TOML to start from.")] = None,
+    people: Annotated[int | None, typer.Option(help="People in the town.")] = None,
+    seeds: Annotated[int, typer.Option(min=1, max=16, help="Seeds averaged at each step.")] = 3,
+    steps: Annotated[int, typer.Option(min=2, max=20, help="Halvings of the search.")] = 8,
+    out: Annotated[Path, typer.Option(help="Scenario TOML to write with the fitted value.")] = Path(
+        "calibrated.toml"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Fit the transmissibility to an R0, a doubling time or a case series; print the fit and its residual,
+    write the scenario."""
+    from bluezone.sim import calibration  # noqa: PLC0415 (the simulator loads only when run)
+
+    given = [(name, v) for name, v in (("R0", r0), ("doubling_days", doubling)) if v is not None]
+    if cases is not None:
+        try:
+            given.append(
+                ("doubling_days", calibration.doubling_from_cases(cases.read_text(encoding="utf-8")))
+            )
+        except OSError as error:
+            raise InvalidInput(f"cannot read {cases}: {error}", code="unreadable") from None
+    if len(given) != 1:
+        raise InvalidInput("give one target: --r0, --doubling or --cases", code="bad_target")
+    ((target, wanted),) = given
+    base = load_scenario(config) if config else Scenario()
+    scenario = base.with_overrides(**{"population.people": people})
+    with _progress(f"fitting transmissibility to {target} = {wanted:.2f}", as_json) as progress:
+        found = calibration.calibrate(
+            scenario, target, wanted, seeds=seeds, steps=steps, progress=_advance(progress)
+        )
+    fitted = found.fitted
+    measured = "no figure" if fitted.measured is None else f"{fitted.measured:.3f}"
+    comment = (
+        f"Calibrated by `bluezone sim calibrate`: transmissibility fitted to {target} = {wanted:.3f}\n"
+        f"(the mean of {seeds} seeds' runs without the app gave {measured})."
+    )
+    calibration.write_scenario(out, calibration.scenario_toml(found.scenario, comment))
+    result = {
+        "target": target,
+        "wanted": round(wanted, 4),
+        "transmissibility": round(fitted.transmissibility, 6),
+        "measured": None if fitted.measured is None else round(fitted.measured, 4),
+        "residual": None if found.residual is None else round(found.residual, 4),
+        "steps": [
+            {"transmissibility": round(s.transmissibility, 6), "measured": s.measured} for s in found.steps
+        ],
+        "scenario": str(out),
+    }
+    if as_json:
+        print_json(result)
+        return
+    table = Table("transmissibility", target, title=f"fitting {target} = {wanted:.2f}")
+    for step in found.steps:
+        table.add_row(
+            f"{step.transmissibility:.5f}", "–" if step.measured is None else f"{step.measured:.2f}"
+        )
+    console.print(table)
+    console.print(
+        f"fitted transmissibility {fitted.transmissibility:.5f}: {target} {measured}, "
+        f"residual {result['residual']}; written to {out}",
+        markup=False,
+    )
