@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
+import pytest
 
-from bluezone.datasets import dp3t
-from bluezone.risk.calibration import DeviceCalibration, bundled_table
+from bluezone.risk.calibration import DeviceCalibration
 from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import (
     Channel,
+    field_packets,
     fit_channel,
     measured_profile,
     median_by_distance,
     simulated_profile,
+    validate_channel,
 )
 from tests.conftest import TESTDATA
 
@@ -60,17 +61,9 @@ def test_shadowing_persists_for_minutes() -> None:
     assert float(np.corrcoef(values[:, 0], values[:, 2])[0, 1]) < 0.1  # half an hour later: unrelated
 
 
-def _field() -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    measurements = dp3t.load(EXP34)
-    att = measurements.attenuation(bundled_table())
-    pair = (
-        measurements.source * 1_000_000 + measurements.receiver * 1000 + measurements.transmitter
-    ) * 100_000
-    return measurements.distance_m, att, pair + (measurements.time // 60).astype(np.int64)
-
-
 def test_the_channel_constants_are_the_fit_on_the_field_files() -> None:
-    fit = fit_channel(*_field())
+    field = field_packets(EXP34)
+    fit = fit_channel(field.distance_m, field.attenuation_db, field.pair_minute)
     channel = Channel()
     assert abs(fit.attenuation_at_1m_db - channel.attenuation_at_1m_db) < 0.05
     assert abs(fit.path_loss_exponent - channel.path_loss_exponent) < 0.005
@@ -80,8 +73,8 @@ def test_the_channel_constants_are_the_fit_on_the_field_files() -> None:
 
 
 def test_the_bundled_measured_profile_is_what_the_files_give() -> None:
-    distance, att, _ = _field()
-    assert median_by_distance(distance, att) == measured_profile()
+    field = field_packets(EXP34)
+    assert median_by_distance(field.distance_m, field.attenuation_db) == measured_profile()
 
 
 def test_the_simulated_channel_reproduces_the_field_medians() -> None:
@@ -94,3 +87,22 @@ def test_the_simulated_channel_reproduces_the_field_medians() -> None:
         # medians bend above the fitted straight line, which the channel follows.
         if low < 4.0:
             assert abs(model - measured) < (2.0 if low < 3.0 else 3.5), (low, model, measured)
+
+
+def test_the_fit_predicts_a_scenario_it_was_not_fitted_on() -> None:
+    """Out of sample: fitted on two of the three scenarios, checked on the third."""
+    for held_out in EXP34:
+        rest = field_packets([p for p in EXP34 if p != held_out])
+        fit = fit_channel(rest.distance_m, rest.attenuation_db, rest.pair_minute)
+        check = validate_channel(fit, field_packets([held_out]))
+        assert check.packets > 1000
+        assert abs(check.bias_db) < 2 and check.rms_db < 9, (held_out.name, check)  # as in sample: 6.5–7.8
+
+
+def test_fit_radio_reports_the_fit_and_its_out_of_sample_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli.test_cli import run_json
+
+    lunch, train, office = (str(p) for p in EXP34)  # scenario01, 02, 03
+    found = run_json(capsys, "sim", "fit-radio", lunch, train, "--validate", office)
+    assert found["out_of_sample"]["packets"] > 1000 and abs(found["out_of_sample"]["bias_db"]) < 2
+    assert 60 < found["attenuation_at_1m_db"] < 63 and found["in_sample"]["bias_db"] == 0

@@ -364,3 +364,44 @@ def calibrate_command(
         f"residual {result['residual']}; written to {out}",
         markup=False,
     )
+
+
+@app.command("fit-radio")
+def fit_radio(
+    files: Annotated[list[Path], typer.Argument(help="DP-3T measurement files (.sqlite) to fit on.")],
+    validate: Annotated[
+        list[Path] | None, typer.Option(help="Files to check the fit on (out of sample); repeat for several.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Fit the radio channel (path loss and noise) on field measurements; with --validate, how well the fit
+    predicts measurements it was not fitted on."""
+    from bluezone.sim.radio import field_packets, fit_channel, validate_channel  # noqa: PLC0415
+
+    fitted_on = field_packets(files)
+    fit = fit_channel(fitted_on.distance_m, fitted_on.attenuation_db, fitted_on.pair_minute)
+    checks = {"in_sample": validate_channel(fit, fitted_on)}
+    if validate:
+        checks["out_of_sample"] = validate_channel(fit, field_packets(validate))
+    result = {
+        "attenuation_at_1m_db": round(fit.attenuation_at_1m_db, 2),
+        "path_loss_exponent": round(fit.path_loss_exponent, 3),
+        "fast_sigma_db": round(fit.fast_sigma_db, 2),
+        "slow_sigma_db": round(fit.slow_sigma_db, 2),
+        "packets": fit.packets,
+        **{
+            name: {"packets": c.packets, "rms_db": round(c.rms_db, 2), "bias_db": round(c.bias_db, 2)}
+            for name, c in checks.items()
+        },
+    }
+    if as_json:
+        print_json(result)
+        return
+    console.print(
+        f"A(1 m) {fit.attenuation_at_1m_db:.1f} dB, n {fit.path_loss_exponent:.2f}, fast σ "
+        f"{fit.fast_sigma_db:.1f} dB, slow σ {fit.slow_sigma_db:.1f} dB, from {fit.packets:,} packets"
+    )
+    table = Table("", "packets", "RMS dB", "bias dB", title="residuals about the fitted line")
+    for name, c in checks.items():
+        table.add_row(name.replace("_", " "), f"{c.packets:,}", f"{c.rms_db:.2f}", f"{c.bias_db:+.2f}")
+    console.print(table)

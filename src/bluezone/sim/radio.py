@@ -12,13 +12,16 @@ import csv
 import functools
 import io
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from bluezone.risk.calibration import DeviceCalibration
+from bluezone.datasets import dp3t
+from bluezone.risk.calibration import DeviceCalibration, bundled_table
 
 F64 = npt.NDArray[np.float64]
 
@@ -138,6 +141,54 @@ def fit_channel(distance_m: F64, attenuation_db: F64, pair_minute: npt.NDArray[n
         slow_sigma_db=float(np.sqrt(max(total**2 - fast**2, 0.0))),
         packets=len(d),
     )
+
+
+@dataclass(frozen=True)
+class FieldPackets:
+    """Packets of measurement files with a known distance: the attenuation the app computes (with the
+    bundled calibration table) and the (file, pair, minute) cell each belongs to."""
+
+    distance_m: F64
+    attenuation_db: F64
+    pair_minute: npt.NDArray[np.int64]
+
+
+def field_packets(paths: Sequence[Path]) -> FieldPackets:
+    measured = dp3t.load(paths)
+    pair = (measured.source * 1_000_000 + measured.receiver * 1000 + measured.transmitter) * 100_000
+    return FieldPackets(
+        measured.distance_m,
+        measured.attenuation(bundled_table()),
+        pair + (measured.time // 60).astype(np.int64),
+    )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """How a fit predicts packets it was not fitted on: the spread of their residuals about its line, their
+    mean (bias), and each distance bin's median measured against the line's."""
+
+    packets: int
+    rms_db: float
+    bias_db: float
+    bins: list[tuple[float, float, float | None, float | None]]  # low, high, measured, predicted median
+
+
+def validate_channel(fit: ChannelFit, field: FieldPackets) -> Validation:
+    keep = np.isfinite(field.distance_m) & (field.distance_m >= 0.3) & (field.distance_m <= 20)
+    d, att = field.distance_m[keep], field.attenuation_db[keep]
+    predicted = fit.attenuation_at_1m_db + fit.path_loss_exponent * 10 * np.log10(d)
+    residual = att - predicted
+    bins = [
+        (
+            low,
+            high,
+            measured,
+            float(np.median(predicted[(d >= low) & (d < high)])) if measured is not None else None,
+        )
+        for low, high, measured in median_by_distance(d, att)
+    ]
+    return Validation(len(d), float(np.sqrt(np.mean(residual**2))), float(np.mean(residual)), bins)
 
 
 DISTANCE_BINS_M = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0)
