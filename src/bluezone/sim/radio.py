@@ -215,6 +215,24 @@ def measured_profile() -> list[tuple[float, float, float | None]]:
     return [(float(r["low_m"]), float(r["high_m"]), float(r["median_db"])) for r in rows]
 
 
+OUT_OF_SAMPLE = "dp3t_exp34_out_of_sample.csv"
+
+
+def out_of_sample() -> list[tuple[str, float, float, float]]:
+    """(scenario checked on, RMS in sample, RMS out of sample, bias out of sample), each exp34 scenario held
+    out of a fit on the other two; shipped like the measured profile, recomputed from the files in tests."""
+    text = resources.files("bluezone.sim").joinpath("data", OUT_OF_SAMPLE).read_text(encoding="utf-8")
+    return [
+        (
+            r["checked_on"],
+            float(r["rms_in_sample_db"]),
+            float(r["rms_out_of_sample_db"]),
+            float(r["bias_out_of_sample_db"]),
+        )
+        for r in csv.DictReader(io.StringIO(text))
+    ]
+
+
 def simulated_profile(
     channel: Channel, tx_error_db: F64, rssi_error_db: F64, rng: np.random.Generator, per_bin: int = 20_000
 ) -> list[tuple[float, float, float | None]]:

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from bluezone import texts
 from bluezone.documents import svg_of
 from bluezone.sim.devices import hand_out
-from bluezone.sim.radio import Channel, measured_profile, simulated_profile
+from bluezone.sim.radio import Channel, measured_profile, out_of_sample, simulated_profile
 from bluezone.sim.study import Summary, sweep_rows
 from bluezone.sim.validation import checks
 from bluezone.texts import Language, text
@@ -233,6 +233,15 @@ def render(
             pct=lambda v: _fmt(v, lang, percent=True),
             validation=validation_rows(summary, lang),
             sweep=sweep_rows(sweep_points),
+            radio_checks=[
+                (
+                    name,
+                    texts.number(rms_in, lang, decimals=2),
+                    texts.number(rms_out, lang, decimals=2),
+                    texts.number(bias, lang, decimals=2),
+                )
+                for name, rms_in, rms_out, bias in out_of_sample()
+            ],
             spread=spread_rows(across, lang) if len(across) > 1 else [],
             seeds=len(across),
             figures={k: v for k, v in summary.as_json(None).items() if k != "report"},
