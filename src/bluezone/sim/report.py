@@ -4,7 +4,6 @@ interrupted run leaves the previous report or none, never half of one)."""
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +16,7 @@ from bluezone import texts
 from bluezone.documents import svg_of
 from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import Channel, measured_profile, out_of_sample, simulated_profile
-from bluezone.sim.study import Summary, sweep_rows
+from bluezone.sim.study import Summary, spread, sweep_rows
 from bluezone.sim.validation import checks
 from bluezone.texts import Language, text
 
@@ -189,21 +188,20 @@ SPREAD = (
 
 
 def spread_rows(across: Sequence[Summary], lang: Language) -> list[tuple[str, str, str]]:
-    """(figure, median, 90 % interval) over several seeds' runs."""
+    """(figure, median, 90 % interval) over several seeds' runs, as `study.spread` reads them."""
+    whole = spread([{**r.as_json(None), **r.epidemic.as_json()} for r in across])
+    assert isinstance(whole, dict)
     rows = []
     for name, share in SPREAD:
-        values = [
-            v
-            for r in across
-            if (v := {**r.as_json(None), **r.epidemic.as_json()}.get(name)) is not None
-            and isinstance(v, int | float)
-        ]
-        if len(values) < 2:
+        found = whole.get(name)
+        if not isinstance(found, dict):  # no figure in the runs, or one alone
             continue
-        cut = statistics.quantiles(values, n=20, method="inclusive")
+        decimals = 0 if name.startswith("infections") else 2  # counts of people
         shown = [
-            _fmt(v, lang, percent=share) if share else texts.number(v, lang, decimals=2)
-            for v in (statistics.median(values), cut[0], cut[-1])
+            _fmt(found[end], lang, percent=share)
+            if share
+            else texts.number(found[end], lang, decimals=decimals)
+            for end in ("median", "low", "high")
         ]
         rows.append((name, shown[0], f"{shown[1]}–{shown[2]}"))
     return rows
