@@ -206,7 +206,7 @@ def test_brackets_survive_in_help_and_errors(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "sim", "run", "--config", str(scenario))
     assert code == 2 and "missing section [population]" in err
     shown = " ".join(run(capsys, "sim", "run", "--help")[1].split())  # as read, whatever the wrapping
-    assert "Scenario TOML: [run], [population], [epidemic], [response]." in shown
+    assert "Scenario TOML ([run], [population], [epidemic], [response])" in shown
 
 
 @pytest.mark.parametrize(

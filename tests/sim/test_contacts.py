@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from bluezone.sim.contacts import STEPS_PER_DAY, Draw, Encounters, Setting, Wanted, day_encounters, expand
+from bluezone.sim.contacts import (
+    DISTANCE,
+    STEPS_PER_DAY,
+    Draw,
+    Encounters,
+    Setting,
+    Wanted,
+    day_encounters,
+    expand,
+)
 from bluezone.sim.population import build_population
 from bluezone.sim.scenario import PopulationSettings
 
@@ -44,9 +54,9 @@ def test_expanded_steps_cover_each_encounter_at_plausible_distances() -> None:
     assert len(steps) == int((day.end - day.start).astype(np.int64).sum())
     assert np.all(np.bincount(steps.encounter, minlength=len(day)) == day.end - day.start)
     assert np.all((steps.distance_m >= 0.3) & (steps.distance_m <= 15))
-    cafe = day.setting[steps.encounter] == Setting.CAFE
-    night = day.setting[steps.encounter] == Setting.HOME_NIGHT
-    assert np.median(steps.distance_m[cafe]) < np.median(steps.distance_m[night])
+    for setting in Setting:
+        mine = day.setting[steps.encounter] == setting
+        assert np.median(steps.distance_m[mine]) == pytest.approx(DISTANCE[setting][0], rel=0.2), setting.name
 
 
 def test_staying_home_changes_only_the_encounters_of_who_stays_home() -> None:

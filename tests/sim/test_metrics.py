@@ -37,7 +37,7 @@ def _outcome() -> Outcome:
     close = np.array([[0, 1, 3], [2, 0, 5], [0, 3, 1], [4, 0, 4], [7, 8, 4]], dtype=np.int64)
     return Outcome(
         population=town,
-        infections=Infections.draw(n, EpidemicSettings(), np.random.default_rng(1)),
+        infections=Infections.draw(town.age, EpidemicSettings(), np.random.default_rng(1)),
         confirmed_at=confirmed,
         first_key_day=first_key_day,
         uploaded=uploaded,

@@ -17,8 +17,10 @@ def test_the_town_looks_like_viet_nam() -> None:
     assert 3.2 <= household_sizes.mean() <= 3.8
     assert 0.72 <= town.has_phone.mean() <= 0.84  # 76.8M smartphone users in 97.6M people
     pupils = town.school_class != NO_GROUP
-    assert np.all((town.age[pupils] >= 6) & (town.age[pupils] <= 17))
-    assert np.all(np.bincount(town.school_class[pupils]) <= 45)
+    assert np.all((town.age[pupils] >= 3) & (town.age[pupils] <= 17))  # kindergarten, then school
+    sizes = np.bincount(town.school_class[pupils])
+    kindergarten = np.unique(town.school_class[pupils & (town.age <= 5)])
+    assert np.all(sizes[kindergarten] <= 35) and np.all(sizes <= 45)
     assert np.all(town.age[town.team != NO_GROUP] >= 10)
     assert np.bincount(town.team[town.team != NO_GROUP]).max() <= 20
     heads = np.r_[True, town.household[1:] != town.household[:-1]]

@@ -21,7 +21,7 @@ SMALL = Scenario().with_overrides(
         "population.people": 3000,
         "population.seed_infections": 15,
         "run.days": 10,
-        "epidemic.transmissibility": 0.006,
+        "epidemic.transmissibility": 0.05,  # twice the 2020 strain: enough cases in ten days
     }
 )
 

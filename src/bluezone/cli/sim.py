@@ -120,7 +120,8 @@ SPREAD_FIGURES = (
 
 
 def _epidemic_rows(summary: Summary) -> list[tuple[str, str]]:
-    """The epidemic as it ran without the app: R0, growth, who transmits."""
+    """The disease in this town with nobody responding (what published figures describe): R0, growth, who
+    transmits; and R0 as the response left it."""
     e = summary.epidemic
 
     def number(value: float | None, digits: int = 1) -> str:
@@ -130,7 +131,8 @@ def _epidemic_rows(summary: Summary) -> list[tuple[str, str]]:
         return "–" if value is None else f"{value:.0%}"
 
     return [
-        ("R0 · doubling days", f"{number(e.R0, 2)} · {number(e.doubling_days)}"),
+        ("R0 · doubling days (nobody responding)", f"{number(e.R0, 2)} · {number(e.doubling_days)}"),
+        ("R of the first cases, under the response", number(summary.under_response.R0, 2)),
         ("generation interval, days", number(e.generation_interval_days)),
         (
             "transmissions before symptoms · from the asymptomatic",
@@ -155,6 +157,10 @@ def show(summary: Summary, report: Path) -> None:
         ("F1 alerts / F2 alerts", f"{summary.alerts_f1} / {summary.alerts_f2}"),
         ("venue check-ins / venue alerts", f"{summary.check_ins:,} / {summary.alerts_venue}"),
         ("true close contacts of F0s", str(q.true_close_contacts)),
+        (
+            "case workers: cases traced / F1s found / F2s home",
+            f"{summary.traced_cases} / {summary.traced_f1} / {summary.traced_f2}",
+        ),
         ("precision · recall · F1", f"{pct(q.precision)} · {pct(q.recall)} · {pct(q.f1)}"),
         ("recall where both run the app", pct(q.recall_app_pairs)),
         ("recall where the F0 also uploaded", pct(q.recall_uploaded_pairs)),
@@ -186,7 +192,13 @@ def show(summary: Summary, report: Path) -> None:
 
 @app.command("run")
 def run(
-    config: Annotated[Path, typer.Option(help="Scenario TOML: [run], [population], [epidemic], [response].")],
+    config: Annotated[
+        Path,
+        typer.Option(
+            help="Scenario TOML ([run], [population], [epidemic], [response]) or a preset: "
+            "ancestral-2020, delta-2021."
+        ),
+    ],
     out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
     lang: Annotated[Lang, typer.Option(help="The report's language.")] = Lang.VI,
     seeds: Seeds = 1,
@@ -215,7 +227,10 @@ def sweep_command(
     people: Annotated[int | None, typer.Option(help="People in the town.")] = None,
     days: Annotated[int | None, typer.Option(help="Days simulated.")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
-    config: Annotated[Path | None, typer.Option(help="Scenario TOML to start from.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Scenario TOML to start from, or a preset: ancestral-2020, delta-2021."),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Directory for the report.")] = DEFAULT_OUT,
     lang: Annotated[Lang, typer.Option(help="The report's language.")] = Lang.VI,
     seeds: Seeds = 1,
@@ -302,68 +317,178 @@ def calibrate_command(
     cases: Annotated[
         Path | None, typer.Option(help="Fit to the doubling time of a daily case series (CSV: date, cases).")
     ] = None,
-    config: Annotated[Path | None, typer.Option(help="Scenario TOML to start from.")] = None,
+    household_attack_rate: Annotated[
+        float | None, typer.Option(help="Fit transmission at home to this household attack rate (0–1).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Scenario TOML to start from, or a preset: ancestral-2020, delta-2021."),
+    ] = None,
     people: Annotated[int | None, typer.Option(help="People in the town.")] = None,
     seeds: Annotated[int, typer.Option(min=1, max=16, help="Seeds averaged at each step.")] = 3,
-    steps: Annotated[int, typer.Option(min=2, max=20, help="Halvings of the search.")] = 8,
-    out: Annotated[Path, typer.Option(help="Scenario TOML to write with the fitted value.")] = Path(
+    steps: Annotated[int, typer.Option(min=2, max=20, help="Halvings of each search.")] = 8,
+    with_response: Annotated[
+        bool,
+        typer.Option(
+            help="Measure the town under the scenario's response (for a case series observed under it); "
+            "by default nobody is tested, traced or restricted, as an R0 is defined."
+        ),
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Scenario TOML to write with the fitted values.")] = Path(
         "calibrated.toml"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Fit the transmissibility to an R0, a doubling time or a case series; print the fit and its residual,
-    write the scenario."""
+    """Fit transmission to an R0, a doubling time or a case series (and at home to a household attack rate);
+    print the fit and its residuals, write the scenario."""
     from bluezone.sim import calibration  # noqa: PLC0415 (the simulator loads only when run)
 
-    given = [(name, v) for name, v in (("R0", r0), ("doubling_days", doubling)) if v is not None]
+    growth = [(name, v) for name, v in (("R0", r0), ("doubling_days", doubling)) if v is not None]
     if cases is not None:
         try:
-            given.append(
+            growth.append(
                 ("doubling_days", calibration.doubling_from_cases(cases.read_text(encoding="utf-8")))
             )
         except OSError as error:
             raise InvalidInput(f"cannot read {cases}: {error}", code="unreadable") from None
-    if len(given) != 1:
-        raise InvalidInput("give one target: --r0, --doubling or --cases", code="bad_target")
-    ((target, wanted),) = given
+    if len(growth) > 1 or (not growth and household_attack_rate is None):
+        raise InvalidInput(
+            "give one of --r0, --doubling or --cases (and --household-attack-rate if wanted)",
+            code="bad_target",
+        )
+    wanted = dict(growth)
+    if household_attack_rate is not None:
+        wanted["household_attack_rate"] = household_attack_rate
     base = load_scenario(config) if config else Scenario()
     scenario = base.with_overrides(**{"population.people": people})
-    with _progress(f"fitting transmissibility to {target} = {wanted:.2f}", as_json) as progress:
+    aims = ", ".join(f"{name} = {value:.3g}" for name, value in wanted.items())
+    with _progress(f"fitting {aims}", as_json) as progress:
         found = calibration.calibrate(
-            scenario, target, wanted, seeds=seeds, steps=steps, progress=_advance(progress)
+            scenario,
+            wanted,
+            seeds=seeds,
+            steps=steps,
+            unmitigated=not with_response,
+            progress=_advance(progress),
         )
-    fitted = found.fitted
-    measured = "no figure" if fitted.measured is None else f"{fitted.measured:.3f}"
+    fitted = {
+        target.setting: getattr(found.scenario.epidemic, target.setting.split(".")[1])
+        for name, target in calibration.TARGETS.items()
+        if name in wanted
+    }
+    measured = {k: None if v is None else round(v, 4) for k, v in found.measured.items()}
+    shown = ", ".join(f"{name} {measured[name]}" for name in wanted)
     comment = (
-        f"Calibrated by `bluezone sim calibrate`: transmissibility fitted to {target} = {wanted:.3f}\n"
-        f"(the mean of {seeds} seeds' runs without the app gave {measured})."
+        f"Calibrated by `bluezone sim calibrate`: {aims}\n"
+        f"(the mean of {seeds} seeds' runs without the app"
+        f"{' under the response' if with_response else ', nobody tested or traced'}, gave {shown})."
     )
     calibration.write_scenario(out, calibration.scenario_toml(found.scenario, comment))
     result = {
-        "target": target,
-        "wanted": round(wanted, 4),
-        "transmissibility": round(fitted.transmissibility, 6),
-        "measured": None if fitted.measured is None else round(fitted.measured, 4),
-        "residual": None if found.residual is None else round(found.residual, 4),
+        "wanted": {k: round(v, 4) for k, v in wanted.items()},
+        "fitted": {k: round(v, 6) for k, v in fitted.items()},
+        "measured": measured,
+        "residuals": {name: None if (r := found.residual(name)) is None else round(r, 4) for name in wanted},
         "steps": [
-            {"transmissibility": round(s.transmissibility, 6), "measured": s.measured} for s in found.steps
+            {"target": s.target, "value": round(s.value, 6), "measured": s.measured} for s in found.steps
         ],
         "scenario": str(out),
     }
     if as_json:
         print_json(result)
         return
-    table = Table("transmissibility", target, title=f"fitting {target} = {wanted:.2f}")
+    table = Table("fitting", "setting", "value", "readout", title=f"fitting {aims}")
     for step in found.steps:
         table.add_row(
-            f"{step.transmissibility:.5f}", "–" if step.measured is None else f"{step.measured:.2f}"
+            step.target,
+            calibration.TARGETS[step.target].setting,
+            f"{step.value:.5f}",
+            "–" if step.measured is None else f"{step.measured:.3f}",
         )
     console.print(table)
-    console.print(
-        f"fitted transmissibility {fitted.transmissibility:.5f}: {target} {measured}, "
-        f"residual {result['residual']}; written to {out}",
-        markup=False,
-    )
+    for setting, value in fitted.items():
+        console.print(f"{setting} = {value:.5f}", markup=False)
+    residuals = result["residuals"]
+    assert isinstance(residuals, dict)
+    for name, value in wanted.items():
+        console.print(
+            f"{name}: wanted {value:.3f}, got {measured[name]}, residual {residuals[name]}",
+            markup=False,
+        )
+    readouts = ", ".join(f"{k} {v}" for k, v in measured.items() if k not in wanted)
+    console.print(f"the fitted town's other readouts: {readouts}; written to {out}", markup=False)
+
+
+@app.command("contacts")
+def contacts_command(
+    *,
+    people: Annotated[int, typer.Option(min=1_000, help="People in the town.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2020,
+    fit: Annotated[bool, typer.Option(help="Also fit each place's typical distance to the diaries.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The town's close contacts a day (≤ 2 m for ≥ 15 minutes) by place and age, beside Viet Nam's
+    contact diaries (Horby et al. 2011); with --fit, the typical distances that would match them."""
+    import numpy as np  # noqa: PLC0415 (the simulator loads only when run)
+
+    from bluezone.sim import diaries, survey  # noqa: PLC0415
+    from bluezone.sim.contacts import DISTANCE  # noqa: PLC0415
+    from bluezone.sim.population import build_population  # noqa: PLC0415
+    from bluezone.sim.state import Stream  # noqa: PLC0415
+
+    settings = Scenario().population.model_copy(update={"people": people})
+    population = build_population(settings, Stream(seed)(Stream.POPULATION))
+    recorded = survey.shipped()
+    with _progress("a week of the town's diaries", as_json) as progress:
+        town = diaries.keep_town_diaries(
+            population, seed=seed, weekdays=recorded.weekdays, progress=_advance(progress)
+        )
+    ours, theirs = town.diaries.standardised(town.age_shares), recorded.standardised(town.age_shares)
+    fitted = diaries.fitted_medians(town, recorded, {s: m for s, (m, _) in DISTANCE.items()}) if fit else {}
+    places = [
+        {"place": str(place), "town": round(float(ours[i]), 3), "diaries": round(float(theirs[i]), 3)}
+        for i, place in enumerate(survey.PLACES)
+    ]
+    result = {
+        "people": people,
+        "places": places,
+        "by_age": [
+            {
+                "age": label,
+                "town": {
+                    str(p): round(float(v), 3)
+                    for p, v in zip(survey.PLACES, town.diaries.long[b], strict=True)
+                },
+                "diaries": {
+                    str(p): round(float(v), 3) for p, v in zip(survey.PLACES, recorded.long[b], strict=True)
+                },
+            }
+            for b, label in enumerate(survey.BAND_LABELS)
+        ],
+        "total": {"town": round(float(np.sum(ours)), 3), "diaries": round(float(np.sum(theirs)), 3)},
+        "fitted_median_m": {s.name.lower(): round(m, 2) for s, m in fitted.items()},
+    }
+    if as_json:
+        print_json(result)
+        return
+    table = Table(
+        "place", "town", "diaries", *(["median m now", "fitted"] if fit else []),
+        title=f"close contacts a person has a day · {people:,} people · ages as in the town",
+    )  # fmt: skip
+    median_of = {diaries.PLACE_OF[s]: (DISTANCE[s][0], m) for s, m in fitted.items()}
+    for row in places:
+        now = median_of.get(survey.Place(str(row["place"])))
+        extra = [f"{now[0]:.2f}", f"{now[1]:.2f}"] if now else (["–", "–"] if fit else [])
+        table.add_row(str(row["place"]), f"{row['town']:.2f}", f"{row['diaries']:.2f}", *extra)
+    table.add_row("all", f"{np.sum(ours):.2f}", f"{np.sum(theirs):.2f}", *(["", ""] if fit else []))
+    console.print(table)
+    by_age = Table("age", *(str(p) for p in survey.PLACES), title="by age: town / diaries")
+    for b, label in enumerate(survey.BAND_LABELS):
+        by_age.add_row(
+            label,
+            *(f"{t:.2f} / {d:.2f}" for t, d in zip(town.diaries.long[b], recorded.long[b], strict=True)),
+        )
+    console.print(by_age)
 
 
 @app.command("fit-radio")

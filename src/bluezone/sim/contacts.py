@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from bluezone.sim import noise, ragged
 from bluezone.sim.population import NO_GROUP, Pairs, Population, pairs_within
+from bluezone.sim.scenario import OPEN, Restrictions
 
 STEP_SECONDS = 300
 STEPS_PER_DAY = 288
@@ -34,14 +35,16 @@ class Setting(IntEnum):
 
 
 # Median distance (m) and log-normal spread of an encounter's typical distance; how it drifts per segment.
+# Outside the home the medians are fitted (`bluezone sim contacts --fit`) so that the town's close contacts
+# by place match Viet Nam's contact diaries (bluezone.sim.diaries); the spreads are assumed.
 DISTANCE = {
     Setting.HOME: (2.0, 0.6),
     Setting.HOME_NIGHT: (4.0, 0.5),
-    Setting.SCHOOL: (3.5, 0.6),
-    Setting.WORK: (2.8, 0.6),
-    Setting.MARKET: (2.5, 0.6),
-    Setting.CAFE: (1.4, 0.4),
-    Setting.BUS: (1.6, 0.5),
+    Setting.SCHOOL: (7.54, 0.6),
+    Setting.WORK: (7.15, 0.6),
+    Setting.MARKET: (5.47, 0.6),
+    Setting.CAFE: (5.10, 0.4),
+    Setting.BUS: (6.94, 0.5),
 }
 # An encounter's typical distance by setting and byte sum of its hash (bluezone.sim.noise).
 TYPICAL_DISTANCE = np.stack(
@@ -57,6 +60,7 @@ DRIFT_FACTORS = np.exp(DRIFT_SIGMA * noise.byte_normal_of_sum())
 # Community places: share of visits, people per gathering, minutes spent.
 PLACES = {Setting.MARKET: (0.4, 10, 45), Setting.CAFE: (0.35, 5, 60), Setting.BUS: (0.25, 14, 30)}
 VISITS_PER_DAY = {True: 1.0, False: 1.6}  # weekday, weekend
+CLASS_MEETS, AT_WORK = 11, 12  # purposes in the addressed noise
 
 
 def _steps(start: str, end: str) -> tuple[int, int]:
@@ -198,9 +202,11 @@ def day_contacts(
     seed: int,
     day: int,
     wanted: Wanted | None = None,
+    restrictions: Restrictions = OPEN,
 ) -> tuple[Encounters, Visits]:
     """The day's encounters (those `wanted`, or all), and the visits to community places behind some.
-    `away`: isolated people (no contacts); `home_only`: quarantined people.
+    `away`: isolated people (no contacts); `home_only`: quarantined people; `restrictions`: the classes,
+    workplaces and outings closed (the same classes and workers each day, as closures are).
     Who goes where is drawn for everyone before those two are applied, and distances are addressed by
     the encounter (`noise`), so that two runs of one town differ only where people's behaviour does."""
     rng = np.random.default_rng([seed, 1, day])
@@ -210,7 +216,11 @@ def day_contacts(
     out = here & ~home_only
     school_day, work_day = weekday < 5, weekday < 6
     pupils = out & (population.school_class != NO_GROUP) & school_day
+    if restrictions.schools_open < 1:
+        pupils &= noise.uniform(seed, CLASS_MEETS, population.school_class) < restrictions.schools_open
     workers = out & (population.team != NO_GROUP) & work_day
+    if restrictions.work_open < 1:
+        workers &= noise.uniform(seed, AT_WORK, np.arange(len(away))) < restrictions.work_open
     stay_home = here & ~pupils & ~workers
 
     # Each group's wanted pairs are found once per set of people present, then met at each of its times.
@@ -224,16 +234,20 @@ def day_contacts(
     work = _group_pairs(population.team_pairs, workers, codes)
     work_hours = WORK_HOURS if weekday < 5 else SATURDAY_WORK
     parts += [PairsMet(*work, start, end, Setting.WORK) for start, end in work_hours]
-    community, visits = _community(out, codes, school_day, rng)
+    community, visits = _community(out, population.outings * restrictions.outings, codes, school_day, rng)
     return _assemble(parts + community, draw), visits
 
 
 def _community(
-    out: npt.NDArray[np.bool_], codes: npt.NDArray[np.uint8], weekday: bool, rng: np.random.Generator
+    out: npt.NDArray[np.bool_],
+    outings: npt.NDArray[np.float64],
+    codes: npt.NDArray[np.uint8],
+    weekday: bool,
+    rng: np.random.Generator,
 ) -> tuple[list[PairsMet], Visits]:
-    """Visits to markets, cafés and buses; visitors of one place at one time form a gathering.
-    Everyone's plans are drawn; only those who are out go."""
-    visits = rng.poisson(VISITS_PER_DAY[weekday], len(out))
+    """Visits to markets, cafés and buses (each person's rate by age: `Population.outings`); visitors of
+    one place at one time form a gathering. Everyone's plans are drawn; only those who are out go."""
+    visits = rng.poisson(VISITS_PER_DAY[weekday] * outings)
     visitor = np.repeat(np.arange(len(out)), visits)
     kinds = list(PLACES)
     shares = np.array([PLACES[k][0] for k in kinds])

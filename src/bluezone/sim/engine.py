@@ -31,6 +31,7 @@ from bluezone.protocol.matching import DiagnosisKeys
 from bluezone.risk.presets import preset
 from bluezone.risk.scoring import Level, daily_risk
 from bluezone.risk.windows import ScanInstances, windows_from_scans
+from bluezone.sim import noise
 from bluezone.sim.authority import LocalAuthority
 from bluezone.sim.contacts import (
     STEP_SECONDS,
@@ -43,10 +44,10 @@ from bluezone.sim.contacts import (
 )
 from bluezone.sim.epidemic import DAY, NEVER, Infections, transmissions
 from bluezone.sim.identifiers import DayIds, derive_day
-from bluezone.sim.population import build_population
+from bluezone.sim.population import NO_GROUP, build_population
 from bluezone.sim.radio import Channel
 from bluezone.sim.scans import Radio, cut_short
-from bluezone.sim.scenario import Scenario
+from bluezone.sim.scenario import ManualTracing, Scenario
 from bluezone.sim.sightings import DayLog, HeardScans
 from bluezone.sim.state import DayFigures, Event, Outcome, People, Stream
 from bluezone.sim.venues import TownVenues
@@ -54,7 +55,8 @@ from bluezone.sim.venues import TownVenues
 CLOSE_M, CLOSE_MINUTES = 2.0, 15
 TOWN_PROVINCE = "48"  # the town's venues are in Đà Nẵng's communes
 LOG_DAYS = 15  # sightings are kept 14 days, plus today
-TEST_AFTER_ALERT_HOURS = 12
+TEST_LUCK = 13  # the purpose in the addressed noise
+TRACE_DAYS = 16  # case workers ask about the two weeks before a case's symptoms or test, and the days since
 
 F64 = npt.NDArray[np.float64]
 Progress = Callable[[int, int], None]
@@ -71,12 +73,13 @@ class Run:
         self.progress = progress or (lambda done, total: None)
         self.stream = Stream(scenario.run.seed)
         self.population = build_population(scenario.population, self.stream(Stream.POPULATION))
-        n = len(self.population)
         self.backend = default_backend()
         self.channel = Channel()
         self.risk = preset(scenario.response.risk_preset)
         self.t0 = float(day_start(scenario.run.start))
-        self.infections = Infections.draw(n, scenario.epidemic, self.stream(Stream.EPIDEMIC))
+        self.infections = Infections.draw(
+            self.population.age, scenario.epidemic, self.stream(Stream.EPIDEMIC)
+        )
         self.people = People.start(self.population, scenario.response, self.stream)
         self.venues: TownVenues | None = None
         self.ids: dict[int, DayIds] = {}
@@ -84,6 +87,7 @@ class Run:
         self._background: ThreadPoolExecutor | None = None
         self.logs: dict[int, DayLog] = {}
         self.close_pairs: list[npt.NDArray[np.int64]] = []
+        self.tracing_queue: list[int] = []  # confirmed cases waiting for a case worker
         self.key_owner: dict[bytes, int] = {}  # each uploaded key → who uploaded it
         self.days: list[DayFigures] = []
         self.scans_of_dropped_logs = 0  # logs older than LOG_DAYS are let go
@@ -160,10 +164,8 @@ class Run:
         setting: npt.NDArray[np.int8],
     ) -> None:
         self.infections.infect(who, at=at, by=by, setting=setting)
-        tested = self.infections.symptomatic[who] & self.people.tested_if_symptomatic[who]
-        test_at = self.infections.onset_at[who] + self.people.test_delay[who]
-        confirm = np.where(tested, test_at + self.scenario.response.result_hours * 3600, NEVER)
-        self.people.confirm_plan[who] = np.minimum(self.people.confirm_plan[who], confirm)
+        tested = who[self.infections.symptomatic[who] & self.people.tested_if_symptomatic[who]]
+        self._test(tested, self.infections.onset_at[tested] + self.people.test_delay[tested])
 
     # ------------------------------------------------------------------ one day
 
@@ -175,9 +177,15 @@ class Run:
         if self.with_app:
             self._ensure_ids(start, end)
         away = self.people.confirm_plan < start
-        home_only = (self.people.quarantine_from <= start) & (start < self.people.quarantine_until) & ~away
+        quarantined = (self.people.quarantine_from <= start) & (start < self.people.quarantine_until)
+        # Who stays home after their symptoms began, from the next day, for as long as a quarantine.
+        onset = self.infections.onset_at
+        isolating = self.people.isolates_at_onset & self.infections.symptomatic & (onset < start)
+        isolating &= start < onset + self.scenario.response.quarantine_days * DAY
+        home_only = (quarantined | isolating) & ~away
         figures.quarantined = int(home_only.sum())
         weekday = (self.scenario.run.start + timedelta(days=day)).weekday()
+        restrictions = self.scenario.restrictions_on(day)
         infected = self.infections.infected_at < end
         app = self.population.has_app
         encounters, visits = day_contacts(
@@ -188,6 +196,7 @@ class Run:
             seed=self.stream.seed,
             day=day,
             wanted=Wanted(any_of=infected, both_of=app if self.with_app else np.zeros_like(app)),
+            restrictions=restrictions,
         )
         involved = infected[encounters.a] | infected[encounters.b]
         app_pair = (
@@ -203,7 +212,11 @@ class Run:
 
         self._record_close_pairs(day, a[involved_step], b[involved_step], steps.distance_m[involved_step])
         figures.infections = self._transmit(
-            day, chosen, steps.encounter[involved_step], when[involved_step], steps.distance_m[involved_step]
+            chosen,
+            steps.encounter[involved_step],
+            when[involved_step],
+            steps.distance_m[involved_step],
+            masks=restrictions.masks,
         )
         if self.with_app:
             self._log_scans(day, encounters.take(app_pair), start)
@@ -253,11 +266,12 @@ class Run:
 
     def _transmit(
         self,
-        day: int,
         encounters: Encounters,
         row: npt.NDArray[np.int64],
         when: F64,
         distance: npt.NDArray[np.float32],
+        *,
+        masks: float,
     ) -> int:
         a, b = encounters.a[row].astype(np.intp), encounters.b[row].astype(np.intp)
         source = np.concatenate([a, b])
@@ -279,9 +293,11 @@ class Run:
             target,
             at=at,
             distance_m=dist,
+            setting=setting,
             infections=inf,
             settings=self.scenario.epidemic,
             seed=self.stream.seed,
+            masks=masks,
         )
         source, target, at, setting = source[hit], target[hit], at[hit], setting[hit]
         order = np.lexsort((at, target))
@@ -339,6 +355,7 @@ class Run:
                 self._confirm(person, at, day, rng, figures)
             else:
                 self._check(at, day, rng, figures)
+        self._trace(day, end, rng, figures)
 
     def _confirm(
         self, person: int, at: float, day: int, rng: np.random.Generator, figures: DayFigures
@@ -350,9 +367,13 @@ class Run:
         onset = self.infections.onset_at[person]
         symptomatic = bool(self.infections.symptomatic[person]) and onset <= at
         self.people.first_key_day[person] = (onset if symptomatic else at) - 2 * DAY
-        if self.scenario.response.manual_household_tracing:
+        tracing = self.scenario.response.manual_tracing
+        if tracing is not ManualTracing.NONE:
             household = np.flatnonzero(self.population.household == self.population.household[person])
-            self._quarantine_and_test(household[household != person], at, compliance=1.0, rng=rng)
+            self._quarantine(household[household != person], at, compliance=1.0, rng=rng)
+            self._test_found(household[household != person], at, rng)
+        if tracing in (ManualTracing.F1, ManualTracing.F1_F2):
+            self.tracing_queue.append(person)
         if self.with_app and self.population.has_app[person]:
             self._upload(
                 person,
@@ -409,22 +430,71 @@ class Run:
             if utc_day <= today
         ]
 
-    def _quarantine_and_test(
+    def _quarantine(
         self, people: npt.NDArray[np.intp], at: float, *, compliance: float, rng: np.random.Generator
     ) -> None:
-        response = self.scenario.response
+        """Those who comply stay home from the next day for the quarantine's length."""
         staying = people[rng.random(len(people)) < compliance]
         next_day = self.t0 + (np.floor((at - self.t0) / DAY) + 1) * DAY
+        until = next_day + self.scenario.response.quarantine_days * DAY
         self.people.quarantine_from[staying] = np.minimum(self.people.quarantine_from[staying], next_day)
-        self.people.quarantine_until[staying] = np.maximum(
-            self.people.quarantine_until[staying], next_day + response.quarantine_days * DAY
+        self.people.quarantine_until[staying] = np.maximum(self.people.quarantine_until[staying], until)
+
+    def _test_found(self, people: npt.NDArray[np.intp], at: float, rng: np.random.Generator) -> None:
+        """An F1 (or a household member) found at `at` is tested on each of the response's test days."""
+        tested = people[rng.random(len(people)) < self.scenario.response.f1_test]
+        for days in self.scenario.response.f1_test_days:
+            self._test(tested, np.full(len(tested), at + days * DAY))
+
+    def _test(self, people: npt.NDArray[np.intp], test_at: F64) -> None:
+        """Tests of `people` at `test_at`: a positive one plans the confirmation when its result comes. Each
+        test's luck is addressed by the person and the moment, so the runs with and without the app agree.
+        The test reads the infection as known now (someone infected after this moment tests negative)."""
+        draws = noise.uniform(self.stream.seed, TEST_LUCK, people, test_at.astype(np.int64))
+        positive = self.infections.test_positive(
+            people, test_at, self.scenario.response.test_specificity, draws
         )
-        tested = people[rng.random(len(people)) < response.f1_test]
-        test_at = at + TEST_AFTER_ALERT_HOURS * 3600
-        positive = tested[self.infections.detectable(tested, np.full(len(tested), test_at))]
-        self.people.confirm_plan[positive] = np.minimum(
-            self.people.confirm_plan[positive], test_at + response.result_hours * 3600
+        confirm = test_at[positive] + self.scenario.response.result_hours * 3600
+        who = people[positive]
+        np.minimum.at(self.people.confirm_plan, who, confirm)
+
+    def _trace(self, day: int, end: float, rng: np.random.Generator, figures: DayFigures) -> None:
+        """Case workers trace as many of the waiting cases as they can today (first confirmed, first
+        traced): the close contacts they find quarantine and are tested (F1), and with F1/F2 tracing the
+        F1s' households stay home too (F2)."""
+        response = self.scenario.response
+        capacity = round(response.tracing_capacity * len(self.population) / 100_000)
+        cases = np.array(self.tracing_queue[:capacity], dtype=np.intp)
+        del self.tracing_queue[:capacity]
+        figures.traced = len(cases)
+        if not len(cases):
+            return
+        recent = [p for p in self.close_pairs[-TRACE_DAYS:] if len(p)]
+        pairs = np.concatenate(recent) if recent else np.zeros((0, 3), np.int64)
+        from_day = np.full(len(self.population), np.iinfo(np.int64).max)
+        from_day[cases] = np.floor((self.people.first_key_day[cases] - self.t0) / DAY).astype(np.int64)
+        found = []
+        for case_side, other_side in ((0, 1), (1, 0)):
+            rows = pairs[pairs[:, 2] >= from_day[pairs[:, case_side]]]
+            found.append(np.column_stack([rows[:, case_side], rows[:, other_side]]))
+        case, contact = np.concatenate(found).T
+        pop = self.population
+        known = (
+            (pop.household[case] == pop.household[contact])
+            | ((pop.school_class[case] == pop.school_class[contact]) & (pop.school_class[case] != NO_GROUP))
+            | ((pop.team[case] == pop.team[contact]) & (pop.team[case] != NO_GROUP))
         )
+        chance = np.where(known, response.tracing_finds_known, response.tracing_finds_strangers)
+        f1 = np.unique(contact[rng.random(len(contact)) < chance])
+        f1 = f1[~(self.people.confirm_plan[f1] < end)]  # not those already confirmed
+        figures.traced_f1 += len(f1)
+        self._quarantine(f1, end, compliance=response.quarantine_compliance, rng=rng)
+        self._test_found(f1, end, rng)
+        if response.manual_tracing is ManualTracing.F1_F2:
+            f2 = np.flatnonzero(np.isin(pop.household, pop.household[f1]))
+            f2 = f2[~np.isin(f2, f1)]
+            figures.traced_f2 += len(f2)
+            self._quarantine(f2, end, compliance=response.quarantine_compliance, rng=rng)
 
     def _check(self, at: float, day: int, rng: np.random.Generator, figures: DayFigures) -> None:
         """Every phone downloads what is new, verifies it, matches it against its log and alerts."""
@@ -472,7 +542,8 @@ class Run:
         figures.alerts_f1 += len(f1)
         figures.alerts_f2 += len(f2)
         response = self.scenario.response
-        self._quarantine_and_test(f1, at, compliance=response.quarantine_compliance, rng=rng)
+        self._quarantine(f1, at, compliance=response.quarantine_compliance, rng=rng)
+        self._test_found(f1, at, rng)
         exposure_day = {
             int(p): int(d)
             for p, d in zip(risk.phone[risk.level == Level.F1], risk.day[risk.level == Level.F1], strict=True)

@@ -18,12 +18,15 @@ from bluezone.errors import InvalidInput
 from bluezone.geography.areas import census_2019
 from bluezone.sim.devices import Handsets, hand_out
 from bluezone.sim.scenario import PopulationSettings
+from bluezone.sim.survey import COMMUNITY, PLACES, band_of, shipped
 
 AGE_BANDS = np.array([0.16, 0.14, 0.16, 0.16, 0.14, 0.11, 0.08, 0.035, 0.015])  # 0–9 … 80+
 SMARTPHONE_BY_BAND = np.array([0.09, 0.80, 0.97, 0.96, 0.94, 0.86, 0.70, 0.48, 0.32])
 HOUSEHOLD_SIZES = np.array([1, 2, 3, 4, 5, 6])
 HOUSEHOLD_SHARES = np.array([0.10, 0.18, 0.22, 0.27, 0.14, 0.09])
 CLASS_SIZE = 35
+KINDERGARTEN_SIZE = 25
+SCHOOL_AGE = 6
 EMPLOYED_BY_BAND = np.array([0.0, 0.15, 0.80, 0.88, 0.88, 0.78, 0.35, 0.08, 0.0])
 TEAM_MEDIAN, TEAM_SIGMA, TEAM_MAX = 6.0, 0.5, 20
 NO_GROUP = -1
@@ -60,6 +63,15 @@ class Population:
     @property
     def app_users(self) -> npt.NDArray[np.intp]:
         return np.flatnonzero(self.has_app)
+
+    @cached_property
+    def outings(self) -> npt.NDArray[np.float64]:
+        """How often each person visits markets, cafés and buses, relative to the town's mean: by age, as
+        the diaries record contacts at those places (0–5-year-olds a quarter as often as adults)."""
+        survey = shipped()
+        by_band = survey.any[:, [PLACES.index(p) for p in COMMUNITY]].sum(axis=1)
+        rate = by_band[band_of(self.age)]
+        return np.asarray(rate / rate.mean(), np.float64)
 
     # Households, classes and teams keep their members: their pairs are formed once, then filtered daily.
     @cached_property
@@ -135,12 +147,13 @@ def _ages(household: I32, rng: np.random.Generator) -> npt.NDArray[np.int16]:
 
 
 def _classes(age: npt.NDArray[np.int16], rng: np.random.Generator) -> I32:
-    """Pupils aged 6–17 in classes of about 35, by year of age."""
+    """Children aged 3–5 in kindergarten groups of about 25, pupils aged 6–17 in classes of about 35, by
+    year of age."""
     school_class = np.full(len(age), NO_GROUP, dtype=np.int32)
     next_id = 0
-    for year in range(6, 18):
+    for year in range(3, 18):
         pupils = rng.permutation(np.flatnonzero(age == year))
-        classes = max(1, round(len(pupils) / CLASS_SIZE))
+        classes = max(1, round(len(pupils) / (CLASS_SIZE if year >= SCHOOL_AGE else KINDERGARTEN_SIZE)))
         school_class[pupils] = next_id + np.arange(len(pupils)) % classes
         next_id += classes
     return school_class

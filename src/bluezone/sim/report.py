@@ -41,6 +41,16 @@ def epidemic_plot(summary: Summary, lang: Language) -> str:
         total.plot(x, np.cumsum(values), label=label, color=colour)
     daily.set_title(text("sim.plot.new_infections", lang))
     total.set_title(text("sim.plot.all_infections", lang))
+    for first, last, directive in summary.interventions:
+        label = (
+            text("sim.plot.directive", lang, number=directive)
+            if directive
+            else text("sim.plot.restrictions", lang)
+        )
+        for axis in (daily, total):
+            axis.axvspan(
+                first - 1.5, last - 0.5, color=GREY, alpha=0.15, label=label if axis is daily else None
+            )
     for axis in (daily, total):
         axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
         axis.legend(frameon=False)
@@ -53,7 +63,7 @@ def timeline_plot(summary: Summary, lang: Language) -> str:
     axis = figure.subplots()
     x = np.arange(summary.days)
     curve = summary.with_app
-    width = 0.16
+    width = 0.14
     for k, (label, values, colour) in enumerate(
         [
             (text("sim.plot.confirmed", lang), curve.confirmed, RED),
@@ -61,14 +71,15 @@ def timeline_plot(summary: Summary, lang: Language) -> str:
             (text("sim.plot.f1_alerts", lang), curve.alerts_f1, BLUE),
             (text("sim.plot.f2_alerts", lang), curve.alerts_f2, ORANGE),
             (text("sim.plot.venue_alerts", lang), curve.alerts_venue, GREEN),
+            (text("sim.plot.traced_f1", lang), curve.traced_f1, "#6b4c9a"),
         ]
     ):
-        axis.bar(x + (k - 2) * width, values, width, label=label, color=colour)
+        axis.bar(x + (k - 2.5) * width, values, width, label=label, color=colour)
     axis.set_yscale("symlog")
     axis.set_title(text("sim.plot.each_day", lang))
     labels = _days_axis(summary)
     axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
-    axis.legend(frameon=False, ncol=5)
+    axis.legend(frameon=False, ncol=3)
     axis.grid(alpha=0.3, axis="y")
     return svg_of(figure)
 

@@ -42,6 +42,9 @@ class DayFigures:
     alerts_f2: int = 0
     alerts_venue: int = 0
     quarantined: int = 0
+    traced: int = 0  # cases a case worker traced
+    traced_f1: int = 0  # close contacts they found
+    traced_f2: int = 0  # the households of those, told to stay home
 
 
 @dataclass
@@ -81,6 +84,7 @@ class People:
     NEVER where it has not happened (quarantine_until: -NEVER)."""
 
     tested_if_symptomatic: Flags  # drawn once: would get tested after symptoms
+    isolates_at_onset: Flags  # drawn once: would stay home once symptoms start
     test_delay: F64  # drawn once: from symptoms (or an alert) to a result
     confirm_plan: F64  # when a positive result is due
     confirmed_at: F64
@@ -103,11 +107,13 @@ class People:
         tests = stream(Stream.TESTS)
         tested_if_symptomatic = tests.random(n) < response.test_after_symptoms
         test_delay = tests.exponential(response.test_delay_days, n) * DAY
+        isolates_at_onset = tests.random(n) < response.isolate_at_onset
         app_index = np.full(n, -1, np.int32)
         app_index[population.app_users] = np.arange(len(population.app_users), dtype=np.int32)
         handsets = population.handsets
         return cls(
             tested_if_symptomatic=tested_if_symptomatic,
+            isolates_at_onset=isolates_at_onset,
             test_delay=test_delay,
             confirm_plan=np.full(n, NEVER),
             confirmed_at=np.full(n, NEVER),

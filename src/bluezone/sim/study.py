@@ -37,6 +37,7 @@ class Curve:
     alerts_f2: list[int]
     alerts_venue: list[int]
     quarantined: list[int]
+    traced_f1: list[int]  # close contacts case workers found
 
     @classmethod
     def of(cls, outcome: Outcome) -> Curve:
@@ -50,6 +51,7 @@ class Curve:
             alerts_f2=[f.alerts_f2 for f in d],
             alerts_venue=[f.alerts_venue for f in d],
             quarantined=[f.quarantined for f in d],
+            traced_f1=[f.traced_f1 for f in d],
         )
 
 
@@ -71,9 +73,16 @@ class Summary:
     infections_without_app: int | None
     sightings_logged: int
     quality: AlertQuality
-    epidemic: EpidemicReadout  # read from the run without the app when there is one
+    epidemic: (
+        EpidemicReadout  # the disease in this town with nobody responding: what published figures describe
+    )
+    under_response: EpidemicReadout  # the same read from the run without the app (or with it, if alone)
     with_app: Curve
     without_app: Curve | None
+    interventions: list[tuple[int, int, str | None]]  # first and last day (from 1), directive if one
+    traced_cases: int = 0  # cases case workers traced, in the run with the app
+    traced_f1: int = 0
+    traced_f2: int = 0
 
     @property
     def infections_averted(self) -> int | None:
@@ -104,10 +113,14 @@ class Summary:
             "alerts_per_uploading_case": _round(q.alerts_per_uploading_case, 2),
             "alerted_later_positive": _round(q.alerted_later_positive),
             "epidemic": self.epidemic.as_json(),
+            "epidemic_under_response": self.under_response.as_json(),
             "report": None if report is None else str(report),
             "recall_app_pairs": _round(q.recall_app_pairs),
             "recall_uploaded_pairs": _round(q.recall_uploaded_pairs),
             "close_contact_uploads": self.close_contact_uploads,
+            "traced_cases": self.traced_cases,
+            "traced_f1": self.traced_f1,
+            "traced_f2": self.traced_f2,
             "alerts_venue": self.alerts_venue,
             "check_ins": self.check_ins,
             "sightings_logged": self.sightings_logged,
@@ -129,7 +142,12 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None) -> Summary:
+def summarise(
+    scenario: Scenario, with_app: Outcome, without_app: Outcome | None, disease: EpidemicReadout | None = None
+) -> Summary:
+    """`disease`: the readout of the town with nobody responding (`unmitigated`); without it, the epidemic
+    is read from the run under the response."""
+    under_response = readout(with_app if without_app is None else without_app)
     confirmed_with_app = (with_app.confirmed_at < NEVER) & with_app.population.has_app
     return Summary(
         people=scenario.population.people,
@@ -148,9 +166,22 @@ def summarise(scenario: Scenario, with_app: Outcome, without_app: Outcome | None
         infections_without_app=None if without_app is None else infections_during(without_app),
         sightings_logged=with_app.sighting_rows,
         quality=alert_quality(with_app),
-        epidemic=readout(with_app if without_app is None else without_app),
+        epidemic=disease or under_response,
+        under_response=under_response,
         with_app=Curve.of(with_app),
         without_app=None if without_app is None else Curve.of(without_app),
+        interventions=[
+            (
+                i.start_day,
+                min(i.end_day or scenario.run.days, scenario.run.days),
+                i.directive and i.directive.value,
+            )
+            for i in scenario.interventions
+            if i.start_day <= scenario.run.days
+        ],
+        traced_cases=sum(f.traced for f in with_app.days),
+        traced_f1=sum(f.traced_f1 for f in with_app.days),
+        traced_f2=sum(f.traced_f2 for f in with_app.days),
     )
 
 
@@ -158,15 +189,22 @@ def _without_app(scenario: Scenario) -> Outcome:
     return Run(scenario, with_app=False, workdir=None).run()
 
 
+def unmitigated(scenario: Scenario) -> EpidemicReadout:
+    """The disease in this town and seed with nobody tested, traced, isolated or restricted."""
+    return readout(_without_app(scenario.unmitigated()))
+
+
 def run_with_and_without(scenario: Scenario, progress: Progress | None = None) -> Summary:
-    """The run with the app here; the same town and seed without it in a second process meanwhile."""
+    """The run with the app here; the same town and seed without it, and with no response at all, in a
+    second process meanwhile."""
     with (
         ProcessPoolExecutor(max_workers=1) as pool,
         tempfile.TemporaryDirectory(prefix="bluezone-sim-") as work,
     ):
         counterfactual: Future[Outcome] = pool.submit(_without_app, scenario)
+        disease = pool.submit(unmitigated, scenario)
         with_app = Run(scenario, with_app=True, workdir=Path(work), progress=progress).run()
-        return summarise(scenario, with_app, counterfactual.result())
+        return summarise(scenario, with_app, counterfactual.result(), disease.result())
 
 
 def _with_app_only(scenario: Scenario) -> Outcome:
@@ -181,10 +219,11 @@ def sweep(scenario: Scenario, adoptions: Sequence[float], progress: Progress | N
     done = 0
     with ProcessPoolExecutor(max_workers=2) as pool:
         counterfactual: Future[Outcome] = pool.submit(_without_app, scenario)
+        disease = pool.submit(unmitigated, scenario)
         futures = [pool.submit(_with_app_only, s) for s in runs]
         results = []
         for run, future in zip(runs, futures, strict=True):
-            results.append(summarise(run, future.result(), counterfactual.result()))
+            results.append(summarise(run, future.result(), counterfactual.result(), disease.result()))
             done += 1
             if progress:
                 progress(done, len(runs))
@@ -192,10 +231,10 @@ def sweep(scenario: Scenario, adoptions: Sequence[float], progress: Progress | N
 
 
 def _both(scenario: Scenario) -> Summary:
-    """One seed's run with the app and without it, one after the other in this process."""
+    """One seed's run with the app, without it and with no response, one after the other in this process."""
     with tempfile.TemporaryDirectory(prefix="bluezone-sim-") as work:
         with_app = Run(scenario, with_app=True, workdir=Path(work)).run()
-    return summarise(scenario, with_app, _without_app(scenario))
+    return summarise(scenario, with_app, _without_app(scenario), unmitigated(scenario))
 
 
 def run_seeds(scenario: Scenario, seeds: int, progress: Progress | None = None) -> list[Summary]:
@@ -213,13 +252,13 @@ def run_seeds(scenario: Scenario, seeds: int, progress: Progress | None = None) 
 
 # Assumed settings (docs/parameters.md) whose effect on the results `bluezone sim sensitivity` measures.
 ASSUMED = (
-    "epidemic.transmissibility",
-    "epidemic.asymptomatic_share",
-    "epidemic.asymptomatic_infectiousness",
     "response.test_after_symptoms",
+    "response.isolate_at_onset",
     "response.upload_consent",
     "response.quarantine_compliance",
     "response.f1_declares",
+    "response.tracing_capacity",
+    "response.tracing_finds_strangers",
 )
 
 
