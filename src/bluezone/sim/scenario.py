@@ -64,7 +64,10 @@ class EpidemicSettings(Section):
     """The 2020 (ancestral) strain by default: the `ancestral-2020` preset's values (docs/parameters.md)."""
 
     transmissibility: float = Field(
-        default=0.024491, gt=0, le=1, description="Infection chance per 5 minutes within 1 m of someone at peak"
+        default=0.024491,
+        gt=0,
+        le=1,
+        description="Infection chance per 5 minutes within 1 m of someone at peak",
     )
     household_transmissibility: float = Field(
         default=0.00221, gt=0, le=1, description="The same at home (fitted to household attack rates)"
