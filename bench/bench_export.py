@@ -113,7 +113,7 @@ def main() -> None:
         baseline_files = straightforward(svc, now, baseline_dir)
         baseline = time.perf_counter() - began
         began = time.perf_counter()
-        report = run_exports(svc.db, svc.settings, svc.secrets, now)
+        report = run_exports(svc.db, svc.settings, svc.secrets, svc.exports, now)
         ours = time.perf_counter() - began
         assert report.keys == args.keys and len(report.files) == baseline_files == WINDOWS
         svc.db.dispose()

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     export_min_records: int = Field(1000, ge=0, description="Pad smaller non-empty batches with fake keys")
     export_padding_jitter: int = Field(100, ge=0, description="Plus a random 0..N more fake keys")
     export_max_records: int = Field(500_000, ge=1, description="Split larger batches into several files")
+    exports_store: str = Field(
+        "local", description="Where export files go: local (the data directory) or s3://bucket[/prefix]"
+    )
+    s3_endpoint: str | None = Field(None, description="The S3-compatible service's URL (none: AWS)")
+    s3_region: str | None = Field(None, description="The bucket's region, where the service needs one")
     retention_days: int = Field(
         14, ge=10, le=30, description="Keys, codes and export files are deleted after"
     )

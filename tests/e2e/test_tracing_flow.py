@@ -40,7 +40,7 @@ def _issue(server: RunningServer, test_type: str, **dates: str) -> str:
 
 def _export(server: RunningServer) -> list[str]:
     svc = server.services
-    return run_exports(svc.db, svc.settings, svc.secrets, server.services.now()).files
+    return run_exports(svc.db, svc.settings, svc.secrets, svc.exports, server.services.now()).files
 
 
 def _levels(checks: list) -> set[str]:  # type: ignore[type-arg]

@@ -26,7 +26,9 @@ def _add_keys(a: Authority, count: int, created_at: int, first: int = 0) -> list
 
 
 def _run(a: Authority, at: int) -> exporter.ExportReport:
-    return exporter.run_exports(a.services.db, a.services.settings, a.services.secrets, at)
+    return exporter.run_exports(
+        a.services.db, a.services.settings, a.services.secrets, a.services.exports, at
+    )
 
 
 def _listed_keys(a: Authority) -> list[bytes]:
@@ -189,7 +191,9 @@ def test_retention_deletes_old_keys_and_files(authority: Authority) -> None:
     root: Path = authority.services.settings.exports_dir
     assert (root / files[0]).exists()
     later = hour + 15 * 86_400
-    deleted = exporter.cleanup(authority.services.db, authority.services.settings, later)
+    deleted = exporter.cleanup(
+        authority.services.db, authority.services.settings, authority.services.exports, later
+    )
     assert deleted >= 2 + 1
     assert not (root / files[0]).exists() and (root / exporter.INDEX).read_text() == ""
     with authority.services.db.session() as session:

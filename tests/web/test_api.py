@@ -132,11 +132,13 @@ def test_unknown_routes_and_realms_answer_json(server: RunningServer) -> None:
         realm = http.get("/.well-known/jwks/XX")
         jwks = http.get("/.well-known/jwks/HN").json()
         health = http.get("/healthz")
+        ready = http.get("/readyz")
         metrics = http.get("/metrics")
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
     assert (realm.status_code, realm.json()["code"]) == (404, "unknown_realm")
     assert jwks["keys"][0]["kty"] == "EC" and jwks["keys"][0]["crv"] == "P-256"
     assert health.json() == {"status": "ok"}
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "exports": "ok", "secrets": "ok"}}
     assert "bluezone_requests_total" in metrics.text
 
 

@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bluezone.config import Settings
+from bluezone.keyserver.storage import ExportStore
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
 from bluezone.store.db import INDEX_LOCK, Database
-from bluezone.store.files import write_atomically
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import ExportFile, ExportWindow, Exposure
 from bluezone.store.secrets import ServerSecrets
@@ -172,7 +172,13 @@ def _renew(db: Database, batch_id: int, now: int) -> bool:
 
 
 def _build(
-    db: Database, settings: Settings, secrets_: ServerSecrets, batch_id: int, clock: RunClock
+    db: Database,
+    settings: Settings,
+    secrets_: ServerSecrets,
+    store: ExportStore,
+    *,
+    batch_id: int,
+    clock: RunClock,
 ) -> ExportReport:
     report = ExportReport(batches=1)
     with db.session() as session:
@@ -193,9 +199,7 @@ def _build(
         )
         for part in batches:
             relative = f"{settings.region}/{window[0]}-{window[1]}-{part.batch_num:05d}.zip"
-            write_atomically(
-                settings.exports_dir / relative, ex.write_archive(part, [signer(settings, secrets_)])
-            )
+            store.put(relative, ex.write_archive(part, [signer(settings, secrets_)]))
             if not _renew(db, batch_id, clock()):
                 return ExportReport()  # too slow: another exporter has the window now
             written.append(
@@ -222,7 +226,7 @@ def _build(
     return report
 
 
-def write_index(db: Database, settings: Settings) -> list[str]:
+def write_index(db: Database, store: ExportStore) -> list[str]:
     """List every complete file. Exporters finishing together take turns, and each reads the batches inside
     its turn: the last index written lists everything either of them completed."""
     with db.exclusive(INDEX_LOCK) as session:
@@ -234,16 +238,18 @@ def write_index(db: Database, settings: Settings) -> list[str]:
                 .order_by(ExportWindow.end_ts, ExportFile.batch_num)
             )
         )
-        write_atomically(settings.exports_dir / INDEX, "".join(f"{p}\n" for p in paths).encode("ascii"))
+        store.put(INDEX, "".join(f"{p}\n" for p in paths).encode("ascii"))
     return paths
 
 
-def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: int) -> ExportReport:
+def run_exports(
+    db: Database, settings: Settings, secrets_: ServerSecrets, store: ExportStore, now: int
+) -> ExportReport:
     """Build every due window nobody else holds, listing each in the index as soon as it is complete (a run
     killed later loses nothing already built). Windows without a key are completed together in one
     statement: there is nothing to write for them."""
     clock = RunClock(now)
-    write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
+    store.put(PUBLIC_KEY, secrets_.export_public_pem())
     total = ExportReport()
     windows = due_windows(settings, now)
     settled = _settled_starts(db, windows, now)
@@ -256,15 +262,15 @@ def run_exports(db: Database, settings: Settings, secrets_: ServerSecrets, now: 
         batch_id = _claim(db, window, clock())
         if batch_id is None:
             continue
-        done = _build(db, settings, secrets_, batch_id, clock)
+        done = _build(db, settings, secrets_, store, batch_id=batch_id, clock=clock)
         if done.files:
-            write_index(db, settings)
+            write_index(db, store)
         total.batches += done.batches
         total.files += done.files
         total.keys += done.keys
         total.revised += done.revised
         total.padding += done.padding
-    write_index(db, settings)
+    write_index(db, store)
     return total
 
 
@@ -304,7 +310,7 @@ def _complete_empty(db: Database, windows: list[tuple[int, int]], now: int) -> i
         return insert_ignoring_duplicates(session, ExportWindow, rows, unique=["start_ts", "end_ts"])
 
 
-def cleanup(db: Database, settings: Settings, now: int) -> int:
+def cleanup(db: Database, settings: Settings, store: ExportStore, now: int) -> int:
     """Delete keys and export files older than the retention period; return how many rows went."""
     cutoff = now - settings.retention_days * 86_400
     with db.session() as session:
@@ -321,7 +327,7 @@ def cleanup(db: Database, settings: Settings, now: int) -> int:
         deleted += session.execute(delete(ExportWindow).where(ExportWindow.end_ts < cutoff)).rowcount  # type: ignore[attr-defined]
         deleted += session.execute(delete(Exposure).where(Exposure.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
     if old_files:  # listed no more before they go
-        write_index(db, settings)
+        write_index(db, store)
     for old in old_files:
-        (settings.exports_dir / old.path).unlink(missing_ok=True)
+        store.delete(old.path)
     return int(deleted)

@@ -16,18 +16,16 @@ from bluezone.venues import registry as venues
 
 def run_maintenance(svc: Services) -> ExportReport:
     now = svc.now()
-    report = run_exports(svc.db, svc.settings, svc.secrets, now)
-    cleanup(svc.db, svc.settings, now)
+    report = run_exports(svc.db, svc.settings, svc.secrets, svc.exports, now)
+    cleanup(svc.db, svc.settings, svc.exports, now)
     with svc.db.session() as session:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
         guessing.purge(session, now)
         purge_declarations(session, now)
         purge_sessions(session, now)
         close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted
-        venues.purge(session, svc.settings.exports_dir, now, svc.settings.retention_days)
+        venues.purge(session, svc.exports, now, svc.settings.retention_days)
         declarations.purge(session, now)
-        venues.publish_packages(
-            session, svc.secrets, svc.settings.exports_dir, region=svc.settings.region, now=now
-        )
+        venues.publish_packages(session, svc.secrets, svc.exports, region=svc.settings.region, now=now)
     svc.metrics.export_files.inc(len(report.files))
     return report

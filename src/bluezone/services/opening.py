@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings
 from bluezone.keyserver.exporter import PUBLIC_KEY, write_index
+from bluezone.keyserver.storage import ExportStore, export_store
 from bluezone.services.metrics import Metrics
 from bluezone.store.db import Database
-from bluezone.store.files import write_atomically
 from bluezone.store.secrets import ServerSecrets
 from bluezone.venues import registry as venues
 
@@ -19,6 +19,7 @@ class Services:
     settings: Settings
     db: Database
     secrets: ServerSecrets
+    exports: ExportStore
     clock: Clock
     metrics: Metrics = field(default_factory=Metrics)
 
@@ -27,13 +28,14 @@ class Services:
 
 
 def open_services(settings: Settings, clock: Clock | None = None) -> Services:
-    """Database migrated, secrets loaded (created on first start), export directory ready."""
+    """Database migrated, secrets loaded (created on first start), export store ready."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
     db.migrate()
     secrets_ = ServerSecrets.load_or_create(settings.secrets_dir)
-    write_atomically(settings.exports_dir / PUBLIC_KEY, secrets_.export_public_pem())
-    write_atomically(settings.exports_dir / venues.PUBLIC_KEY, venues.public_pem(secrets_))
-    venues.write_index(settings.exports_dir)
-    write_index(db, settings)  # phones always find an index, even before the first export
-    return Services(settings, db, secrets_, clock or SystemClock())
+    exports = export_store(settings)
+    exports.put(PUBLIC_KEY, secrets_.export_public_pem())
+    exports.put(venues.PUBLIC_KEY, venues.public_pem(secrets_))
+    venues.write_index(exports)
+    write_index(db, exports)  # phones always find an index, even before the first export
+    return Services(settings, db, secrets_, exports, clock or SystemClock())

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority.realms import check_in_province
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.keyserver.storage import ExportStore
 from bluezone.protocol.intervals import INTERVAL_SECONDS
-from bluezone.store.files import write_atomically
 from bluezone.store.models import CheckInReport, Realm, Unit, Venue
 from bluezone.store.secrets import ServerSecrets
 from bluezone.venues import package, qr, reports, venues_pb2
@@ -99,47 +99,51 @@ def mark_risky(session: Session, realm: Realm, venue_id: str, *, start: int, end
 
 
 def publish_packages(
-    session: Session, secrets_: ServerSecrets, exports_dir: Path, *, region: str, now: int
+    session: Session, secrets_: ServerSecrets, store: ExportStore, *, region: str, now: int
 ) -> int:
     """Write a signed package for every closed hour that has reports and no package yet; return how many."""
-    directory = exports_dir / package.PACKAGES
+    published = set(store.names(f"{package.PACKAGES}/"))
     closed = now - now % HOUR
     hours: dict[int, list[bytes]] = {}
     for report in session.scalars(select(CheckInReport).where(CheckInReport.available_at <= closed)):
         hours.setdefault(report.available_at // HOUR, []).append(report.report)
     written = 0
     for hour, stored in sorted(hours.items()):
-        path = directory / f"{hour}.zip"
-        if path.exists():
+        name = f"{package.PACKAGES}/{hour}.zip"
+        if name in published:
             continue
         body = venues_pb2.TraceWarningPackage(
             interval_number=hour,
             region=region,
             check_in_protected_reports=[venues_pb2.CheckInProtectedReport.FromString(r) for r in stored],
         )
-        write_atomically(path, package.write_package(body, secrets_.export_key))
+        store.put(name, package.write_package(body, secrets_.export_key))
         written += 1
-    write_index(exports_dir)
+    write_index(store)
     return written
 
 
-def purge(session: Session, exports_dir: Path, now: int, retention_days: int) -> int:
+def purge(session: Session, store: ExportStore, now: int, retention_days: int) -> int:
     """Reports and packages older than the retention period go; return how many reports."""
     cutoff = now - retention_days * 86_400
     old = session.query(CheckInReport).filter(CheckInReport.available_at < cutoff).delete()
-    for path in (exports_dir / package.PACKAGES).glob("*.zip"):
-        if int(path.stem) * HOUR < cutoff:
-            path.unlink(missing_ok=True)
+    stale = [name for name in _packages(store) if int(Path(name).stem) * HOUR < cutoff]
+    if stale:
+        write_index(store, without=frozenset(stale))  # listed no more before they go
+    for name in stale:
+        store.delete(name)
     return int(old)
+
+
+def _packages(store: ExportStore) -> list[str]:
+    return [name for name in store.names(f"{package.PACKAGES}/") if name.endswith(".zip")]
 
 
 def public_pem(secrets_: ServerSecrets) -> bytes:
     return secrets_.venue_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
 
 
-def write_index(exports_dir: Path) -> None:
+def write_index(store: ExportStore, without: frozenset[str] = frozenset()) -> None:
     """The list phones read first; it exists (maybe empty) from the server's first start."""
-    directory = exports_dir / package.PACKAGES
-    names = sorted(p.name for p in directory.glob("*.zip")) if directory.exists() else []
-    listing = "".join(f"{package.PACKAGES}/{name}\n" for name in names)
-    write_atomically(directory / package.INDEX, listing.encode("ascii"))
+    listing = "".join(f"{name}\n" for name in sorted(_packages(store)) if name not in without)
+    store.put(f"{package.PACKAGES}/{package.INDEX}", listing.encode("ascii"))

@@ -19,6 +19,7 @@ from bluezone.config import Settings, load_settings
 from bluezone.services import Services, open_services, run_maintenance
 from bluezone.web.api import campaign, declarations, errors, followup, keys, operations, venues, verification
 from bluezone.web.api.privacy import ChaffTimers
+from bluezone.web.exports import mount_exports
 from bluezone.web.middleware import LimitAndLog
 from bluezone.web.pages import access as page_access
 from bluezone.web.pages import campaign as campaign_pages
@@ -69,7 +70,7 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     for module in PAGES:
         app.include_router(module.router, dependencies=[Depends(reader_language)])
     _offline_docs(app)
-    app.mount("/exports", StaticFiles(directory=settings.exports_dir), name="exports")
+    mount_exports(app, svc.exports)
     app.add_middleware(LimitAndLog, metrics=svc.metrics)
     return app
 
