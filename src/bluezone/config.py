@@ -24,6 +24,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("bluezone-data"), description="SQLite file, export files and secrets")
     database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite in the data directory")
+    migrate_at_start: bool = Field(
+        True,
+        description="Migrate the schema when a process starts; false: `bluezone db upgrade` does it once",
+    )
+    log_format: str = Field("text", pattern="^(text|json)$", description="text, or json: one object a line")
     region: str = Field("452", description="Export region (Viet Nam's mobile country code)")
     export_period_seconds: int = Field(3600, ge=600, description="Length of one export window")
     export_schedule_seconds: int = Field(300, ge=10, description="How often `serve` runs the exporter")

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bluezone import __version__
-from bluezone.cli import campaign, demo, export, keys, proximity, server, sim
+from bluezone.cli import campaign, database, demo, export, keys, proximity, server, sim
 from bluezone.errors import BluezoneError, FormatError, SignatureError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.command(name="serve")(server.serve)
 app.add_typer(server.admin, name="admin")
 app.add_typer(campaign.app, name="campaign")
 app.add_typer(sim.app, name="sim")
+app.add_typer(database.app, name="db")
 
 
 _stderr = Console(stderr=True, highlight=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.table import Table
 
+from bluezone import logs
 from bluezone.authority.roles import KeyKind, Role
 from bluezone.cli.output import console
 from bluezone.config import Settings, load_settings
@@ -42,8 +42,7 @@ def serve(
     from bluezone.web.serving import serve_until_stopped  # noqa: PLC0415
 
     settings = settings_for(data_dir, config)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report only problems
+    logs.configure(settings.log_format)
     app = create_app(settings, schedule_exports=True)
     where = f"Bluezone: http://{host}:{port}/console — data in {settings.data_dir.resolve()}"
     serve_until_stopped(

@@ -31,7 +31,10 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Database migrated, secrets loaded (created on first start), export store ready."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
-    db.migrate()
+    if settings.migrate_at_start:
+        db.migrate()
+    else:
+        db.require_current()
     secrets_ = ServerSecrets.load_or_create(settings.secrets_dir)
     exports = export_store(settings)
     exports.put(PUBLIC_KEY, secrets_.export_public_pem())

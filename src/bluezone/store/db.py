@@ -42,6 +42,12 @@ def alembic_config() -> Config:
     return config
 
 
+def newest_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the package ships its migrations"
+    return head
+
+
 def _known_revisions(config: Config) -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
 
@@ -60,6 +66,21 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _begin_immediate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None: an empty database)."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def require_current(self) -> None:
+        """Refuse to serve a database whose schema is not the newest: `bluezone db upgrade` first."""
+        found, newest = self.revision(), newest_revision()
+        if found != newest:
+            raise FormatError(
+                f"the database is at schema revision {found or 'none'}, this build needs {newest}: "
+                "run `bluezone db upgrade` once, then start the app processes",
+                code="schema_behind",
+            )
 
     def migrate(self) -> None:
         """Bring the schema to the newest version (safe to run on every start)."""

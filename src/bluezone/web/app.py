@@ -13,7 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from bluezone import __version__
+from bluezone import __version__, logs
 from bluezone.clock import Clock
 from bluezone.config import Settings, load_settings
 from bluezone.services import Services, open_services, run_maintenance
@@ -93,4 +93,6 @@ def _offline_docs(app: FastAPI) -> None:
 def app_from_environment() -> FastAPI:
     """For process managers: `uvicorn --factory bluezone.web.app:app_from_environment --workers N`, with
     settings from `BZ_*` variables; exports then run from cron (`bluezone export run`), not in-process."""
-    return create_app(load_settings())
+    settings = load_settings()
+    logs.configure(settings.log_format)
+    return create_app(settings)

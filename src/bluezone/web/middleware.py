@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bluezone import logs
 from bluezone.services.metrics import Metrics
 
 MAX_BODY_BYTES = 64 * 1024
@@ -32,6 +33,7 @@ class LimitAndLog:
             return
         started, status, sent = time.perf_counter(), 500, False
         request_id = secrets.token_hex(8)
+        logs.request_id.set(request_id)  # this request's task only: every log line while answering it
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body:  # refused without reading a byte
             body = None
