@@ -275,12 +275,17 @@ def sensitivity_command(
     days: Annotated[int, typer.Option(help="Days simulated.")] = 21,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2020,
     factors: Annotated[str, typer.Option(help="Multiply each assumed setting by these.")] = "0.5,1,1.5",
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Scenario TOML to start from, or a preset: ancestral-2020, delta-2021."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """How much the results move when each assumed setting (docs/parameters.md) is changed by a factor."""
     from bluezone.sim.study import ASSUMED, sensitivity  # noqa: PLC0415 (the simulator loads only when run)
 
-    scenario = Scenario().with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
+    base = load_scenario(config) if config else Scenario()
+    scenario = base.with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
     chosen = _numbers(factors, "--factors")
     with _progress(f"sensitivity, {len(ASSUMED) * len(chosen)} runs", as_json) as progress:
         found = sensitivity(scenario, ASSUMED, chosen, _advance(progress))

@@ -21,6 +21,7 @@ from bluezone.sim.validation import checks
 from bluezone.texts import Language, text
 
 BLUE, RED, GREEN, GREY, ORANGE = "#0b5cad", "#c23b22", "#59a14f", "#8c8c8c", "#e8a33d"
+SHADE_OF_DIRECTIVE = {"16": 0.3, "15": 0.2, "19": 0.08}
 NORWAY_BLUETOOTH_RECALL = 0.8  # Smittestopp: technical tracing efficacy (simulation.md §1)
 
 
@@ -47,9 +48,10 @@ def epidemic_plot(summary: Summary, lang: Language) -> str:
             if directive
             else text("sim.plot.restrictions", lang)
         )
+        shade = SHADE_OF_DIRECTIVE.get(directive or "", 0.12)  # the stricter, the darker
         for axis in (daily, total):
             axis.axvspan(
-                first - 1.5, last - 0.5, color=GREY, alpha=0.15, label=label if axis is daily else None
+                first - 1.5, last - 0.5, color=GREY, alpha=shade, label=label if axis is daily else None
             )
     for axis in (daily, total):
         axis.set_xticks(x[:: max(1, len(x) // 7)], labels[:: max(1, len(x) // 7)])
