@@ -78,7 +78,9 @@ class LocalStore:
 
     def names(self, prefix: str) -> list[str]:
         return sorted(
-            str(path.relative_to(self.root)) for path in self.root.glob(f"{prefix}*") if path.is_file()
+            str(path.relative_to(self.root))
+            for path in self.root.glob(f"{prefix}*")
+            if path.is_file() and not path.name.startswith(".")  # not another writer's file in progress
         )
 
     def check(self) -> None:

@@ -1,7 +1,8 @@
 """The phone's conversation with the health authority's server, over HTTPS in the app (httpx here).
 
-Downloads follow `index.txt` and fetch only files not seen before; each file's signature is verified before
-its keys are read. Uploads run verify → certificate → publish, and only when the user has entered a code.
+Downloads follow `index.txt` and fetch only files not seen before (a phone days behind takes the daily
+roll-ups instead); each file's signature is verified before its keys are read. Uploads run verify →
+certificate → publish, and only when the user has entered a code.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from bluezone.phone.phone import ExposureCheck, Phone, UploadBundle
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import interval_number
+from bluezone.protocol.publication import DAILY_INDEX, INDEX, window_of
 from bluezone.venues import package, venues_pb2
 
 TIMEOUT = httpx.Timeout(30.0)
+POLL_SECONDS = 3600  # phones spread their checks over the hour
+ROLLUP_WORTH_FILES = 24  # behind by more than a day's hourly files: fetch closed days' roll-ups
 
 
 class ServerError(BluezoneError):
@@ -37,6 +41,22 @@ class DownloadState:
     """Which export files this phone has processed (the app keeps it between runs)."""
 
     seen: set[str] = field(default_factory=set)
+    poll_offset: float = field(default_factory=lambda: float(secrets.randbelow(POLL_SECONDS)))
+
+
+def _paths(index: str, name: str) -> list[str]:
+    paths = [line.strip() for line in index.splitlines() if line.strip()]
+    for path in paths:
+        if ".." in path or path.startswith("/"):
+            raise FormatError(f"{name} lists an unsafe path {path!r}", code="bad_index")
+    return paths
+
+
+def next_poll(now: float, every_seconds: float, offset_seconds: float) -> float:
+    """When the phone next checks for exports: on its own offset within each period (drawn once at install,
+    `DownloadState.poll_offset`), so that millions of phones do not all ask on the hour."""
+    periods = (now - offset_seconds) // every_seconds + 1
+    return periods * every_seconds + offset_seconds
 
 
 class ServerClient:
@@ -57,20 +77,29 @@ class ServerClient:
     # ------------------------------------------------------------ downloads
 
     def new_exports(self, state: DownloadState, now: float) -> list[list[ExposureKey]]:
-        """Keys of every export file listed since the last call, each file verified first."""
-        index = self._get("/exports/index.txt").text
+        """Keys of every export file listed since the last call, each file verified first. A phone behind
+        by more than a day's files fetches the closed days' roll-ups instead of their hourly files."""
+        hourly = [p for p in _paths(self._get(f"/exports/{INDEX}").text, INDEX) if p not in state.seen]
         batches = []
-        for path in (line.strip() for line in index.splitlines()):
-            if not path or path in state.seen:
-                continue
-            if ".." in path or path.startswith("/"):
-                raise FormatError(f"index.txt lists an unsafe path {path!r}", code="bad_index")
-            archive = ex.read_verified_archive(
-                self._get(f"/exports/{path}").content, self.public_keys, now_interval=interval_number(now)
-            )
-            batches.append(archive.batch.keys + archive.batch.revised_keys)
+        if len(hourly) > ROLLUP_WORTH_FILES:
+            for daily in _paths(self._get(f"/exports/{DAILY_INDEX}").text, DAILY_INDEX):
+                start, end = window_of(daily)
+                covered = [p for p in hourly if start <= window_of(p)[0] < end]
+                if daily in state.seen or len(covered) < 2:
+                    continue
+                batches.append(self._keys_of(daily, now))
+                state.seen.update([daily, *covered])
+            hourly = [p for p in hourly if p not in state.seen]
+        for path in hourly:
+            batches.append(self._keys_of(path, now))
             state.seen.add(path)
         return batches
+
+    def _keys_of(self, path: str, now: float) -> list[ExposureKey]:
+        archive = ex.read_verified_archive(
+            self._get(f"/exports/{path}").content, self.public_keys, now_interval=interval_number(now)
+        )
+        return archive.batch.keys + archive.batch.revised_keys
 
     def new_venue_reports(self, state: DownloadState) -> list[venues_pb2.CheckInProtectedReport]:
         """Reports of risky stays from every venue package listed since the last call, each verified first."""

@@ -1,5 +1,6 @@
-"""The server's periodic work: exports and their index, retention of every kind of record, the campaign's
-closed days and the hourly risky-venue packages. In-process in the embedded default, from cron otherwise."""
+"""The server's periodic work: exports, their index and daily roll-ups, retention of every kind of record,
+the campaign's closed days and the hourly risky-venue packages. In-process in the embedded default, from cron
+otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bluezone.authority.users import purge_sessions
 from bluezone.campaign.activity import close_days
 from bluezone.declarations import store as declarations
 from bluezone.keyserver.exporter import ExportReport, cleanup, run_exports
+from bluezone.keyserver.rollups import write_rollups
 from bluezone.services.opening import Services
 from bluezone.venues import registry as venues
 
@@ -18,6 +20,7 @@ def run_maintenance(svc: Services) -> ExportReport:
     now = svc.now()
     report = run_exports(svc.db, svc.settings, svc.secrets, svc.exports, now)
     cleanup(svc.db, svc.settings, svc.exports, now)
+    write_rollups(svc.db, svc.settings, svc.secrets, svc.exports, now)
     with svc.db.session() as session:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
         guessing.purge(session, now)

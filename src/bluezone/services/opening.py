@@ -8,6 +8,7 @@ from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings
 from bluezone.keyserver.exporter import PUBLIC_KEY, write_index
 from bluezone.keyserver.storage import ExportStore, export_store
+from bluezone.protocol.publication import DAILY_INDEX
 from bluezone.services.metrics import Metrics
 from bluezone.store.db import Database
 from bluezone.store.secrets import ServerSecrets
@@ -41,4 +42,6 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     exports.put(venues.PUBLIC_KEY, venues.public_pem(secrets_))
     venues.write_index(exports)
     write_index(db, exports)  # phones always find an index, even before the first export
+    if not exports.names(DAILY_INDEX):
+        exports.put(DAILY_INDEX, b"")
     return Services(settings, db, secrets_, exports, clock or SystemClock())
