@@ -28,6 +28,13 @@ class Settings(BaseSettings):
         True,
         description="Migrate the schema when a process starts; false: `bluezone db upgrade` does it once",
     )
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Serve /metrics on this port of metrics_host only, not the public one",
+    )
+    metrics_host: str = Field("127.0.0.1", description="Where the metrics port listens")
     log_format: str = Field("text", pattern="^(text|json)$", description="text, or json: one object a line")
     region: str = Field("452", description="Export region (Viet Nam's mobile country code)")
     export_period_seconds: int = Field(3600, ge=600, description="Length of one export window")

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from wsgiref.simple_server import WSGIServer
 
 import swagger_ui_bundle
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import start_http_server
 
 from bluezone import __version__, logs
 from bluezone.clock import Clock
@@ -48,7 +50,11 @@ def create_app(settings: Settings, clock: Clock | None = None, *, schedule_expor
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(_maintenance_schedule(svc)) if schedule_exports else None
+        metrics = _metrics_server(svc)
         yield
+        if metrics is not None:
+            metrics.shutdown()
+            metrics.server_close()
         if task is not None:
             task.cancel()
         svc.db.dispose()
@@ -88,6 +94,16 @@ def _offline_docs(app: FastAPI) -> None:
             swagger_css_url="/docs/assets/swagger-ui.css",
             swagger_favicon_url="/docs/assets/favicon-32x32.png",
         )
+
+
+def _metrics_server(svc: Services) -> WSGIServer | None:
+    """Prometheus's endpoint on its own port (not the public one), when one is set."""
+    port = svc.settings.metrics_port
+    if port is None:
+        return None
+    server, _thread = start_http_server(port, svc.settings.metrics_host, registry=svc.metrics.registry)
+    log.info("metrics on http://%s:%d/metrics", svc.settings.metrics_host, port)
+    return server
 
 
 def app_from_environment() -> FastAPI:

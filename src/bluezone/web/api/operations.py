@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from bluezone.errors import NotFound
 from bluezone.services import Services
 from bluezone.web.dependencies import Svc
 
@@ -52,4 +53,7 @@ def _ready(check: Callable[[], object]) -> str:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics(svc: Svc) -> PlainTextResponse:
+    """Prometheus metrics, here on the embedded default; on their own port when `metrics_port` is set."""
+    if svc.settings.metrics_port is not None:
+        raise NotFound("not found")
     return PlainTextResponse(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
