@@ -35,3 +35,9 @@ def test_the_proxy_keeps_metrics_private_and_caches_exports() -> None:
     assert "location = /metrics { return 404; }" in conf
     assert re.search(r"location /exports/ \{[^}]*proxy_cache exports;", conf)
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
+
+
+def test_every_setting_is_in_the_operations_table() -> None:
+    table = (DEPLOY.parent / "docs" / "operations.md").read_text()
+    missing = [name for name in Settings.model_fields if f"| `BZ_{name.upper()}` |" not in table]
+    assert missing == []
