@@ -15,7 +15,6 @@ import argparse
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from bluezone.keyserver.exporter import INDEX, run_exports
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.services import open_services
 from bluezone.store.models import Exposure
+from bluezone.web.serving import free_port, wait_until_healthy
 
 DAY = 86_400
 
@@ -45,12 +45,6 @@ class Inputs:
     keys_per_upload: float  # 14 days of daily keys
     cdn_hit: float  # share of downloads the CDN answers without asking the origin
     catching_up: float  # share of phones a day that come back after two weeks away
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(data_dir: Path, real_keys: int) -> tuple[str, int]:
@@ -107,7 +101,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         data = Path(work) / "data"
         name, padded_bytes = prepare(data, real_keys=10)  # a quiet hour: padded to 1,000 keys
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "bluezone"),
@@ -121,11 +115,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            for _ in range(200):
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                time.sleep(0.1)
+            wait_until_healthy(f"http://127.0.0.1:{port}")
             index_rate, index_p99 = wrk(f"http://127.0.0.1:{port}/exports/{INDEX}", args.seconds)
             file_rate, file_p99 = wrk(f"http://127.0.0.1:{port}/exports/{name}", args.seconds)
         finally:

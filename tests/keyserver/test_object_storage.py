@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -32,39 +32,38 @@ from bluezone.keyserver.storage import (
 from bluezone.protocol import export as ex
 from bluezone.services import open_services
 from bluezone.web.app import create_app
+from bluezone.web.serving import free_port
 from tests.conftest import SERVER_START, exposures
 
 HOUR = 3600
 BUCKET = "bluezone-exports"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     server = shutil.which("moto_server", path=str(Path(sys.executable).parent))
     assert server, "moto[server] is a development dependency: make install"
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the S3 server did not start")
+        _wait_for(endpoint)
         yield endpoint
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _wait_for(endpoint: str) -> None:
+    for _ in range(100):
+        try:
+            httpx.get(f"{endpoint}/moto-api/", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("the S3 server did not start")
 
 
 @pytest.fixture
@@ -103,7 +102,7 @@ def test_objects_go_in_whole_with_their_cache_control(s3_endpoint: str, bucket: 
 
 
 def test_a_store_that_cannot_be_reached_says_so(bucket: str, tmp_path: Path) -> None:
-    nowhere = f"http://127.0.0.1:{_free_port()}"
+    nowhere = f"http://127.0.0.1:{free_port()}"
     store = S3Store(bucket, "", endpoint=nowhere, region=None)
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         store.check()

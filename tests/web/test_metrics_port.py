@@ -12,17 +12,12 @@ from fastapi.testclient import TestClient
 from bluezone.clock import ManualClock
 from bluezone.config import load_settings
 from bluezone.web.app import create_app
+from bluezone.web.serving import free_port
 from tests.conftest import SERVER_START
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_metrics_leave_the_public_port_for_their_own(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     settings = load_settings(data_dir=tmp_path / "data", metrics_port=port)
     with TestClient(create_app(settings, clock=ManualClock(SERVER_START.timestamp()))) as public:
         assert public.get("/healthz").status_code == 200
