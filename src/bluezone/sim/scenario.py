@@ -18,6 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bluezone.errors import InvalidInput
 
 
+def share(default: float, description: str) -> Any:
+    """A share of people or of activity: 0 to 1."""
+    return Field(default=default, ge=0, le=1, description=description)
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,12 +77,8 @@ class EpidemicSettings(Section):
     household_transmissibility: float = Field(
         default=0.00221, gt=0, le=1, description="The same at home (fitted to household attack rates)"
     )
-    asymptomatic_share: float = Field(
-        default=0.20, ge=0, le=1, description="Share of infections that never have symptoms (all ages)"
-    )
-    asymptomatic_infectiousness: float = Field(
-        default=0.35, ge=0, le=1, description="Their infectiousness relative to people with symptoms"
-    )
+    asymptomatic_share: float = share(0.20, "Share of infections that never have symptoms (all ages)")
+    asymptomatic_infectiousness: float = share(0.35, "Their infectiousness relative to people with symptoms")
     incubation_days: float = Field(default=5.5, gt=1, le=14, description="Mean infection → symptom onset")
     infectious_days_before_onset: float = Field(default=2.3, ge=0, le=5)
     infectious_days_after_onset: float = Field(default=8.0, gt=0, le=21)
@@ -91,48 +92,35 @@ class ManualTracing(StrEnum):
 
 
 class ResponseSettings(Section):
-    test_after_symptoms: float = Field(
-        default=0.7, ge=0, le=1, description="Share of symptomatic people tested"
-    )
+    test_after_symptoms: float = share(0.7, "Share of symptomatic people tested")
     test_delay_days: float = Field(default=1.5, ge=0, le=14, description="Mean delay from onset to the test")
     result_hours: float = Field(default=24, ge=0, le=168, description="Test → confirmed (F0)")
     test_specificity: float = Field(
         default=0.999, ge=0.9, le=1, description="Share of uninfected people a test finds negative"
     )
-    isolate_at_onset: float = Field(
-        default=0.5, ge=0, le=1, description="Share of people with symptoms who stay home from the next day"
-    )
-    upload_consent: float = Field(default=0.7, ge=0, le=1, description="Share of F0s with the app who upload")
-    quarantine_compliance: float = Field(default=0.8, ge=0, le=1, description="Alerted F1s who stay home")
+    isolate_at_onset: float = share(0.5, "Share of people with symptoms who stay home from the next day")
+    upload_consent: float = share(0.7, "Share of F0s with the app who upload")
+    quarantine_compliance: float = share(0.8, "Alerted F1s who stay home")
     quarantine_days: int = Field(default=14, ge=1, le=28)
-    f1_test: float = Field(default=0.9, ge=0, le=1, description="Share of F1s tested")
+    f1_test: float = share(0.9, "Share of F1s tested")
     f1_test_days: list[float] = Field(
         default=[0.5, 7.0, 13.0],
         min_length=1,
         max_length=5,
         description="When an F1 is tested, in days after being found",
     )
-    f1_declares: float = Field(
-        default=0.5, ge=0, le=1, description="F1s who declare and publish as close contacts"
-    )
+    f1_declares: float = share(0.5, "F1s who declare and publish as close contacts")
     manual_tracing: ManualTracing = Field(
         default=ManualTracing.F1_F2, description="What case workers do for each confirmed case"
     )
     tracing_capacity: float = Field(
         default=20.0, ge=0, description="Cases case workers can trace a day, per 100,000 people"
     )
-    tracing_finds_known: float = Field(
-        default=0.9,
-        ge=0,
-        le=1,
-        description="Share of a case's close contacts in its household, class or team found",
+    tracing_finds_known: float = share(
+        0.9, "Share of a case's close contacts in its household, class or team found"
     )
-    tracing_finds_strangers: float = Field(
-        default=0.1, ge=0, le=1, description="Share of its other close contacts found"
-    )
-    venue_check_in: float = Field(
-        default=0.5, ge=0, le=1, description="Share of app users' market and café visits checked in by QR"
-    )
+    tracing_finds_strangers: float = share(0.1, "Share of its other close contacts found")
+    venue_check_in: float = share(0.5, "Share of app users' market and café visits checked in by QR")
     check_every_hours: int = Field(
         default=4, ge=1, le=24, description="How often phones download new exports"
     )
@@ -150,10 +138,10 @@ class Directive(StrEnum):
 class Restrictions(Section):
     """How much of ordinary life goes on: 1 is all of it."""
 
-    schools_open: float = Field(default=1.0, ge=0, le=1, description="Share of classes meeting")
-    work_open: float = Field(default=1.0, ge=0, le=1, description="Share of workers at their workplace")
-    outings: float = Field(default=1.0, ge=0, le=1, description="Share of market, café and bus visits made")
-    masks: float = Field(default=0.0, ge=0, le=1, description="Share of people masked outside the home")
+    schools_open: float = share(1.0, "Share of classes meeting")
+    work_open: float = share(1.0, "Share of workers at their workplace")
+    outings: float = share(1.0, "Share of market, café and bus visits made")
+    masks: float = share(0.0, "Share of people masked outside the home")
 
     def combined(self, other: Restrictions) -> Restrictions:
         """Both at once: the stricter of each."""
