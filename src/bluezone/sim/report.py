@@ -216,7 +216,7 @@ def spread_rows(across: Sequence[Summary], lang: Language) -> list[tuple[str, st
             else texts.number(found[end], lang, decimals=decimals)
             for end in ("median", "low", "high")
         ]
-        rows.append((name, shown[0], f"{shown[1]}–{shown[2]}"))
+        rows.append((text(f"sim.figure.{name}", lang), shown[0], f"{shown[1]}–{shown[2]}"))
     return rows
 
 
