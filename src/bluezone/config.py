@@ -24,6 +24,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("bluezone-data"), description="SQLite file, export files and secrets")
     database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite in the data directory")
+    master_key: str | None = Field(
+        None,
+        description="Keep the secrets in the database sealed under this key (32 bytes, base64); none: files",
+    )
     migrate_at_start: bool = Field(
         True,
         description="Migrate the schema when a process starts; false: `bluezone db upgrade` does it once",

@@ -12,6 +12,7 @@ from bluezone.protocol.publication import DAILY_INDEX
 from bluezone.services.metrics import Metrics
 from bluezone.store.db import Database
 from bluezone.store.secrets import ServerSecrets
+from bluezone.store.vaults import DatabaseVault, DirectoryVault, LocalMasterKey, Vault
 from bluezone.venues import registry as venues
 
 
@@ -28,6 +29,13 @@ class Services:
         return int(self.clock.now())
 
 
+def vault_for(settings: Settings, db: Database) -> Vault:
+    """The database under the master key when one is given; the data directory otherwise."""
+    if settings.master_key is None:
+        return DirectoryVault(settings.secrets_dir)
+    return DatabaseVault(db, LocalMasterKey.from_setting(settings.master_key))
+
+
 def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Database migrated, secrets loaded (created on first start), export store ready."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -36,7 +44,7 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
         db.migrate()
     else:
         db.require_current()
-    secrets_ = ServerSecrets.load_or_create(settings.secrets_dir)
+    secrets_ = ServerSecrets.load_or_create(vault_for(settings, db))
     exports = export_store(settings)
     exports.put(PUBLIC_KEY, secrets_.export_public_pem())
     exports.put(venues.PUBLIC_KEY, venues.public_pem(secrets_))

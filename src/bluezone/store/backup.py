@@ -1,4 +1,5 @@
-"""Backups: the database and the secrets in one archive, since declarations, realm keys and code hashes
+"""Backups: the database and the secrets in one archive (the secret files, or the database's sealed secrets,
+which then need the same master key), since declarations, realm keys and code hashes
 cannot be read or checked without the keys that sealed them; and the restore into a new, empty server.
 
 The archive (a gzip'd tar, readable by the operator only) holds `manifest.json` (format, schema revision,
@@ -23,7 +24,7 @@ from sqlalchemy import func, insert, select, text
 
 from bluezone.errors import InvalidInput
 from bluezone.store.db import Database, newest_revision
-from bluezone.store.models import Base
+from bluezone.store.models import Base, ServerSecret
 
 FORMAT = "bluezone-backup/1"
 SECRET_FILES = ("hmac.key", "wrap.key", "export-signing-key.pem", "venue-signing-key.pem")
@@ -56,11 +57,11 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def backup(db: Database, secrets_dir: Path, out: Path) -> BackupReport:
     """Write the archive to `out` (whole, or not at all: a temporary file renamed over it)."""
-    missing = [name for name in SECRET_FILES if not (secrets_dir / name).is_file()]
-    if missing:
-        raise InvalidInput(
-            f"no secrets to back up in {secrets_dir} ({missing[0]} is missing)", code="no_secrets"
-        )
+    files = [name for name in SECRET_FILES if (secrets_dir / name).is_file()]
+    with db.session() as session:
+        in_database = session.scalar(select(func.count()).select_from(ServerSecret))
+    if len(files) < len(SECRET_FILES) and not in_database:
+        raise InvalidInput(f"no secrets to back up in {secrets_dir} or the database", code="no_secrets")
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".backup-", dir=out.parent)
     rows: dict[str, int] = {}
@@ -79,7 +80,7 @@ def backup(db: Database, secrets_dir: Path, out: Path) -> BackupReport:
                     _add(
                         archive, f"tables/{table.name}.jsonl", "".join(f"{line}\n" for line in lines).encode()
                     )
-            for name in SECRET_FILES:
+            for name in files:  # none when the database keeps them, sealed under the master key
                 _add(archive, f"secrets/{name}", (secrets_dir / name).read_bytes())
             manifest = {"format": FORMAT, "revision": revision, "rows": rows, "created_at": int(time.time())}
             _add(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
@@ -141,8 +142,10 @@ def restore(archive: Path, db: Database, secrets_dir: Path) -> BackupReport:
             if not db.is_sqlite and records and "id" in table.c:  # new rows continue after the restored ones
                 sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
                 connection.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table.name}))"))
-    secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name in SECRET_FILES:
+    kept = [name for name in SECRET_FILES if f"secrets/{name}" in files]
+    if kept:
+        secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name in kept:
         path = secrets_dir / name
         path.write_bytes(files[f"secrets/{name}"])
         path.chmod(0o600)

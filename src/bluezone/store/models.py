@@ -397,3 +397,13 @@ class HealthDeclaration(Base):
     receipt_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True, nullable=True)
     created_at: Mapped[int] = mapped_column(BigInteger)
     delete_after: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ServerSecret(Base):
+    """One of the server's secrets sealed under the master key (when `BZ_MASTER_KEY` is set), so that app
+    processes on different machines share them through the database alone."""
+
+    __tablename__ = "server_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[int] = mapped_column(BigInteger)

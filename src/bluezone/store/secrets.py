@@ -1,4 +1,5 @@
-"""Server secrets, created on first start in the data directory and shared by every app process there.
+"""Server secrets, created on first start in a vault (the data directory, or the database under a master key)
+and shared by every app process that reads it.
 
 `hmac_key` hashes codes and API keys (they are stored only as keyed hashes) and signs verify tokens;
 `wrap_key` encrypts realm signing keys and revision tokens; `export_key` signs export files and risky-venue
@@ -11,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -19,16 +20,18 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bluezone.errors import InvalidInput
-from bluezone.store.files import create_once
+
+if TYPE_CHECKING:
+    from bluezone.store.vaults import Vault
 
 NONCE_BYTES = 12
 TAG_BYTES = 16  # AES-GCM's: a sealed value is nonce + plaintext + tag
 
 
-def _signing_key(path: Path) -> ec.EllipticCurvePrivateKey | None:
-    """A P-256 key made on first start; None when the file holds something else."""
-    pem = create_once(
-        path,
+def _signing_key(vault: Vault, name: str) -> ec.EllipticCurvePrivateKey | None:
+    """A P-256 key made on first start; None when the vault holds something else."""
+    pem = vault.create_once(
+        name,
         ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ),
@@ -45,14 +48,14 @@ class ServerSecrets:
     venue_key: ec.EllipticCurvePrivateKey
 
     @classmethod
-    def load_or_create(cls, directory: Path) -> ServerSecrets:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        hmac_key = create_once(directory / "hmac.key", secrets.token_bytes(32))
-        wrap_key = create_once(directory / "wrap.key", secrets.token_bytes(32))
-        export_key = _signing_key(directory / "export-signing-key.pem")
-        venue_key = _signing_key(directory / "venue-signing-key.pem")
+    def load_or_create(cls, vault: Vault) -> ServerSecrets:
+        """The secrets the vault keeps, made on the first start of the first process (others find them)."""
+        hmac_key = vault.create_once("hmac.key", secrets.token_bytes(32))
+        wrap_key = vault.create_once("wrap.key", secrets.token_bytes(32))
+        export_key = _signing_key(vault, "export-signing-key.pem")
+        venue_key = _signing_key(vault, "venue-signing-key.pem")
         if len(hmac_key) != 32 or len(wrap_key) != 32 or export_key is None or venue_key is None:
-            raise InvalidInput(f"the secrets in {directory} are damaged", code="bad_secrets")
+            raise InvalidInput(f"the secrets in {vault} are damaged", code="bad_secrets")
         return cls(hmac_key, wrap_key, export_key, venue_key)
 
     def keyed_hash(self, purpose: str, value: str) -> bytes:
