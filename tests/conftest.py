@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import boto3
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
@@ -24,7 +29,7 @@ from bluezone.protocol.exposure_key import ReportType
 from bluezone.services import Services, open_services
 from bluezone.store.models import Exposure
 from bluezone.web.app import create_app
-from bluezone.web.serving import serve_in_background
+from bluezone.web.serving import free_port, serve_in_background
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 POSTGRES_URL = os.environ.get("BZ_TEST_DATABASE_URL", "")
@@ -240,3 +245,54 @@ def exposures(keys: list[bytes], created_at: int, realm_id: int = 1) -> list[Exp
         )
         for key in keys
     ]
+
+
+# An S3-protocol server (moto's standalone server, its own process on loopback) and a bucket in it.
+BUCKET = "bluezone-exports"
+S3_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "bluezone",
+    "AWS_SECRET_ACCESS_KEY": "bluezone-secret",
+    "AWS_DEFAULT_REGION": "ap-southeast-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    server = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+    assert server, "moto[server] is a development dependency: make install"
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(endpoint)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for(endpoint: str) -> None:
+    for _ in range(100):
+        try:
+            httpx.get(f"{endpoint}/moto-api/", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("the S3 server did not start")
+
+
+@pytest.fixture
+def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name, value in S3_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):  # never reach Amazon
+        monkeypatch.delenv(name, raising=False)
+    client = boto3.client("s3", endpoint_url=s3_endpoint)
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-1"})
+    yield BUCKET
+    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        client.delete_object(Bucket=BUCKET, Key=item["Key"])
+    client.delete_bucket(Bucket=BUCKET)

@@ -4,16 +4,8 @@ carries its Cache-Control, retention deletes from the bucket, and the app serves
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -36,50 +28,6 @@ from bluezone.web.serving import free_port
 from tests.conftest import SERVER_START, exposures
 
 HOUR = 3600
-BUCKET = "bluezone-exports"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    server = shutil.which("moto_server", path=str(Path(sys.executable).parent))
-    assert server, "moto[server] is a development dependency: make install"
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(endpoint)
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_for(endpoint: str) -> None:
-    for _ in range(100):
-        try:
-            httpx.get(f"{endpoint}/moto-api/", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail("the S3 server did not start")
-
-
-@pytest.fixture
-def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "bluezone",
-        "AWS_SECRET_ACCESS_KEY": "bluezone-secret",
-        "AWS_DEFAULT_REGION": "ap-southeast-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=s3_endpoint)
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-1"})
-    yield BUCKET
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
 
 
 def test_objects_go_in_whole_with_their_cache_control(s3_endpoint: str, bucket: str) -> None:
@@ -188,12 +136,3 @@ def test_the_local_directory_is_served_with_the_same_cache_control(tmp_path: Pat
         index = phone.get("/exports/index.txt")
         assert index.status_code == 200 and index.headers["cache-control"] == SHORT_LIVED
         assert "etag" in index.headers
-
-
-@pytest.fixture(autouse=True)
-def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never reach Amazon from a test, whatever the machine's AWS settings."""
-    for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-1")
