@@ -2,9 +2,11 @@
 
 A phone reports its install once and its activity (app running, Bluetooth on) once a day, with the commune
 its user chose, and that it checked in at venues of a commune that day, each with a token it makes fresh for
-that day. The server keeps a keyed hash of the token only until
-the day is closed, to count each phone once; it keeps no address. Closing a day writes the communes' figures
-into the campaign's snapshots (installs to date, phones active that day) and deletes the day's receipts.
+that day. The server keeps a keyed hash of the token, with the commune, only until the day is closed, to
+count each phone once; it keeps no address. A report is one row written once (no shared counter to update,
+so reports from a whole province never queue on one row). Closing a day counts the receipts by commune,
+writes the figures into the campaign's snapshots (installs to date, phones active that day) and deletes the
+day's receipts.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import binascii
 from datetime import timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bluezone.campaign.imports import CountRow, store_counts
@@ -59,22 +61,32 @@ def record(
         raise InvalidInput("communeCode must be a 5-digit commune code", code="bad_area_code")
     registry(structure).get(commune_code)
     token_hash = secrets.keyed_hash(f"activity:{day}:{chosen}", raw.hex())
-    fresh = insert_ignoring_duplicates(
-        session,
-        ActivityReceipt,
-        [{"day": day, "kind": chosen.value, "token_hash": token_hash}],
-        ["day", "kind", "token_hash"],
+    # One row, written once: counting waits for the day's close, so reports never queue on a shared counter.
+    receipt = {
+        "day": day,
+        "kind": chosen.value,
+        "token_hash": token_hash,
+        "structure": structure.value,
+        "commune_code": commune_code,
+    }
+    return bool(
+        insert_ignoring_duplicates(session, ActivityReceipt, [receipt], ["day", "kind", "token_hash"])
     )
-    if not fresh:
-        return False
-    key = {"day": day, "kind": chosen.value, "structure": structure.value, "commune_code": commune_code}
-    if not insert_ignoring_duplicates(session, ActivityCount, [{**key, "phones": 1}], list(key)):
-        session.execute(
-            update(ActivityCount)
-            .where(*(getattr(ActivityCount, name) == value for name, value in key.items()))
-            .values(phones=ActivityCount.phones + 1)
-        )
-    return True
+
+
+def _count_receipts(session: Session, day: int) -> None:
+    """The closing day's receipts into its counts: distinct phones per commune and kind."""
+    rows = session.execute(
+        select(ActivityReceipt.kind, ActivityReceipt.structure, ActivityReceipt.commune_code, func.count())
+        .where(ActivityReceipt.day == day, ActivityReceipt.commune_code.is_not(None))
+        .group_by(ActivityReceipt.kind, ActivityReceipt.structure, ActivityReceipt.commune_code)
+    ).all()
+    counts = [
+        {"day": day, "kind": kind, "structure": structure, "commune_code": code, "phones": int(phones)}
+        for kind, structure, code, phones in rows
+    ]
+    if counts:
+        session.execute(insert(ActivityCount), counts)
 
 
 def close_days(session: Session, now: int) -> list[int]:
@@ -90,6 +102,7 @@ def close_days(session: Session, now: int) -> list[int]:
         }
     )
     for day in pending:
+        _count_receipts(session, day)
         store_counts(session, _snapshot(session, day))
         session.query(ActivityReceipt).filter(ActivityReceipt.day == day).delete()
         session.add(ActivityDay(day=day, closed_at=now))
@@ -136,8 +149,9 @@ def _snapshot(session: Session, day: int) -> list[CountRow]:
 
 
 def check_in_days(session: Session, communes: list[str], *, first_day: int, last_day: int) -> dict[int, int]:
-    """Phones that checked in at venues of these communes, per day (Viet Nam's day numbers)."""
-    rows = session.execute(
+    """Phones that checked in at venues of these communes, per day (Viet Nam's day numbers): closed days
+    from their counts, the open day from its receipts."""
+    closed = session.execute(
         select(ActivityCount.day, func.sum(ActivityCount.phones))
         .where(
             ActivityCount.kind == Kind.CHECKIN.value,
@@ -147,4 +161,17 @@ def check_in_days(session: Session, communes: list[str], *, first_day: int, last
         )
         .group_by(ActivityCount.day)
     )
-    return {int(day): int(phones) for day, phones in rows}
+    open_days = session.execute(
+        select(ActivityReceipt.day, func.count())
+        .where(
+            ActivityReceipt.kind == Kind.CHECKIN.value,
+            ActivityReceipt.commune_code.in_(communes),
+            ActivityReceipt.day >= first_day,
+            ActivityReceipt.day <= last_day,
+        )
+        .group_by(ActivityReceipt.day)
+    )
+    found: dict[int, int] = {}
+    for day, phones in [*closed, *open_days]:
+        found[int(day)] = found.get(int(day), 0) + int(phones)
+    return found

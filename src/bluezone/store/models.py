@@ -293,6 +293,9 @@ class ActivityReceipt(Base):
     day: Mapped[int] = mapped_column(Integer, index=True)  # Viet Nam's day number (UTC+7)
     kind: Mapped[str] = mapped_column(String(8))  # install | active
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # Where the phone's user lives, counted when the day closes (no shared counter row to update per report).
+    structure: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    commune_code: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
 
 class ActivityCount(Base):
