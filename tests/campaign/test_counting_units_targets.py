@@ -21,7 +21,7 @@ from bluezone.phone.phone import Phone
 from bluezone.phone.storage import MemoryStore
 from bluezone.services import run_maintenance
 from bluezone.store.models import ActivityCount, ActivityReceipt, CampaignCount
-from tests.conftest import RunningServer, add_console_user
+from tests.conftest import Authority, RunningServer, add_console_user
 
 BA_DINH, NGOC_HA, HANOI = "00004", "00008", "01"  # 2025 structure (the server's clock is in March 2026)
 
@@ -386,3 +386,20 @@ def test_downloads_never_carry_a_live_formula(server: RunningServer) -> None:
     assert [row[1] for row in rows] == names  # a text cell in the workbook too, never a formula
     written = tables.to_csv(["a", "n"], [["\tTab", -5], ["\rCR", 1.5]]).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(written, newline="")))[1:] == [["'\tTab", "-5"], ["'\rCR", "1.5"]]
+
+
+def test_check_ins_count_on_the_open_day_and_once_after_it_closes(authority: Authority) -> None:
+    svc = authority.services
+    today = local_day(svc.now())
+    with svc.db.session() as session:
+        for _ in range(3):
+            activity.record(
+                session, svc.secrets, kind="checkin", commune_code=BA_DINH, token=_token(), now=svc.now()
+            )
+        assert activity.check_in_days(session, [BA_DINH], first_day=today, last_day=today) == {today: 3}
+    authority.clock.advance(86_400)
+    run_maintenance(svc)
+    with svc.db.session() as session:
+        assert activity.check_in_days(session, [BA_DINH, NGOC_HA], first_day=today, last_day=today) == {
+            today: 3
+        }

@@ -15,6 +15,7 @@ import base64
 import binascii
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -151,27 +152,22 @@ def _snapshot(session: Session, day: int) -> list[CountRow]:
 def check_in_days(session: Session, communes: list[str], *, first_day: int, last_day: int) -> dict[int, int]:
     """Phones that checked in at venues of these communes, per day (Viet Nam's day numbers): closed days
     from their counts, the open day from its receipts."""
-    closed = session.execute(
-        select(ActivityCount.day, func.sum(ActivityCount.phones))
-        .where(
-            ActivityCount.kind == Kind.CHECKIN.value,
-            ActivityCount.commune_code.in_(communes),
-            ActivityCount.day >= first_day,
-            ActivityCount.day <= last_day,
-        )
-        .group_by(ActivityCount.day)
-    )
-    open_days = session.execute(
-        select(ActivityReceipt.day, func.count())
-        .where(
-            ActivityReceipt.kind == Kind.CHECKIN.value,
-            ActivityReceipt.commune_code.in_(communes),
-            ActivityReceipt.day >= first_day,
-            ActivityReceipt.day <= last_day,
-        )
-        .group_by(ActivityReceipt.day)
-    )
     found: dict[int, int] = {}
-    for day, phones in [*closed, *open_days]:
-        found[int(day)] = found.get(int(day), 0) + int(phones)
+    sources: list[tuple[type[ActivityCount] | type[ActivityReceipt], Any]] = [
+        (ActivityCount, func.sum(ActivityCount.phones)),
+        (ActivityReceipt, func.count()),
+    ]
+    for table, phones in sources:
+        rows = session.execute(
+            select(table.day, phones)
+            .where(
+                table.kind == Kind.CHECKIN.value,
+                table.commune_code.in_(communes),
+                table.day >= first_day,
+                table.day <= last_day,
+            )
+            .group_by(table.day)
+        )
+        for day, count in rows:
+            found[int(day)] = found.get(int(day), 0) + int(count)
     return found
