@@ -49,7 +49,7 @@ def test_objects_go_in_whole_with_their_cache_control(s3_endpoint: str, bucket: 
         store.get("452/1-2-00001.zip")
 
 
-def test_a_store_that_cannot_be_reached_says_so(bucket: str, tmp_path: Path) -> None:
+def test_a_store_that_cannot_be_reached_says_so(s3_endpoint: str, bucket: str, tmp_path: Path) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}"
     store = S3Store(bucket, "", endpoint=nowhere, region=None)
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
@@ -61,6 +61,18 @@ def test_a_store_that_cannot_be_reached_says_so(bucket: str, tmp_path: Path) -> 
         app.state.services.exports = store
         assert http.get("/healthz").status_code == 200
         ready = http.get("/readyz")
+    app = create_app(
+        load_settings(data_dir=tmp_path / "s3", exports_store=f"s3://{bucket}", s3_endpoint=s3_endpoint),
+        clock=ManualClock(SERVER_START.timestamp()),
+    )
+    with TestClient(app) as http:
+        app.state.services.exports.client = store.client  # the bucket goes away under a running server
+        away = http.get("/exports/index.txt")
+    assert (away.status_code, away.json()["code"], away.headers["retry-after"]) == (
+        503,
+        "store_unavailable",
+        "60",
+    )
     assert ready.status_code == 503
     assert ready.json() == {
         "status": "not ready",

@@ -41,6 +41,8 @@ def test_targets_are_checked_before_any_run() -> None:
         calibrate(TOWN, {"generation": 5.0})
     with pytest.raises(InvalidInput, match="above 0"):
         calibrate(TOWN, {"R0": 0.0})
+    with pytest.raises(InvalidInput, match="a share, below 1"):
+        calibrate(TOWN, {"household_attack_rate": 1.2})
 
 
 def test_a_case_series_gives_its_doubling_time() -> None:

@@ -81,6 +81,13 @@ def test_a_restore_never_mixes_two_servers(authority: Authority, tmp_path: Path)
     db.dispose()
 
 
+def test_a_backup_where_it_cannot_be_written_says_so(authority: Authority, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    with pytest.raises(InvalidInput, match="cannot write a backup"):
+        backups.backup(authority.services.db, authority.services.settings.secrets_dir, blocked / "b.tar.gz")
+
+
 def test_a_damaged_or_foreign_archive_is_refused(authority: Authority, tmp_path: Path) -> None:
     data, db = _fresh(tmp_path, "target")
     junk = tmp_path / "junk.tar.gz"

@@ -161,6 +161,8 @@ def calibrate(
             raise InvalidInput(f"a target is one of {', '.join(TARGETS)}", code="bad_target")
         if value <= 0:
             raise InvalidInput("a target must be above 0", code="bad_target")
+        if name == "household_attack_rate" and value >= 1:
+            raise InvalidInput("a household attack rate is a share, below 1", code="bad_target")
     if not wanted:
         raise InvalidInput("give a target to fit", code="bad_target")
     if len({TARGETS[name].setting for name in wanted}) < len(wanted):

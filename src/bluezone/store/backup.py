@@ -62,8 +62,11 @@ def backup(db: Database, secrets_dir: Path, out: Path) -> BackupReport:
         in_database = session.scalar(select(func.count()).select_from(ServerSecret))
     if len(files) < len(SECRET_FILES) and not in_database:
         raise InvalidInput(f"no secrets to back up in {secrets_dir} or the database", code="no_secrets")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".backup-", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".backup-", dir=out.parent)
+    except OSError as error:
+        raise InvalidInput(f"cannot write a backup in {out.parent}: {error}", code="unwritable") from None
     rows: dict[str, int] = {}
     try:
         with os.fdopen(handle, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:

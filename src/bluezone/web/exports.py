@@ -6,11 +6,17 @@ from __future__ import annotations
 import hashlib
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from bluezone.keyserver.storage import ExportStore, LocalStore, cache_control, content_type
+from bluezone.keyserver.storage import (
+    ExportStore,
+    LocalStore,
+    StoreUnavailable,
+    cache_control,
+    content_type,
+)
 
 
 class CachedStaticFiles(StaticFiles):
@@ -34,6 +40,12 @@ def _from_store(store: ExportStore) -> FastAPI:
             data = store.get(name)
         except FileNotFoundError:
             return Response(status_code=404)
+        except StoreUnavailable:  # the bucket is away: the phone (or the CDN) retries later
+            return JSONResponse(
+                {"error": "the export files are unavailable", "code": StoreUnavailable.code},
+                status_code=503,
+                headers={"Retry-After": "60"},
+            )
         etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
         headers = {"Cache-Control": cache_control(name), "ETag": etag}
         if request.headers.get("if-none-match") == etag:
