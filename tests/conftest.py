@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bluezone.authority.codes import IssuedCode, VerifiedCode
-from bluezone.authority.realms import create_api_key, create_realm
+from bluezone.authority.labs import create_lab
+from bluezone.authority.realms import create_api_key, create_realm, realm_by_code
 from bluezone.clock import ManualClock
 from bluezone.config import load_settings
 from bluezone.protocol.backend import CryptoBackend, available_backends
@@ -102,6 +103,7 @@ def authority(tmp_path: Path, database_url: str) -> Iterator[Authority]:
 
 E2E_START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 REALM = "HN"
+LAB_NAME = "Khoa Xét nghiệm, CDC Hà Nội"
 
 
 @dataclass
@@ -114,6 +116,7 @@ class RunningServer:
     stats_key: str
     other_admin_key: str  # of realm HCM (province 79)
     national_admin_key: str  # of realm BYT (the ministry: no province of its own)
+    lab_key: str  # of the lab LAB_NAME in realm HN
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30)
@@ -139,8 +142,10 @@ def server(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
         admin = create_api_key(session, svc.secrets, REALM, "admin", svc.now())
         device = create_api_key(session, svc.secrets, REALM, "device", svc.now())
         stats = create_api_key(session, svc.secrets, REALM, "stats", svc.now())
+        lab = create_lab(session, realm_by_code(session, REALM), LAB_NAME, svc.now())
+        lab_key = create_api_key(session, svc.secrets, REALM, "lab", svc.now(), lab_id=lab.id)
     with serve_in_background(app) as base_url:
-        yield RunningServer(base_url, clock, svc, admin, device, stats, hcm_admin, national_admin)
+        yield RunningServer(base_url, clock, svc, admin, device, stats, hcm_admin, national_admin, lab_key)
 
 
 CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"

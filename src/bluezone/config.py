@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     codes_per_realm_per_day: int = Field(
         5000, ge=1, description="Codes a realm may issue in a day (Viet Nam's), by hand or by its admin keys"
     )
+    lab_results_per_day: int = Field(
+        20_000, ge=1, description="Results one lab may send in a day (Viet Nam's)"
+    )
+    lab_retention_days: int = Field(
+        21, ge=1, le=60, description="Lab results and phones' sample registrations are deleted after"
+    )
     trusted_proxies: str = Field(
         "127.0.0.1", description="Addresses whose X-Forwarded-For is believed (uvicorn's forwarded_allow_ips)"
     )

@@ -44,6 +44,12 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, object] | None, str]] = {
     ("POST", "/api/facilities"): (FACILITY, "admin"),
     ("DELETE", "/api/facilities/1"): (None, "admin"),
     ("GET", "/api/stats"): (None, "stats"),
+    ("POST", "/api/labs/results"): (
+        {"results": [{"sampleId": "0000-0000-0000-0000", "result": "negative", "sampleDate": "2026-03-01"}]},
+        "lab",
+    ),
+    ("POST", "/api/tests/register"): ({"sampleHash": "0" * 64}, "device"),
+    ("POST", "/api/tests/result"): ({"registration": "x"}, "device"),
     ("POST", "/api/venues/batch"): (
         {"venues": [{"name": "Chợ Đồng Xuân", "communeCode": "00037", "kind": "market"}]},
         "admin",
@@ -52,13 +58,14 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, object] | None, str]] = {
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS), ids=[f"{m} {p}" for m, p in ENDPOINTS])
-@pytest.mark.parametrize("kind", ["admin", "device", "stats", "none", "unknown"])
+@pytest.mark.parametrize("kind", ["admin", "device", "stats", "lab", "none", "unknown"])
 def test_authorization_matrix(server: RunningServer, endpoint: tuple[str, str], kind: str) -> None:
     body, allowed = ENDPOINTS[endpoint]
     key = {
         "admin": server.admin_key,
         "device": server.device_key,
         "stats": server.stats_key,
+        "lab": server.lab_key,
         "unknown": "bz_not-a-key",
     }.get(kind)
     with server.client() as http:

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Ok
 
+from bluezone.authority import labs
 from bluezone.authority.realms import create_api_key, create_realm
 from bluezone.clock import ManualClock
 from bluezone.config import load_settings
@@ -19,7 +20,7 @@ from bluezone.web.api import access
 from bluezone.web.app import API, create_app
 from tests.conftest import SERVER_START
 
-KINDS = {access._admin: "admin", access._device: "device", access._stats: "stats"}
+KINDS = {access._admin: "admin", access._device: "device", access._stats: "stats", access._lab: "lab"}
 
 
 def key_kinds() -> dict[tuple[str, str], str]:
@@ -41,9 +42,13 @@ def test_no_generated_request_causes_a_server_error(tmp_path: Path, whose: str) 
     keys: dict[str, dict[str, str]] = {}
     with svc.db.session() as session:
         for realm, province in (("HN", "01"), ("HCM", "79")):
-            create_realm(session, svc.secrets, realm, realm, svc.now(), province_code=province)
+            made = create_realm(session, svc.secrets, realm, realm, svc.now(), province_code=province)
+            lab = labs.create_lab(session, made, f"Lab of {realm}", svc.now())
             keys[realm] = {
-                k: create_api_key(session, svc.secrets, realm, k, svc.now()) for k in KINDS.values()
+                k: create_api_key(
+                    session, svc.secrets, realm, k, svc.now(), lab_id=lab.id if k == "lab" else None
+                )
+                for k in KINDS.values()
             }
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     results = list(schema.get_all_operations())

@@ -51,7 +51,7 @@ class VerifiedCode:
     test_date: str | None
 
 
-def _parse_date(value: str | None, what: str, today: date) -> str | None:
+def parse_recent_date(value: str | None, what: str, today: date) -> str | None:
     if value in (None, ""):
         return None
     try:
@@ -82,8 +82,8 @@ def issue_code(
     if test_type not in TEST_TYPES:
         raise InvalidInput(f"testType must be one of {', '.join(TEST_TYPES)}", code="bad_test_type")
     today = datetime.fromtimestamp(now, tz=UTC).date()
-    symptom = _parse_date(symptom_date, "symptomDate", today)
-    test = _parse_date(test_date, "testDate", today)
+    symptom = parse_recent_date(symptom_date, "symptomDate", today)
+    test = parse_recent_date(test_date, "testDate", today)
     if symptom is None and test is None:
         raise InvalidInput("give a symptom date or a test date", code="missing_date")
     if phone and not VN_PHONE.match(phone.replace(" ", "")):

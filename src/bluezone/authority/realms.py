@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bluezone.authority.roles import KeyKind
 from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from bluezone.geography.areas import Area, Level, Structure, find_area, level_of, lies_in, registry
-from bluezone.store.models import ApiKey, Realm, SigningKey
+from bluezone.store.models import ApiKey, Lab, Realm, SigningKey
 from bluezone.store.secrets import ServerSecrets
 
 REALM_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -129,13 +129,28 @@ def rotate_signing_key(session: Session, secrets_: ServerSecrets, realm: Realm, 
     return key
 
 
-def create_api_key(session: Session, secrets_: ServerSecrets, realm_code: str, kind: str, now: int) -> str:
-    """Make an API key and return it; only its keyed hash is stored, so it is shown this once."""
+def create_api_key(
+    session: Session,
+    secrets_: ServerSecrets,
+    realm_code: str,
+    kind: str,
+    now: int,
+    *,
+    lab_id: int | None = None,
+) -> str:
+    """Make an API key and return it; only its keyed hash is stored, so it is shown this once. A lab key is
+    made for one of the realm's labs, and only a lab key is."""
     try:
         key_kind = KeyKind(kind)
     except ValueError:
         raise InvalidInput(f"API key kind must be one of {', '.join(KeyKind)}", code="bad_key_kind") from None
     realm = realm_by_code(session, realm_code)
+    if (key_kind is KeyKind.LAB) != (lab_id is not None):
+        raise InvalidInput("a lab key is made for a lab, and only a lab key is", code="lab_key_needs_lab")
+    if lab_id is not None:
+        lab = session.get(Lab, lab_id)
+        if lab is None or lab.realm_id != realm.id:
+            raise NotFound("no such lab in this health department", code="unknown_lab")
     plaintext = API_KEY_PREFIX + secrets.token_urlsafe(32)
     session.add(
         ApiKey(
@@ -144,6 +159,7 @@ def create_api_key(session: Session, secrets_: ServerSecrets, realm_code: str, k
             key_hash=secrets_.keyed_hash("api-key", plaintext),
             label=plaintext[:10],
             created_at=now,
+            lab_id=lab_id,
         )
     )
     return plaintext

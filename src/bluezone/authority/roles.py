@@ -9,6 +9,7 @@ class KeyKind(StrEnum):
     ADMIN = "admin"  # a health department's systems: codes, follow-up, venues, campaign
     DEVICE = "device"  # the app: verify and certificate
     STATS = "stats"  # dashboards: statistics
+    LAB = "lab"  # a lab's or testing site's systems: test results
 
 
 class Permission(StrEnum):
@@ -20,6 +21,7 @@ class Permission(StrEnum):
     REPORT_UNITS = "report_units"  # the campaign: units' reports
     IMPORT_COUNTS = "import_counts"  # the campaign: carriers' and areas' install counts
     MANAGE_UNITS = "manage_units"  # the campaign: units and targets
+    SEND_RESULTS = "send_results"  # a lab's staff: test results of their lab's samples
 
 
 class Role(StrEnum):
@@ -28,6 +30,7 @@ class Role(StrEnum):
     VIEWER = "viewer"  # statistics only
     SYSTEM_ADMIN = "system_admin"  # every realm
     CAMPAIGN_OFFICER = "campaign_officer"  # the installation campaign: units' reports
+    LAB_STAFF = "lab_staff"  # sends their lab's test results
 
 
 _CASEWORK = {Permission.ISSUE_CODE, Permission.READ_QUEUE}
@@ -39,7 +42,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CAMPAIGN_OFFICER: frozenset(
         {Permission.REPORT_UNITS, Permission.IMPORT_COUNTS, Permission.MANAGE_UNITS}
     ),
-    Role.SYSTEM_ADMIN: frozenset(Permission),
+    Role.LAB_STAFF: frozenset({Permission.SEND_RESULTS}),
+    Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.SEND_RESULTS}),  # results come from a lab only
 }
 GRANTABLE = (Role.CASE_WORKER, Role.REALM_ADMIN, Role.VIEWER)  # what a realm admin may give in their realm
 # Those who hand out API keys and accounts sign in with a second factor (second_factor.py).

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from bluezone.authority.realms import realm_by_code
 from bluezone.authority.roles import PERMISSIONS, SECOND_FACTOR_ROLES, Permission, Role
-from bluezone.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
+from bluezone.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
 from bluezone.store.inserts import locked_counter
-from bluezone.store.models import Realm, SignInFailures, User, WebSession
+from bluezone.store.models import Lab, Realm, SignInFailures, User, WebSession
 from bluezone.store.secrets import ServerSecrets
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,64}$")
@@ -84,6 +84,7 @@ def create_user(
     role: str,
     now: int,
     scope: str | None = None,
+    lab_id: int | None = None,
 ) -> User:
     try:
         chosen = Role(role)
@@ -102,6 +103,12 @@ def create_user(
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"user {username} exists already", code="user_exists")
     realm_id = None if realm_code is None else realm_by_code(session, realm_code).id
+    if (chosen is Role.LAB_STAFF) != (lab_id is not None):
+        raise InvalidInput("lab staff belong to a lab, and only lab staff do", code="lab_staff_needs_lab")
+    if lab_id is not None:
+        lab = session.get(Lab, lab_id)
+        if lab is None or lab.realm_id != realm_id:
+            raise NotFound("no such lab in this health department", code="unknown_lab")
     user = User(
         realm_id=realm_id,
         username=username,
@@ -109,6 +116,7 @@ def create_user(
         role=chosen.value,
         created_at=now,
         scope=scope,
+        lab_id=lab_id,
     )
     session.add(user)
     session.flush()

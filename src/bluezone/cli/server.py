@@ -163,10 +163,17 @@ def rotate_signing_key(
         console.print(f"realm {realm} now signs with {key.kid}")
 
 
+LabId = Annotated[int | None, typer.Option("--lab", help="The lab's number (`bluezone admin create-lab`).")]
+
+
 @admin.command("create-api-key")
 def create_api_key(
     realm: Annotated[str, typer.Option(help="Realm code.")],
-    kind: Annotated[KeyKind, typer.Option(help="admin (a department's systems), device (the app) or stats.")],
+    kind: Annotated[
+        KeyKind,
+        typer.Option(help="admin (a department's systems), device (the app), stats, or lab (with --lab)."),
+    ],
+    lab: LabId = None,
     data_dir: DataDir = None,
 ) -> None:
     """Print a new API key, alone on stdout; programs send it as X-API-Key. It is shown only this once."""
@@ -174,8 +181,38 @@ def create_api_key(
 
     svc = open_server_services(data_dir)
     with svc.db.session() as session:
-        key = make_api_key(session, svc.secrets, realm, kind, svc.now())
+        key = make_api_key(session, svc.secrets, realm, kind, svc.now(), lab_id=lab)
     print(key)
+
+
+@admin.command("create-lab")
+def create_lab(
+    realm: Annotated[str, typer.Option(help="Realm code of the health department the lab reports to.")],
+    name: Annotated[str, typer.Option(help="The lab's or testing site's name, as people know it.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Add a lab or testing site and print its number and its first API key (shown only this once)."""
+    from bluezone.authority import labs, realms  # noqa: PLC0415
+
+    svc = open_server_services(data_dir)
+    with svc.db.session() as session:
+        made = labs.create_lab(session, realms.realm_by_code(session, realm), name, svc.now())
+        key = realms.create_api_key(session, svc.secrets, realm, KeyKind.LAB, svc.now(), lab_id=made.id)
+    typer.echo(f"lab {made.id}: {made.name}", err=True)
+    print(key)
+
+
+@admin.command("sample-ids")
+def sample_ids(
+    count: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many forms to print.")] = 100,
+) -> None:
+    """Print new sample ids for test forms as CSV (sample_id, qr): the id in words, the QR code's text."""
+    from bluezone.protocol.samples import new_sample_id, qr_payload  # noqa: PLC0415
+
+    print("sample_id,qr")
+    for _ in range(count):
+        made = new_sample_id()
+        print(f"{made},{qr_payload(made)}")
 
 
 @admin.command("create-user")
@@ -186,6 +223,7 @@ def create_user(
     scope: Annotated[
         str | None, typer.Option(help="A campaign official's part: area:CODE or unit:ID (default: all).")
     ] = None,
+    lab: LabId = None,
     data_dir: DataDir = None,
 ) -> None:
     """Create a console user; the password is read from standard input (never from the command line)."""
@@ -203,6 +241,7 @@ def create_user(
             role=role,
             now=svc.now(),
             scope=scope,
+            lab_id=lab,
         )
         accounts.record(
             session, actor=accounts.OPERATOR, change=accounts.Change.CREATED, username=username, now=svc.now()

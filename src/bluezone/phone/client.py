@@ -2,7 +2,8 @@
 
 Downloads follow `index.txt` and fetch only files not seen before (a phone days behind takes the daily
 roll-ups instead); each file's signature is verified before its keys are read. Uploads run verify →
-certificate → publish, and only when the user has entered a code.
+certificate → publish, and only when the user has entered a code, or after a lab's positive result for a
+sample the user registered (its token stands for the code).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import httpx
@@ -23,11 +25,23 @@ from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import interval_number
 from bluezone.protocol.publication import DAILY_INDEX, INDEX, window_of
+from bluezone.protocol.samples import sample_hash, sample_id_from_qr
 from bluezone.venues import package, venues_pb2
 
 TIMEOUT = httpx.Timeout(30.0)
 POLL_SECONDS = 3600  # phones spread their checks over the hour
 ROLLUP_WORTH_FILES = 24  # behind by more than a day's hourly files: fetch closed days' roll-ups
+
+
+@dataclass(frozen=True)
+class SampleTest:
+    """A test the user registered by its form's QR code; the app keeps it until the result comes."""
+
+    registration: str
+    registered_at: float
+    result: str = "pending"  # pending | positive | negative | invalid
+    sample_date: date | None = None
+    token: str | None = None  # on a positive result: lets the app share its keys, once
 
 
 class ServerError(BluezoneError):
@@ -120,8 +134,12 @@ class ServerClient:
     def upload(self, code: str, bundle: UploadBundle, realm_code: str) -> int:
         """verify → certificate → publish; return how many keys the server stored."""
         verified = self._post("/api/verify", {"code": code}, api_key=True)
+        return self.upload_with_token(str(verified["token"]), bundle, realm_code)
+
+    def upload_with_token(self, token: str, bundle: UploadBundle, realm_code: str) -> int:
+        """certificate → publish, with the token a code or a positive lab result gave."""
         certificate = self._post(
-            "/api/certificate", {"token": verified["token"], "ekeyhmac": bundle.tekmac}, api_key=True
+            "/api/certificate", {"token": token, "ekeyhmac": bundle.tekmac}, api_key=True
         )["certificate"]
         published = self._post(
             "/v1/publish",
@@ -142,6 +160,23 @@ class ServerClient:
             },
         )
         return int(published["insertedExposures"])
+
+    def register_sample(self, qr_text: str, now: float) -> SampleTest:
+        """The user scanned the QR code on their test form: register the sample (its id's hash only)."""
+        hashed = sample_hash(sample_id_from_qr(qr_text))
+        answer = self._post("/api/tests/register", {"sampleHash": hashed}, api_key=True)
+        return SampleTest(registration=str(answer["registration"]), registered_at=now)
+
+    def check_sample(self, test: SampleTest) -> SampleTest:
+        """Ask for the sample's result; on a positive one, the answer carries the upload's token."""
+        answer = self._post("/api/tests/result", {"registration": test.registration}, api_key=True)
+        day = answer.get("sampleDate")
+        return replace(
+            test,
+            result=str(answer["result"]),
+            sample_date=None if day is None else date.fromisoformat(day),
+            token=answer.get("token") or test.token,
+        )
 
     def declare(self, realm_code: str, details: dict[str, str]) -> None:
         """Send the user's contact details to their province's follow-up queue (only when they choose to)."""
@@ -178,6 +213,10 @@ class ServerClient:
             "hmacKey": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
         self._post("/v1/publish", body, chaff=True)
+
+    def chaff_result_poll(self) -> None:
+        """A fake result poll, as a phone with no test sends now and then: on the wire, like a real one."""
+        self._post("/api/tests/result", {"registration": secrets.token_urlsafe(24)}, api_key=True, chaff=True)
 
     # ------------------------------------------------------------ plumbing
 

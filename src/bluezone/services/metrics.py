@@ -1,4 +1,5 @@
-"""The server's Prometheus counters: requests, codes, keys and export files (no identities, no addresses)."""
+"""The server's Prometheus counters: requests, codes, lab results, keys and export files (no identities,
+no addresses)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ class Metrics:
             "Wrong codes by realm (all clients of its app key)",
             ["realm"],
             registry=self.registry,
+        )
+        self.lab_results = Counter(
+            "bluezone_lab_results", "Test results labs sent, by realm", ["realm"], registry=self.registry
         )
         self.keys_published = Counter("bluezone_keys_published", "Keys stored", registry=self.registry)
         self.export_files = Counter("bluezone_export_files", "Export files written", registry=self.registry)

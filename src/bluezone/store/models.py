@@ -48,11 +48,12 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # admin | device | stats
+    kind: Mapped[str] = mapped_column(String(16))  # admin | device | stats | lab
     key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     label: Mapped[str] = mapped_column(String(16))  # the key's first characters, to recognise it in lists
     created_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id"), nullable=True)  # a lab key's lab
 
 
 class SigningKey(Base):
@@ -84,6 +85,8 @@ class VerificationCode(Base):
     claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     token_used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     expired_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who gave it: a case worker (by hand or through an admin key), or a lab's positive result.
+    source: Mapped[str] = mapped_column(String(16), default="case_worker", server_default="case_worker")
 
 
 class VerifyFailures(Base):
@@ -174,6 +177,41 @@ class AuditEntry(Base):
     declaration_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class Lab(Base):
+    """A laboratory or testing site that sends results, with its own API keys and staff."""
+
+    __tablename__ = "labs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class LabResult(Base):
+    """A sample's result, found by the keyed hash of its sample id's hash: the server never keeps the id."""
+
+    __tablename__ = "lab_results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id"), index=True)
+    result: Mapped[str] = mapped_column(String(8))  # positive | negative | invalid
+    sample_date: Mapped[str] = mapped_column(String(10))
+    received_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class SampleRegistration(Base):
+    """A phone's claim on a sample (from the QR code on its form), reached by the phone's registration
+    token; `code_id` is the upload authorisation a positive result gave."""
+
+    __tablename__ = "sample_registrations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    sample_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
+    registered_at: Mapped[int] = mapped_column(BigInteger, index=True)
+    code_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class Facility(Base):
     """A health facility an alert points people to."""
 
@@ -205,6 +243,7 @@ class User(Base):
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)  # sealed; admins'
     # A campaign official's part of the campaign: "area:CODE" or "unit:ID"; none means the whole country.
     scope: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id"), nullable=True)  # lab staff's lab
 
 
 class WebSession(Base):

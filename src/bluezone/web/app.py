@@ -19,7 +19,17 @@ from bluezone import __version__, logs
 from bluezone.clock import Clock
 from bluezone.config import Settings, load_settings
 from bluezone.services import Services, open_services, run_maintenance
-from bluezone.web.api import campaign, declarations, errors, followup, keys, operations, venues, verification
+from bluezone.web.api import (
+    campaign,
+    declarations,
+    errors,
+    followup,
+    keys,
+    labs,
+    operations,
+    venues,
+    verification,
+)
 from bluezone.web.api.privacy import ChaffTimers
 from bluezone.web.exports import mount_exports
 from bluezone.web.middleware import LimitAndLog
@@ -30,7 +40,7 @@ from bluezone.web.pages import declarations as declaration_pages
 from bluezone.web.pages.rendering import reader_language
 
 log = logging.getLogger("bluezone.server")
-API = (verification, keys, followup, campaign, venues, declarations, operations)
+API = (verification, labs, keys, followup, campaign, venues, declarations, operations)
 PAGES = (console, casework, realm, campaign_pages, declaration_pages, pickers)
 
 

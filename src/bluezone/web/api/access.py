@@ -51,6 +51,11 @@ def _stats(svc: Svc, x_api_key: ApiKeyHeader = None) -> Caller:
     return _caller(svc, x_api_key, KeyKind.STATS)
 
 
+def _lab(svc: Svc, x_api_key: ApiKeyHeader = None) -> Caller:
+    return _caller(svc, x_api_key, KeyKind.LAB)
+
+
 AdminKey = Annotated[Caller, Depends(_admin)]  # a health department's systems: codes, queue, campaign
 DeviceKey = Annotated[Caller, Depends(_device)]  # the app
 StatsKey = Annotated[Caller, Depends(_stats)]  # dashboards
+LabKey = Annotated[Caller, Depends(_lab)]  # a lab's systems: test results

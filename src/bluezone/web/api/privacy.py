@@ -79,12 +79,15 @@ class LatencyTracker:
 
 
 class ChaffTimers:
-    """How long real code checks, certificates and publishes take, for chaff to imitate each."""
+    """How long real code checks, certificates, publishes and lab-result calls take, for chaff to imitate
+    each."""
 
     def __init__(self) -> None:
         self.verify = LatencyTracker()
         self.certificate = LatencyTracker()
         self.publish = LatencyTracker()
+        self.register = LatencyTracker()
+        self.result = LatencyTracker()
 
 
 def _chaff_timers(request: Request) -> ChaffTimers:
