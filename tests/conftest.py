@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from bluezone.authority.codes import IssuedCode, VerifiedCode
 from bluezone.authority.labs import create_lab
@@ -154,10 +154,12 @@ CONSOLE_PASSWORD = "mật-khẩu-đủ-dài"
 def add_console_user(
     server: RunningServer, username: str, role: str, scope: str | None = None, *, realm: str | None = REALM
 ) -> None:
-    """A console account in the realm (a system admin's: realm=None)."""
+    """A console account in the realm (a system admin's: realm=None); lab staff work for LAB_NAME."""
     from bluezone.authority.users import create_user
+    from bluezone.store.models import Lab
 
     with server.services.db.session() as session:
+        lab = session.scalar(select(Lab.id).where(Lab.name == LAB_NAME)) if role == "lab_staff" else None
         create_user(
             session,
             realm_code=realm,
@@ -166,6 +168,7 @@ def add_console_user(
             role=role,
             now=server.services.now(),
             scope=scope,
+            lab_id=lab,
         )
 
 

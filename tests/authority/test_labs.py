@@ -99,7 +99,7 @@ def test_a_labs_table_is_checked_whole_in_either_language() -> None:
     assert [(line, e.code) for line, e in report.errors] == [(2, "bad_result"), (3, "date_too_old")]
     with pytest.raises(InvalidInput) as refused:
         labs.parse_results_table("sample,result\n", now)
-    assert refused.value.code == "missing_columns"
+    assert refused.value.code == "missing_result_columns"
 
 
 # ------------------------------------------------------------------ from the lab to the upload

@@ -58,3 +58,50 @@ def test_sign_in_and_issue_a_code(server: RunningServer, browser_page: object, t
     page.locator("#lang").click()
     expect(page.get_by_role("heading", name="Facilities shown in alerts")).to_be_visible()
     page.screenshot(path=str(shots / "console-facilities.png"), full_page=True)
+
+
+def test_lab_staff_send_a_result_and_a_table(
+    server: RunningServer, browser_page: object, tmp_path: Path
+) -> None:
+    """A lab's staff type one sample (a typo is caught and what they typed is kept), then send a table."""
+    from playwright.sync_api import Page, expect
+
+    from bluezone.protocol.samples import new_sample_id
+
+    page = browser_page
+    assert isinstance(page, Page)
+    add_console_user(server, "xn.lan", "lab_staff")
+    page.goto(f"{server.base_url}/console/login")
+    page.get_by_label("Tên đăng nhập").fill("xn.lan")
+    page.get_by_label("Mật khẩu").fill(CONSOLE_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Kết quả xét nghiệm – Khoa Xét nghiệm"))
+    ).to_be_visible()
+
+    sample = new_sample_id()
+    typo = ("1" if sample[0] != "1" else "2") + sample[1:]
+    day = server.services.now() // 86_400 * 86_400 - 86_400
+    from datetime import UTC, datetime
+
+    sample_day = datetime.fromtimestamp(day, UTC).date().isoformat()
+    page.get_by_label("Mã mẫu (in trên phiếu lấy mẫu)").fill(typo)
+    page.get_by_label("Kết quả", exact=True).select_option("positive")
+    page.get_by_label("Ngày lấy mẫu").fill(sample_day)
+    page.get_by_role("button", name="Gửi kết quả").click()
+    expect(page.locator("#problems")).to_contain_text("gõ nhầm")
+    expect(page.get_by_label("Mã mẫu (in trên phiếu lấy mẫu)")).to_have_value(typo)
+    expect(page.get_by_label("Kết quả", exact=True)).to_have_value("positive")
+    page.get_by_label("Mã mẫu (in trên phiếu lấy mẫu)").fill(sample.lower())
+    page.get_by_role("button", name="Gửi kết quả").click()
+    expect(page.locator("#stored")).to_contain_text("Đã lưu 1 kết quả")
+
+    table = tmp_path / "ket-qua.csv"
+    rows = [f"{new_sample_id()},âm tính,{sample_day}" for _ in range(3)]
+    table.write_text("sample_id,result,sample_date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page.locator("#file").set_input_files(str(table))
+    page.get_by_role("button", name="Gửi bảng").click()
+    expect(page.locator("#stored")).to_contain_text("Đã lưu 3 kết quả")
+    expect(page.locator("#quota")).to_contain_text("đã gửi 4 trên tối đa 20.000")
+    shots = Path(os.environ.get("BZ_SCREENSHOTS", str(tmp_path)))
+    page.screenshot(path=str(shots / "console-lab-results.png"), full_page=True)

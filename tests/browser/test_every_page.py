@@ -62,13 +62,16 @@ OFFICIALS = {
         Visit("/console/codes", "Hôm nay đơn vị đã cấp", "codes"),
         Visit("/console/facilities", "Trạm Y tế phường Hàng Bạc", "facilities"),
         Visit("/console/venues", "Quán cà phê", "venues"),
-        Visit("/console/people", "Đăng nhập lần cuối", "people"),
+        Visit("/console/people", "Phòng xét nghiệm và điểm lấy mẫu", "people"),
     ],
     "system_admin": [
         Visit("/console/realm", "Chọn đơn vị làm việc", "choose-realm"),
         Visit("/console/codes", "Hôm nay đơn vị đã cấp", "codes"),
         Visit("/console/people", "Khóa API cho phần mềm", "people"),
         Visit("/campaign/import", "Nhập số liệu", "campaign-import"),
+    ],
+    "lab_staff": [
+        Visit("/console/results", "Kết quả xét nghiệm – Khoa Xét nghiệm, CDC Hà Nội", "lab-results")
     ],
     "campaign_officer": [
         Visit("/campaign/manage", "Bưu điện Hà Nội", "campaign-manage"),

@@ -148,7 +148,7 @@ def parse_results_table(text: str, now: int) -> ResultsReport:
     if missing:
         raise InvalidInput(
             f"the table needs the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)}",
-            code="missing_columns",
+            code="missing_result_columns",
             values={"columns": ", ".join(missing)},
         )
     where = [header.index(c) for c in COLUMNS]
@@ -185,7 +185,9 @@ def record_results(
     phone has been given an upload authorisation on it."""
     if sent_today(session, lab, now) + len(rows) > settings.lab_results_per_day:
         raise RateLimited(
-            f"this lab may send {settings.lab_results_per_day:,} results a day", code="lab_quota"
+            f"this lab may send {settings.lab_results_per_day:,} results a day",
+            code="lab_quota",
+            values={"limit": settings.lab_results_per_day},
         )
     keys = [_sample_key(secrets_, row.sample_hash) for row in rows]
     stored = {

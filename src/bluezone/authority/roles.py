@@ -45,6 +45,11 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LAB_STAFF: frozenset({Permission.SEND_RESULTS}),
     Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.SEND_RESULTS}),  # results come from a lab only
 }
-GRANTABLE = (Role.CASE_WORKER, Role.REALM_ADMIN, Role.VIEWER)  # what a realm admin may give in their realm
+GRANTABLE = (
+    Role.CASE_WORKER,
+    Role.REALM_ADMIN,
+    Role.VIEWER,
+    Role.LAB_STAFF,
+)  # what a realm admin may give in their realm
 # Those who hand out API keys and accounts sign in with a second factor (second_factor.py).
 SECOND_FACTOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.REALM_ADMIN})

@@ -218,6 +218,7 @@ def sample_ids(
 @admin.command("create-user")
 def create_user(
     username: Annotated[str, typer.Argument(help="Lower-case letters, digits, '.', '_' or '-'.")],
+    *,
     role: Annotated[Role, typer.Option(help="What the person may do in the console.")],
     realm: Annotated[str | None, typer.Option(help="Realm code (none for a system admin).")] = None,
     scope: Annotated[

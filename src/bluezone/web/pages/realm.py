@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bluezone.authority import accounts, facilities, guessing, realms, stats, users
-from bluezone.authority.roles import GRANTABLE, Permission
+from bluezone.authority import accounts, facilities, guessing, labs, realms, stats, users
+from bluezone.authority.roles import GRANTABLE, KeyKind, Permission, Role
 from bluezone.clock import local_date
 from bluezone.errors import Forbidden
 from bluezone.geography.areas import area_name, structure_on
@@ -214,10 +214,18 @@ def _people_page(
             }
             for k in realms.api_keys(session, staff.realm)
         ]
+        lab_rows = [
+            {"id": lab.id, "name": lab.name, "sent_today": labs.sent_today(session, lab, svc.now())}
+            for lab in labs.labs_of(session, staff.realm)
+        ]
     roles = [r.value for r in GRANTABLE]
-    return page(
-        request, "people.html", staff.who, status=status, users=people, keys=keys, roles=roles, **extra
-    )
+    context = {"users": people, "keys": keys, "roles": roles, "labs": lab_rows, **extra}
+    return page(request, "people.html", staff.who, status=status, **context)
+
+
+def _lab_choice(chosen: str, lab: str) -> int | None:
+    """The lab picked in a form, for what belongs to a lab (lab staff, lab keys) only."""
+    return int(lab) if chosen in (Role.LAB_STAFF, KeyKind.LAB) and lab.isdigit() else None
 
 
 @router.get("/people", response_class=HTMLResponse)
@@ -234,6 +242,7 @@ def add_person(
     username: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    lab: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     def add(session: Session) -> object:
         if role not in GRANTABLE:  # a realm admin grants nothing above their own level
@@ -245,6 +254,7 @@ def add_person(
             password=password,
             role=role,
             now=svc.now(),
+            lab_id=_lab_choice(role, lab),
         )
 
     _, error = attempt(request, svc, add)
@@ -277,13 +287,28 @@ def change_person(
 
 
 @router.post("/people/keys", response_class=HTMLResponse)
-def add_key(request: Request, svc: Svc, staff: ManagingForm, kind: Annotated[str, Form()] = "") -> Response:
+def add_key(
+    request: Request,
+    svc: Svc,
+    staff: ManagingForm,
+    kind: Annotated[str, Form()] = "",
+    lab: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
     key, error = attempt(
         request,
         svc,
-        lambda session: realms.create_api_key(session, svc.secrets, staff.realm.code, kind, svc.now()),
+        lambda session: realms.create_api_key(
+            session, svc.secrets, staff.realm.code, kind, svc.now(), lab_id=_lab_choice(kind, lab)
+        ),
     )
     return _people_page(request, svc, staff, 400 if error else 200, error=error, new_key=key)
+
+
+@router.post("/people/labs", response_class=HTMLResponse)
+def add_lab(request: Request, svc: Svc, staff: ManagingForm, name: Annotated[str, Form()] = "") -> Response:
+    """A lab or testing site that sends results: then its staff and its keys are added as for anyone."""
+    _, error = attempt(request, svc, lambda session: labs.create_lab(session, staff.realm, name, svc.now()))
+    return _after(error, lambda e: _people_page(request, svc, staff, 400, error=e), "/console/people")
 
 
 @router.post("/people/keys/{key_id}/revoke", response_class=HTMLResponse)

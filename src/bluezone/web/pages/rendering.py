@@ -36,6 +36,7 @@ LANG_COOKIE = "bz_lang"
 # The console's menu: each entry shown only to those whose role grants its permission.
 NAV: list[tuple[str, str, Permission]] = [
     ("nav.codes", "/console/codes", Permission.ISSUE_CODE),
+    ("nav.results", "/console/results", Permission.SEND_RESULTS),
     ("nav.queue", "/console/queue", Permission.READ_QUEUE),
     ("nav.arrivals", "/console/arrivals", Permission.READ_QUEUE),
     ("nav.facilities", "/console/facilities", Permission.MANAGE_FACILITIES),
