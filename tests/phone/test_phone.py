@@ -168,3 +168,19 @@ def test_advertised_tx_power_comes_from_the_calibration() -> None:
     phone = Phone(ManualClock(START.timestamp()), model="Pixel 4")
     assert phone.calibration.tx_power == -28
     assert interval_number(START.timestamp()) % 144 == 48
+
+
+def test_an_alert_gives_the_contacts_date_in_viet_nam(store: PhoneStore) -> None:
+    """GAEN scores by UTC day; a contact at 06:30 in Hà Nội (23:30 UTC the day before) is shown on its
+    Vietnamese date, and is alerted once."""
+    clock = ManualClock(datetime(2026, 3, 1, 23, 30, tzinfo=UTC).timestamp())
+    listener, f0 = Phone(clock, store=store), Phone(clock)
+    _meet(listener, f0, clock, minutes=20, rssi=-72)
+    clock.advance(86_400)
+    alert = listener.check(_published(f0)).new_alerts[0]
+    assert (alert.exposure_date, alert.utc_day) == (
+        date(2026, 3, 2),
+        (date(2026, 3, 1) - date(1970, 1, 1)).days,
+    )
+    assert "02/03/2026" in alert.body("vi")
+    assert listener.check(_published(f0)).new_alerts == []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
+from bluezone.clock import local_date, local_time
 from bluezone.phone.facilities import Facility
 from bluezone.risk.closeness import distance_for_closeness
 from bluezone.risk.config import RiskConfig
@@ -15,7 +16,8 @@ from bluezone.texts import Language, text
 @dataclass(frozen=True)
 class Alert:
     level: Level  # F1 or F2
-    exposure_date: date  # UTC day of the contact
+    exposure_date: date  # the contact's date in Viet Nam (a contact at 06:00 there is on that day)
+    utc_day: int  # the GAEN day the contact was scored in: what the phone remembers having alerted
     close_minutes: int  # minutes within the close-contact distance (scan-weighted)
     closeness_db: float  # the closest scan's closeness (lower is closer)
     estimated_distance_m: float
@@ -71,7 +73,8 @@ def alerts_from_risk(risk: DailyRisk, config: RiskConfig, facilities: list[Facil
         alerts.append(
             Alert(
                 level=level,
-                exposure_date=datetime.fromtimestamp(int(risk.day[i]) * 86_400, tz=UTC).date(),
+                exposure_date=local_date(float(risk.first_seen[i])),
+                utc_day=int(risk.day[i]),
                 close_minutes=round(float(risk.close_seconds[i]) / 60),
                 closeness_db=round(closeness, 1),
                 estimated_distance_m=distance_for_closeness(
@@ -80,9 +83,9 @@ def alerts_from_risk(risk: DailyRisk, config: RiskConfig, facilities: list[Facil
                 facilities=facilities,
             )
         )
-    return sorted(alerts, key=lambda a: a.exposure_date, reverse=True)
+    return sorted(alerts, key=lambda a: a.utc_day, reverse=True)
 
 
 def no_exposure_text(keys_checked: int, checked_at: float, language: Language = "vi") -> str:
-    moment = datetime.fromtimestamp(checked_at, tz=UTC).strftime("%H:%M %d/%m/%Y UTC")
+    moment = local_time(checked_at).strftime("%H:%M %d/%m/%Y")
     return text("no_exposure", language, keys=keys_checked, checked=moment)

@@ -171,7 +171,7 @@ class Phone:
         already = self.store.alerted()
         fresh = []
         for alert in alerts_from_risk(risk, self.risk, facilities):
-            day = (alert.exposure_date - date(1970, 1, 1)).days
+            day = alert.utc_day
             if (day, int(alert.level)) in already or (
                 alert.level is Level.F2 and (day, int(Level.F1)) in already
             ):

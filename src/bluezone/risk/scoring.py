@@ -42,6 +42,7 @@ class DailyRisk:
     score_f2: F64  # from RECURSIVE keys
     close_seconds: F64  # unweighted seconds in the immediate and near buckets
     min_closeness_db: F64
+    first_seen: F64  # unix seconds: the start of the day's first scored window
     windows: I64
     strongest_key: (
         I64  # the key (row in the DiagnosisKeys) whose windows scored most that day: the alert's cause
@@ -112,6 +113,7 @@ def daily_risk(
         score_f2=score_f2,
         close_seconds=np.add.reduceat(windows.seconds_in_bucket[rows, :2].sum(axis=1), starts),
         min_closeness_db=np.minimum.reduceat(windows.min_closeness_db[rows], starts),
+        first_seen=np.minimum.reduceat(windows.start[rows], starts),
         windows=np.diff(np.append(starts, len(rows))).astype(np.int64),
         strongest_key=_strongest_key(windows.key[rows], score[rows], is_f2, starts),
     )
@@ -133,4 +135,4 @@ def _strongest_key(key: I64, score: F64, recursive: npt.NDArray[np.bool_], start
 def _empty() -> DailyRisk:
     z = np.zeros(0)
     i = z.astype(np.int64)
-    return DailyRisk(i, i, z.astype(np.int8), z, z, z, z, i, i)
+    return DailyRisk(i, i, z.astype(np.int8), z, z, z, z, z, i, i)

@@ -17,8 +17,10 @@ from types import TracebackType
 import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from sqlalchemy import func, select
 
-from bluezone.authority.realms import create_api_key, create_realm
+from bluezone.authority.labs import create_lab
+from bluezone.authority.realms import create_api_key, create_realm, realm_by_code
 from bluezone.clock import ManualClock
 from bluezone.config import load_settings
 from bluezone.phone.client import DownloadState, ServerClient
@@ -27,12 +29,14 @@ from bluezone.phone.storage import MemoryStore
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import ROLLING_PERIOD
 from bluezone.services import Services, run_maintenance
+from bluezone.store.models import VerificationCode
 from bluezone.venues import venues_pb2
 from bluezone.web.app import create_app
 from bluezone.web.serving import serve_in_background
 
 VENUES_PER_REQUEST = 200  # the server's limit per batch
 REALM, REALM_NAME = "DN", "Sở Y tế thành phố Đà Nẵng"
+LAB_NAME = "Khoa Xét nghiệm, CDC Đà Nẵng"
 TZ_OFFSET_MINUTES = 7 * 60  # dates a case worker enters are Viet Nam's
 
 
@@ -56,6 +60,10 @@ class LocalAuthority:
                 session, self.services.secrets, REALM, "admin", self.services.now()
             )
             device_key = create_api_key(session, self.services.secrets, REALM, "device", self.services.now())
+            lab = create_lab(session, realm_by_code(session, REALM), LAB_NAME, self.services.now())
+            self._lab_key = create_api_key(
+                session, self.services.secrets, REALM, "lab", self.services.now(), lab_id=lab.id
+            )
         # The app ships with this key; it is not fetched from the server it protects against.
         public_key = load_pem_public_key(self.services.secrets.export_public_pem())
         assert isinstance(public_key, ec.EllipticCurvePublicKey)
@@ -87,6 +95,25 @@ class LocalAuthority:
         response = self._http.post("/api/issue", json=body, headers={"X-API-Key": self._admin_key})
         response.raise_for_status()
         return str(response.json()["code"])
+
+    def send_lab_results(self, results: Sequence[tuple[str, str, date]]) -> None:
+        """What the lab's software does when results are ready: (sample id, result, sample date) each."""
+        body = {
+            "results": [
+                {"sampleId": sample, "result": result, "sampleDate": day.isoformat()}
+                for sample, result, day in results
+            ]
+        }
+        response = self._http.post("/api/labs/results", json=body, headers={"X-API-Key": self._lab_key})
+        response.raise_for_status()
+
+    def codes_by_source(self) -> dict[str, int]:
+        """Upload authorisations given so far: by case workers (codes) and by labs (positive results)."""
+        with self.services.db.session() as session:
+            counted = session.execute(
+                select(VerificationCode.source, func.count()).group_by(VerificationCode.source)
+            ).all()
+        return {"case_worker": 0, "lab": 0, **{str(source): int(n) for source, n in counted}}
 
     def register_venues(self, venues: Sequence[tuple[str, str, str, int]]) -> list[str]:
         """Venues registered by the province, (name, commune, kind, visit minutes) each, two hundred to a

@@ -131,7 +131,24 @@ class Air:
         return len(rssi)
 
 
-def _resident(clock: ManualClock, model: str) -> Phone:
+def live_until(
+    air: Air, clock: ManualClock, scans: list[Scan], until: float, *, heard: dict[str, int]
+) -> list[Scan]:
+    """Run the phones day by day until `until` (each makes its key for each day) and deliver the scans
+    before then, counting what each heard; return the scans still to come."""
+    while clock.now() < until:
+        day_end = min((clock.now() // 86_400 + 1) * 86_400, until)
+        for phone in air.phones.values():
+            phone.current_key()
+        for scan in [s for s in scans if s.time < day_end]:
+            clock.set(max(clock.now(), scan.time))
+            heard[scan.listener] += air.scan(scan)
+        scans = [s for s in scans if s.time >= day_end]
+        clock.set(day_end)
+    return scans
+
+
+def resident(clock: ManualClock, model: str) -> Phone:
     """A phone whose user chose phường Hàng Bạc as their commune."""
     return Phone(
         clock, model=model, facilities=HANOI_FACILITIES, district_code=HOAN_KIEM, commune_code=HANG_BAC
@@ -141,22 +158,14 @@ def _resident(clock: ManualClock, model: str) -> Phone:
 def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
     rng = np.random.default_rng(seed)
     clock = ManualClock(start.timestamp())
-    phones = {name: _resident(clock, model) for name, model in PEOPLE.items()}
+    phones = {name: resident(clock, model) for name, model in PEOPLE.items()}
     air = Air(phones, rng)
     heard = dict.fromkeys(PEOPLE, 0)
     scans = scan_schedule(start, rng)
     # Two days after meeting, An has symptoms, and tests positive the day after.
     onset = (start + timedelta(days=2)).date()
     tested = (start + timedelta(days=3, hours=6)).timestamp()
-    for day in range(4):  # every phone runs every day, so each has a key for each day
-        day_end = min(start.timestamp() + (day + 1) * 86_400, tested)
-        for phone in phones.values():
-            phone.current_key()
-        for scan in [s for s in scans if s.time < day_end]:
-            clock.set(scan.time)
-            heard[scan.listener] += air.scan(scan)
-        scans = [s for s in scans if s.time >= day_end]
-        clock.set(day_end)
+    live_until(air, clock, scans, tested, heard=heard)
 
     # An shares with a health-authority code.
     upload = phones[F0].prepare_upload(onset)
