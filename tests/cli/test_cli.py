@@ -179,6 +179,25 @@ def test_demo_pair_alerts_only_the_close_long_contact(capsys: pytest.CaptureFixt
     assert code == 0 and "F1 alert" in out and "No close contact" in out
 
 
+def test_demo_lab_warns_the_contact_with_no_case_worker(capsys: pytest.CaptureFixture[str]) -> None:
+    """One F0 from a lab result to the F1's alert: no case worker's code, one lab authorisation."""
+    result = run_json(capsys, "demo", "--scenario", "lab")
+    assert (result["case_worker_codes"], result["lab_authorisations"], result["f1_alerted"]) == (0, 1, True)
+    assert [a["level"] for a in result["phones"]["Bình"]] == ["F1"]
+    assert result["phones"]["Chi"] == result["phones"]["Dũng"] == []
+    assert [s["step"] for s in result["steps"]] == [
+        "met",
+        "registered",
+        "lab_sent",
+        "result",
+        "shared",
+        "alerted",
+    ]
+    assert result["polls_until_result"] >= 2  # pending at least once before the lab's result
+    code, out, _ = run(capsys, "demo", "--scenario", "lab", "--lang", "en")
+    assert code == 0 and "Codes issued by case workers: 0" in out and "close contact (F1)" in out
+
+
 def test_the_version_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     from bluezone import __version__
 
@@ -212,7 +231,7 @@ def test_brackets_survive_in_help_and_errors(capsys: pytest.CaptureFixture[str],
 @pytest.mark.parametrize(
     ("argv", "choices"),
     [
-        (("demo", "--scenario", "nope"), "'city', 'pair'"),
+        (("demo", "--scenario", "nope"), "'city', 'pair', 'lab'"),
         (("demo", "--lang", "fr"), "'vi', 'en'"),
         (("campaign", "ranking", "--by", "cats"), "'population', 'smartphones'"),
     ],

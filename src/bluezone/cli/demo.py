@@ -17,19 +17,25 @@ from bluezone.sim.scenario import Scenario
 
 if TYPE_CHECKING:
     from bluezone.sim.pair import PairResult
-from bluezone.texts import Language
+from bluezone import texts
+from bluezone.clock import local_time
+from bluezone.texts import Language, text
 
 
 class DemoScenario(StrEnum):
     CITY = "city"
     PAIR = "pair"
+    LAB = "lab"
 
 
 def demo(
     *,
     scenario: Annotated[
         DemoScenario,
-        typer.Option(help="city: a simulated town, the servers, the epidemic; pair: a few phones meet."),
+        typer.Option(
+            help="city: a simulated town, the servers, the epidemic; pair: a few phones meet; lab: a lab's "
+            "result reaches the phone and warns its contact, with no case worker."
+        ),
     ] = DemoScenario.CITY,
     people: Annotated[int, typer.Option(help="People in the city.")] = 20_000,
     days: Annotated[int, typer.Option(help="Days simulated.")] = 21,
@@ -37,7 +43,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = 2020,
     out: Annotated[Path, typer.Option(help="Directory for the city's report.")] = Path("bluezone-demo"),
     language: Annotated[
-        Lang, typer.Option("--lang", help="The language of the report (city) or the alert (pair).")
+        Lang, typer.Option("--lang", help="The language of the report (city) or of what phones show.")
     ] = Lang.VI,
     seeds: Seeds = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -45,7 +51,10 @@ def demo(
         Path | None, typer.Option(help="Also save what the terminal shows as an SVG picture (pair).")
     ] = None,
 ) -> None:
-    """A city of 20,000 for 21 days at 40% adoption on the real servers; or `--scenario pair`."""
+    """A city of 20,000 for 21 days at 40% adoption on the real servers; or `--scenario pair` or `lab`."""
+    if scenario is DemoScenario.LAB:
+        _lab(seed, language.value, as_json=as_json)
+        return
     if scenario is DemoScenario.CITY:
         city = Scenario().with_overrides(
             **{
@@ -123,3 +132,50 @@ def _show(result: PairResult, language: Language) -> None:
     for o in result.outcomes:
         title = f"What {o.name}'s phone shows"
         console.print(Panel(o.check.summary(language), title=title, expand=False))
+
+
+def _lab(seed: int, language: Language, *, as_json: bool) -> None:
+    with console.status(text("demo.lab.running", language)):
+        from bluezone.sim.lab import run_lab  # noqa: PLC0415 (the simulator loads only when run)
+
+        run = run_lab(seed)
+    if as_json:
+        print_json(
+            {
+                "sample_date": run.sample_date.isoformat(),
+                "polls_until_result": run.polls,
+                "keys_published": run.keys_published,
+                "case_worker_codes": run.codes_by_source["case_worker"],
+                "lab_authorisations": run.codes_by_source["lab"],
+                "f1_alerted": bool(run.f1_alerted),
+                "steps": [
+                    {"at": local_time(step.at).isoformat(), "step": step.what, **step.values}
+                    for step in run.steps
+                ],
+                "phones": {
+                    name: [
+                        {"level": a.level.name, "date": a.exposure_date.isoformat()} for a in check.new_alerts
+                    ]
+                    for name, check in run.checks.items()
+                },
+            }
+        )
+        return
+    table = Table(text("demo.lab.when", language), text("demo.lab.what", language))
+    for step in run.steps:
+        table.add_row(
+            texts.moment(local_time(step.at), language),
+            text(f"demo.lab.{step.what}", language, **step.values),
+        )
+    console.print(table)
+    console.print(
+        text(
+            "demo.lab.summary",
+            language,
+            case_worker=run.codes_by_source["case_worker"],
+            lab=run.codes_by_source["lab"],
+        )
+    )
+    for name, check in run.checks.items():
+        title = text("demo.lab.phone_shows", language, name=name)
+        console.print(Panel(check.summary(language), title=title, expand=False))

@@ -10,7 +10,7 @@ from bluezone.phone.facilities import Facility
 from bluezone.risk.closeness import distance_for_closeness
 from bluezone.risk.config import RiskConfig
 from bluezone.risk.scoring import DailyRisk, Level
-from bluezone.texts import Language, text
+from bluezone.texts import Language, number, text
 
 
 @dataclass(frozen=True)
@@ -88,4 +88,4 @@ def alerts_from_risk(risk: DailyRisk, config: RiskConfig, facilities: list[Facil
 
 def no_exposure_text(keys_checked: int, checked_at: float, language: Language = "vi") -> str:
     moment = local_time(checked_at).strftime("%H:%M %d/%m/%Y")
-    return text("no_exposure", language, keys=keys_checked, checked=moment)
+    return text("no_exposure", language, keys=number(keys_checked, language), checked=moment)
