@@ -72,6 +72,17 @@ class Settings(BaseSettings):
     lab_retention_days: int = Field(
         21, ge=1, le=60, description="Lab results and phones' sample registrations are deleted after"
     )
+    sms_url: str = Field(
+        "none",
+        description="Where texts go: none, smpp://ID:PASSWORD@HOST:PORT?from=SENDER, or an https:// gateway",
+    )
+    sms_token: str | None = Field(None, description="Bearer token for an https:// SMS gateway")
+    self_reports_per_realm_per_day: int = Field(
+        2000, ge=0, description="Self-reported rapid tests a realm accepts in a day (Viet Nam's); 0: none"
+    )
+    self_report_dedup_days: int = Field(
+        90, ge=1, le=365, description="A phone number may self-report once in this many days"
+    )
     trusted_proxies: str = Field(
         "127.0.0.1", description="Addresses whose X-Forwarded-For is believed (uvicorn's forwarded_allow_ips)"
     )

@@ -27,9 +27,10 @@ def _issue(a: Authority, test_type: str = "confirmed", **dates: str | None) -> c
             a.services.settings,
             realm_by_code(session, "HN"),
             test_type=test_type,
+            symptom_date=values["symptom_date"],
+            test_date=values["test_date"],
             phone=None,
             now=a.now(),
-            **values,
         )
 
 

@@ -13,6 +13,7 @@ from bluezone.config import load_settings
 from bluezone.errors import InvalidInput
 from bluezone.services import open_services
 from bluezone.store.models import ServerSecret
+from bluezone.store.secrets import SIGNING_KEYS
 
 
 def _key() -> str:
@@ -31,7 +32,7 @@ def test_processes_on_different_machines_share_the_secrets_through_the_database(
     assert not (tmp_path / "a" / "secrets").exists() and not (tmp_path / "b" / "secrets").exists()
     with first.db.session() as session:
         sealed = {row.name: row.sealed for row in session.query(ServerSecret)}
-    assert set(sealed) == {"hmac.key", "wrap.key", "export-signing-key.pem", "venue-signing-key.pem"}
+    assert set(sealed) == {"hmac.key", "wrap.key", *SIGNING_KEYS}
     assert first.secrets.hmac_key not in sealed["hmac.key"]  # sealed, not stored as they are
     assert b"PRIVATE KEY" not in sealed["export-signing-key.pem"]
     with pytest.raises(InvalidInput, match="master key does not open") as wrong:

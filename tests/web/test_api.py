@@ -36,6 +36,11 @@ FACILITY: dict[str, object] = {
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, object] | None, str]] = {
     ("POST", "/api/issue"): ({"testType": "confirmed", "symptomDate": "2026-03-01"}, "admin"),
     ("POST", "/api/verify"): ({"code": "12345678"}, "device"),
+    ("POST", "/api/batch-issue"): (
+        {"codes": [{"testType": "confirmed", "symptomDate": "2026-03-01"}]},
+        "admin",
+    ),
+    ("POST", "/api/self-report"): ({"phone": "0912345678", "testDate": "2026-03-01"}, "device"),
     ("POST", "/api/expirecode"): ({"code": "12345678"}, "admin"),
     ("POST", "/api/certificate"): ({"token": "x", "ekeyhmac": "AAAA"}, "device"),
     ("POST", "/api/declarations"): (DECLARATION, "device"),

@@ -8,7 +8,6 @@ quota of codes.
 
 from __future__ import annotations
 
-import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -21,15 +20,16 @@ from bluezone.authority import guessing
 from bluezone.clock import day_start, local_date
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, RateLimited
+from bluezone.protocol.sms import international
 from bluezone.store.models import ApiKey, Realm, VerificationCode, VerifyFailures
 from bluezone.store.secrets import ServerSecrets
 
-TEST_TYPES = ("confirmed", "likely", "negative", "close-contact")
+TEST_TYPES = ("confirmed", "likely", "negative", "close-contact")  # what a case worker may issue
+SELF_REPORT = "self-report"  # a positive rapid test the person reported, their number confirmed by text
 SHORT_CODE_DIGITS = 8
 LONG_CODE_LENGTH = 16
 LONG_CODE_ALPHABET = string.ascii_lowercase + string.digits
 MAX_DATE_AGE_DAYS = 28
-VN_PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
 
 
 @dataclass(frozen=True)
@@ -76,19 +76,22 @@ def issue_code(
     test_date: str | None,
     phone: str | None,
     now: int,
+    source: str = "case_worker",
 ) -> IssuedCode:
     """Make a short (8 digits) and a long (16 characters) code for one person. The phone number, if any,
-    is only checked for form: it is where the text goes, and it is not stored."""
-    if test_type not in TEST_TYPES:
-        raise InvalidInput(f"testType must be one of {', '.join(TEST_TYPES)}", code="bad_test_type")
+    is only checked for form: it is where the text goes, and it is not stored. A case worker's codes count
+    against the realm's daily quota; a self-report's have a quota of their own (self_reports.py)."""
+    allowed = (SELF_REPORT,) if source == "self_report" else TEST_TYPES
+    if test_type not in allowed:
+        raise InvalidInput(f"testType must be one of {', '.join(allowed)}", code="bad_test_type")
     today = datetime.fromtimestamp(now, tz=UTC).date()
     symptom = parse_recent_date(symptom_date, "symptomDate", today)
     test = parse_recent_date(test_date, "testDate", today)
     if symptom is None and test is None:
         raise InvalidInput("give a symptom date or a test date", code="missing_date")
-    if phone and not VN_PHONE.match(phone.replace(" ", "")):
-        raise InvalidInput("phone must be a Vietnamese number such as 0912345678", code="bad_phone")
-    if issued_today(session, realm, now) >= settings.codes_per_realm_per_day:
+    if phone:
+        international(phone)  # checked before anything is stored: where the text will go
+    if source == "case_worker" and issued_today(session, realm, now) >= settings.codes_per_realm_per_day:
         raise RateLimited(
             f"this health department has issued its {settings.codes_per_realm_per_day:,} codes for today",
             code="code_quota",
@@ -113,18 +116,23 @@ def issue_code(
             short_expires_at=issued.expires_at,
             long_expires_at=issued.long_expires_at,
             expired_by_hand=False,
+            source=source,
         )
     )
     return issued
 
 
-def issued_today(session: Session, realm: Realm, now: int) -> int:
-    """Codes the realm issued since midnight in Viet Nam."""
+def issued_today(session: Session, realm: Realm, now: int, source: str = "case_worker") -> int:
+    """Codes of one source (case workers', self-reports') the realm issued since midnight in Viet Nam."""
     since = day_start(local_date(now))
     counted = session.scalar(
         select(func.count())
         .select_from(VerificationCode)
-        .where(VerificationCode.realm_id == realm.id, VerificationCode.issued_at >= since)
+        .where(
+            VerificationCode.realm_id == realm.id,
+            VerificationCode.issued_at >= since,
+            VerificationCode.source == source,
+        )
     )
     return int(counted or 0)
 

@@ -19,6 +19,7 @@ from bluezone.authority import codes
 from bluezone.authority.realms import realm_by_code
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput, NotFound
+from bluezone.protocol.sms import international
 from bluezone.store.models import AuditEntry, Declaration, Realm
 from bluezone.store.secrets import ServerSecrets
 
@@ -36,8 +37,7 @@ class ContactDetails:
     level: str
 
     def __post_init__(self) -> None:
-        if not codes.VN_PHONE.match(self.phone.replace(" ", "")):
-            raise InvalidInput("phone must be a Vietnamese number such as 0912345678", code="bad_phone")
+        international(self.phone)  # a Vietnamese mobile number, however it is typed
         if not 1 <= len(self.name.strip()) <= 100:
             raise InvalidInput("name must have 1 to 100 characters", code="bad_name")
         if not 1 <= len(self.address.strip()) <= 300:

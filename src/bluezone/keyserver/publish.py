@@ -29,10 +29,11 @@ REPORT_TYPES = {
     "likely": ReportType.CONFIRMED_CLINICAL_DIAGNOSIS,
     "negative": ReportType.REVOKED,
     "close-contact": ReportType.RECURSIVE,  # an F1 asked to upload: their contacts become F2
+    "self-report": ReportType.SELF_REPORT,  # a positive rapid test, the number confirmed by text
 }
 RISKY_VENUE_REPORTS = (ReportType.CONFIRMED_TEST, ReportType.CONFIRMED_CLINICAL_DIAGNOSIS)
 # Transmission risk for keys sent without one, by report type (as the GAEN key server fills it in).
-DEFAULT_TRANSMISSION_RISK = {"confirmed": 2, "likely": 4, "negative": 6, "close-contact": 0}
+DEFAULT_TRANSMISSION_RISK = {"confirmed": 2, "likely": 4, "negative": 6, "close-contact": 0, "self-report": 4}
 
 
 # Which report types a later test may turn a published key into (each key changes at most once).

@@ -4,7 +4,7 @@ otherwise."""
 
 from __future__ import annotations
 
-from bluezone.authority import guessing, labs
+from bluezone.authority import guessing, labs, self_reports
 from bluezone.authority.codes import purge_codes
 from bluezone.authority.followup import purge_declarations
 from bluezone.authority.users import purge_sessions
@@ -25,6 +25,7 @@ def run_maintenance(svc: Services) -> ExportReport:
         purge_codes(session, now - svc.settings.retention_days * 86_400)
         guessing.purge(session, now)
         labs.purge(session, now - svc.settings.lab_retention_days * 86_400)
+        self_reports.purge(session, svc.settings, now)
         purge_declarations(session, now)
         purge_sessions(session, now)
         close_days(session, now)  # yesterday's activity into the campaign's snapshots, its receipts deleted

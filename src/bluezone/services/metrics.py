@@ -33,5 +33,11 @@ class Metrics:
         self.lab_results = Counter(
             "bluezone_lab_results", "Test results labs sent, by realm", ["realm"], registry=self.registry
         )
+        self.texts = Counter(
+            "bluezone_texts",
+            "Texts by realm and outcome (sent, failed)",
+            ["realm", "outcome"],
+            registry=self.registry,
+        )
         self.keys_published = Counter("bluezone_keys_published", "Keys stored", registry=self.registry)
         self.export_files = Counter("bluezone_export_files", "Export files written", registry=self.registry)

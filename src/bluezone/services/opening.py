@@ -1,4 +1,4 @@
-"""The server's services, opened once: settings, database (migrated), secrets, clock and metrics."""
+"""The server's services, opened once: settings, database (migrated), secrets, clock, texts and metrics."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from bluezone.keyserver.exporter import PUBLIC_KEY, write_index
 from bluezone.keyserver.storage import ExportStore, export_store
 from bluezone.protocol.publication import DAILY_INDEX
 from bluezone.services.metrics import Metrics
+from bluezone.sms.senders import NoSender, SmsSender, sender_from_url
 from bluezone.store.db import Database
-from bluezone.store.secrets import ServerSecrets
+from bluezone.store.secrets import ServerSecrets, public_pem
 from bluezone.store.vaults import DatabaseVault, DirectoryVault, LocalMasterKey, Vault
 from bluezone.venues import registry as venues
+
+SMS_PUBLIC_KEY = "sms-key.pem"
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Services:
     secrets: ServerSecrets
     exports: ExportStore
     clock: Clock
+    sms: SmsSender = field(default_factory=NoSender)
     metrics: Metrics = field(default_factory=Metrics)
 
     def now(self) -> int:
@@ -48,8 +52,10 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     exports = export_store(settings)
     exports.put(PUBLIC_KEY, secrets_.export_public_pem())
     exports.put(venues.PUBLIC_KEY, venues.public_pem(secrets_))
+    exports.put(SMS_PUBLIC_KEY, public_pem(secrets_.sms_key))  # for the app's build, as the export key
     venues.write_index(exports)
     write_index(db, exports)  # phones always find an index, even before the first export
     if not exports.names(DAILY_INDEX):
         exports.put(DAILY_INDEX, b"")
-    return Services(settings, db, secrets_, exports, clock or SystemClock())
+    sms = sender_from_url(settings.sms_url, settings.sms_token)
+    return Services(settings, db, secrets_, exports, clock or SystemClock(), sms)

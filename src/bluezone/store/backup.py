@@ -25,9 +25,10 @@ from sqlalchemy import func, insert, select, text
 from bluezone.errors import InvalidInput
 from bluezone.store.db import Database, newest_revision
 from bluezone.store.models import Base, ServerSecret
+from bluezone.store.secrets import SIGNING_KEYS
 
 FORMAT = "bluezone-backup/1"
-SECRET_FILES = ("hmac.key", "wrap.key", "export-signing-key.pem", "venue-signing-key.pem")
+SECRET_FILES = ("hmac.key", "wrap.key", *SIGNING_KEYS)
 BATCH_ROWS = 5_000
 
 

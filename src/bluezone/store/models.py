@@ -212,6 +212,26 @@ class SampleRegistration(Base):
     code_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class SmsCount(Base):
+    """Texts sent, and texts the SMS centre refused or could not take (`failures`), per realm and UTC day."""
+
+    __tablename__ = "sms_counts"
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[int] = mapped_column(Integer)
+
+
+class SelfReport(Base):
+    """A phone number that self-reported a positive rapid test, known only by a keyed hash, kept for the
+    de-duplication period: one self-report per number in that time."""
+
+    __tablename__ = "self_reports"
+    phone_key: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    reported_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
 class Facility(Base):
     """A health facility an alert points people to."""
 

@@ -3,7 +3,8 @@ and shared by every app process that reads it.
 
 `hmac_key` hashes codes and API keys (they are stored only as keyed hashes) and signs verify tokens;
 `wrap_key` encrypts realm signing keys and revision tokens; `export_key` signs export files and risky-venue
-packages; `venue_key` signs venue QR codes.
+packages; `venue_key` signs venue QR codes; `sms_key` signs the texts phones receive; `config_key` signs the
+configuration phones follow. Each signing key is its own, so that one leaked cannot stand for another.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from bluezone.errors import InvalidInput
 if TYPE_CHECKING:
     from bluezone.store.vaults import Vault
 
+SIGNING_KEYS = (
+    "export-signing-key.pem",
+    "venue-signing-key.pem",
+    "sms-signing-key.pem",
+    "config-signing-key.pem",
+)
 NONCE_BYTES = 12
 TAG_BYTES = 16  # AES-GCM's: a sealed value is nonce + plaintext + tag
 
@@ -46,6 +53,8 @@ class ServerSecrets:
     wrap_key: bytes
     export_key: ec.EllipticCurvePrivateKey
     venue_key: ec.EllipticCurvePrivateKey
+    sms_key: ec.EllipticCurvePrivateKey
+    config_key: ec.EllipticCurvePrivateKey
 
     @classmethod
     def load_or_create(cls, vault: Vault) -> ServerSecrets:
@@ -53,10 +62,11 @@ class ServerSecrets:
         hmac_key = vault.create_once("hmac.key", secrets.token_bytes(32))
         wrap_key = vault.create_once("wrap.key", secrets.token_bytes(32))
         export_key = _signing_key(vault, "export-signing-key.pem")
-        venue_key = _signing_key(vault, "venue-signing-key.pem")
-        if len(hmac_key) != 32 or len(wrap_key) != 32 or export_key is None or venue_key is None:
+        signing = [_signing_key(vault, name) for name in SIGNING_KEYS]
+        if len(hmac_key) != 32 or len(wrap_key) != 32 or None in signing:
             raise InvalidInput(f"the secrets in {vault} are damaged", code="bad_secrets")
-        return cls(hmac_key, wrap_key, export_key, venue_key)
+        export_key, venue_key, sms_key, config_key = (k for k in signing if k is not None)
+        return cls(hmac_key, wrap_key, export_key, venue_key, sms_key, config_key)
 
     def keyed_hash(self, purpose: str, value: str) -> bytes:
         """What is stored instead of a code or an API key: HMAC-SHA256 under the server key."""
@@ -86,6 +96,11 @@ class ServerSecrets:
         )
 
     def export_public_pem(self) -> bytes:
-        return self.export_key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        return public_pem(self.export_key)
+
+
+def public_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The public half, as the app is built with it."""
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

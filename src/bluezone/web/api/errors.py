@@ -17,6 +17,7 @@ from bluezone.errors import (
     RateLimited,
     Unauthorized,
 )
+from bluezone.sms.senders import SmsFailed
 
 STATUS = {
     Unauthorized: 401,
@@ -25,11 +26,12 @@ STATUS = {
     Conflict: 409,
     RateLimited: 429,
     NotServed: 503,
+    SmsFailed: 503,
 }
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:
-    headers = {"Retry-After": "3600"} if status == 429 else None
+    headers = {"Retry-After": "3600" if status == 429 else "300"} if status in {429, 503} else None
     return JSONResponse({"error": message, "code": code}, status_code=status, headers=headers)
 
 

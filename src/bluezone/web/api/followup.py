@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from bluezone.authority import facilities, followup, stats
 from bluezone.authority.realms import realm_by_code
-from bluezone.texts import text
+from bluezone.authority.texting import code_text
 from bluezone.web.api.access import AdminKey, DeviceKey, StatsKey
 from bluezone.web.api.privacy import padded
 from bluezone.web.api.schemas import (
@@ -77,11 +76,7 @@ def close_contact_code(declaration_id: RowId, svc: Svc, caller: AdminKey) -> Cod
             declaration_id=declaration_id,
             now=svc.now(),
         )
-    expires = datetime.fromtimestamp(issued.expires_at, tz=UTC).strftime("%H:%M UTC")
-    return CodeForDeclaration(
-        **IssueResponse.of(issued).model_dump(),
-        smsText=text("sms.close_contact_code", "vi", code=issued.code, expires=expires),
-    )
+    return CodeForDeclaration(**IssueResponse.of(issued).model_dump(), smsText=code_text(issued))
 
 
 @router.get("/api/facilities/{realm}", response_model=list[FacilityResponse], responses=ERRORS)

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from bluezone.authority import guessing, labs
 from bluezone.errors import InvalidInput
 from bluezone.web.api.access import Caller, DeviceKey, LabKey
-from bluezone.web.api.privacy import Chaff, LatencyTracker, Timers, padded
+from bluezone.web.api.privacy import Chaff, Timers, chaff_throttle, padded
 from bluezone.web.api.schemas import ERRORS, Body, CamelBody
 from bluezone.web.dependencies import ClientAddress, Svc
 
@@ -76,7 +76,7 @@ async def register(
     started = time.perf_counter()
     if chaff:
         drawn = timers.register.draw()
-        await run_in_threadpool(_chaff_throttle, svc, client, timers.register, (started, drawn))
+        await run_in_threadpool(chaff_throttle, svc, client, timers.register, (started, drawn))
         timers.register.settled(started, drawn)
         return padded({"registration": secrets.token_urlsafe(24)})
     token = await run_in_threadpool(_register, svc, caller, body.sample_hash, client)
@@ -99,7 +99,7 @@ async def result(
     started = time.perf_counter()
     if chaff:
         drawn = timers.result.draw()
-        await run_in_threadpool(_chaff_throttle, svc, client, timers.result, (started, drawn))
+        await run_in_threadpool(chaff_throttle, svc, client, timers.result, (started, drawn))
         timers.result.settled(started, drawn)
         return padded({"result": "pending", "sampleDate": None, "token": None})
     poll = await run_in_threadpool(_poll, svc, caller, body.registration, client)
@@ -120,9 +120,3 @@ def _poll(svc: Svc, caller: Caller, registration: str, client: str) -> labs.Poll
             client=client,
             now=svc.now(),
         )
-
-
-def _chaff_throttle(svc: Svc, client: str, timer: LatencyTracker, timing: tuple[float, float]) -> None:
-    with svc.db.session() as session:
-        guessing.check_client(session, svc.settings, guessing.client_id(svc.secrets, client), svc.now())
-    timer.wait(*timing)

@@ -18,6 +18,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
+from bluezone.authority import guessing
+from bluezone.services import Services
+
 PADDED_SIZE = 2048  # every padded response body is exactly this long
 
 
@@ -88,6 +91,7 @@ class ChaffTimers:
         self.publish = LatencyTracker()
         self.register = LatencyTracker()
         self.result = LatencyTracker()
+        self.self_report = LatencyTracker()
 
 
 def _chaff_timers(request: Request) -> ChaffTimers:
@@ -96,3 +100,11 @@ def _chaff_timers(request: Request) -> ChaffTimers:
 
 
 Timers = Annotated[ChaffTimers, Depends(_chaff_timers)]
+
+
+def chaff_throttle(svc: Services, client: str, timer: LatencyTracker, timing: tuple[float, float]) -> None:
+    """What a chaff request does in a worker thread where its real twin checks a guessable secret: the
+    client's throttle, as for a real one (a throttled client is refused alike), then the drawn wait."""
+    with svc.db.session() as session:
+        guessing.check_client(session, svc.settings, guessing.client_id(svc.secrets, client), svc.now())
+    timer.wait(*timing)

@@ -53,9 +53,10 @@ class IssueResponse(BaseModel):
     longCode: str
     longExpiresAt: str
     longExpiresAtTimestamp: int
+    smsSent: bool | None = Field(None, description="With a phone: whether the SMS centre took the text")
 
     @classmethod
-    def of(cls, issued: IssuedCode) -> IssueResponse:
+    def of(cls, issued: IssuedCode, *, sms_sent: bool | None = None) -> IssueResponse:
         return cls(
             code=issued.code,
             expiresAt=iso_utc(issued.expires_at),
@@ -63,7 +64,22 @@ class IssueResponse(BaseModel):
             longCode=issued.long_code,
             longExpiresAt=iso_utc(issued.long_expires_at),
             longExpiresAtTimestamp=issued.long_expires_at,
+            smsSent=sms_sent,
         )
+
+
+class BatchIssueRequest(Body):
+    codes: list[IssueRequest] = Field(min_length=1, max_length=100)
+
+
+class BatchIssueResponse(BaseModel):
+    codes: list[IssueResponse]
+
+
+class SelfReportRequest(CamelBody):
+    phone: str = Field(max_length=20, description="The number the code is texted to, which confirms it")
+    test_date: str = Field(max_length=10, description="YYYY-MM-DD: the day of the positive rapid test")
+    symptom_date: str | None = Field(None, max_length=10)
 
 
 class ExpireRequest(Body):

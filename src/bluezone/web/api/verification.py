@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from bluezone.authority import certificates, codes, guessing
-from bluezone.errors import InvalidInput
+from bluezone.authority import certificates, codes, guessing, self_reports
+from bluezone.authority.texting import Texter
+from bluezone.errors import InvalidInput, RateLimited
+from bluezone.sms.senders import SmsFailed
 from bluezone.web.api.access import AdminKey, Caller, DeviceKey
-from bluezone.web.api.privacy import Chaff, LatencyTracker, Timers, padded
+from bluezone.web.api.privacy import Chaff, LatencyTracker, Timers, chaff_throttle, padded
 from bluezone.web.api.schemas import (
     ERRORS,
+    BatchIssueRequest,
+    BatchIssueResponse,
     CertificateRequest,
     CertificateResponse,
     ExpireRequest,
     ExpireResponse,
     IssueRequest,
     IssueResponse,
+    SelfReportRequest,
     VerifyRequest,
     VerifyResponse,
 )
@@ -30,21 +36,51 @@ router = APIRouter(tags=["verification"])
 
 @router.post("/api/issue", response_model=IssueResponse, responses=ERRORS)
 def issue(body: IssueRequest, svc: Svc, caller: AdminKey) -> IssueResponse:
-    """Issue a one-time code to a confirmed case (F0) or a close contact asked to upload (F1)."""
+    """Issue a one-time code to a confirmed case (F0) or a close contact asked to upload (F1); with a
+    `phone`, the server texts it there, signed (`smsSent` says whether the SMS centre took it)."""
+    return _issue_many([body], svc, caller)[0]
+
+
+@router.post("/api/batch-issue", response_model=BatchIssueResponse, responses=ERRORS)
+def batch_issue(body: BatchIssueRequest, svc: Svc, caller: AdminKey) -> BatchIssueResponse:
+    """Up to 100 codes at once (a list of cases from a hospital, say): every item is checked, and the
+    realm's quota is taken for all of them, before any is issued; then each is texted where it has a phone."""
+    return BatchIssueResponse(codes=_issue_many(body.codes, svc, caller))
+
+
+def _issue_many(requests: Sequence[IssueRequest], svc: Svc, caller: Caller) -> list[IssueResponse]:
+    now = svc.now()
     with svc.db.session() as session:
-        issued = codes.issue_code(
-            session,
-            svc.secrets,
-            svc.settings,
-            caller.realm,
-            test_type=body.testType,
-            symptom_date=body.symptomDate,
-            test_date=body.testDate,
-            phone=body.phone,
-            now=svc.now(),
-        )
-    svc.metrics.codes_issued.labels(body.testType).inc()
-    return IssueResponse.of(issued)
+        left = svc.settings.codes_per_realm_per_day - codes.issued_today(session, caller.realm, now)
+        if len(requests) > left:
+            raise RateLimited(
+                f"this health department has {max(left, 0):,} codes left for today", code="code_quota"
+            )
+        issued = [
+            codes.issue_code(
+                session,
+                svc.secrets,
+                svc.settings,
+                caller.realm,
+                test_type=r.testType,
+                symptom_date=r.symptomDate,
+                test_date=r.testDate,
+                phone=r.phone,
+                now=now,
+            )
+            for r in requests
+        ]
+    texter = Texter(svc.sms, svc.secrets)
+    answers = []
+    for request, made in zip(requests, issued, strict=True):
+        sent = None
+        if request.phone and texter.available:
+            with svc.db.session() as session:
+                sent = texter.send_code(session, caller.realm, request.phone, made, now)
+            svc.metrics.texts.labels(caller.realm.code, "sent" if sent else "failed").inc()
+        svc.metrics.codes_issued.labels(request.testType).inc()
+        answers.append(IssueResponse.of(made, sms_sent=sent))
+    return answers
 
 
 @router.post("/api/expirecode", response_model=ExpireResponse, responses=ERRORS)
@@ -149,3 +185,48 @@ def realm_keys(realm: str, svc: Svc) -> dict[str, list[dict[str, str]]]:
     """The realm's certificate signing keys (JWKS)."""
     with svc.db.session() as session:
         return certificates.jwks(session, realm)
+
+
+@router.post("/api/self-report", status_code=202, responses=ERRORS)
+async def self_report(
+    body: SelfReportRequest,
+    svc: Svc,
+    *,
+    caller: DeviceKey,
+    client: ClientAddress,
+    chaff: Chaff,
+    timers: Timers,
+) -> JSONResponse:
+    """A positive rapid test, reported by the person: a code of the `self-report` type is texted to the
+    number they give. The answer is the same whether or not the number reported before (a repeat gets a
+    text saying so); a chaff request is answered alike and texts nobody."""
+    started = time.perf_counter()
+    if chaff:
+        drawn = timers.self_report.draw()
+        await run_in_threadpool(chaff_throttle, svc, client, timers.self_report, (started, drawn))
+        timers.self_report.settled(started, drawn)
+        return padded({"status": "texted"}, status=202)
+    await run_in_threadpool(_self_report, svc, caller, body, client)
+    timers.self_report.record(time.perf_counter() - started)
+    return padded({"status": "texted"}, status=202)
+
+
+def _self_report(svc: Svc, caller: Caller, body: SelfReportRequest, client: str) -> None:
+    now = svc.now()
+    with svc.db.session() as session:
+        guessing.check_client(session, svc.settings, guessing.client_id(svc.secrets, client), now)
+    try:
+        self_reports.self_report(
+            svc.db,
+            svc.settings,
+            Texter(svc.sms, svc.secrets),
+            caller.realm.id,
+            phone=body.phone,
+            test_date=body.test_date,
+            symptom_date=body.symptom_date,
+            now=now,
+        )
+    except SmsFailed:
+        svc.metrics.texts.labels(caller.realm.code, "failed").inc()
+        raise
+    svc.metrics.texts.labels(caller.realm.code, "sent").inc()

@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse, Response
 from bluezone import texts
 from bluezone.authority import codes, followup
 from bluezone.authority.roles import Permission
+from bluezone.authority.texting import Texter, code_text
 from bluezone.clock import local_date
 from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates
 from bluezone.geography.areas import area_name
-from bluezone.texts import text
 from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
-from bluezone.web.pages.rendering import attempt, language, page, shown_time
+from bluezone.web.pages.rendering import attempt, page, shown_time
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 ARRIVAL_DAYS = 3
@@ -67,15 +67,17 @@ def issue(
     )
     if issued is None:
         return _codes_page(request, svc, staff, status=400, error=error)
-    expires = shown_time(issued.expires_at)
+    sent = None
+    if phone:
+        with svc.db.session() as session:
+            sent = Texter(svc.sms, svc.secrets).send_code(session, staff.realm, phone, issued, svc.now())
     shown = {
         "code": issued.code,
         "long_code": issued.long_code,
-        "expires": expires,
+        "expires": shown_time(issued.expires_at),
         "long_expires": shown_time(issued.long_expires_at),
-        "sms": text("sms.close_contact_code", language(request), code=issued.code, expires=expires)
-        if phone
-        else "",
+        "sms": code_text(issued) if phone and not sent else "",  # to send by hand
+        "sms_sent": sent,
     }
     return _codes_page(request, svc, staff, issued=shown)
 
@@ -125,10 +127,7 @@ def queue_code(request: Request, svc: Svc, declaration_id: RowId, staff: Issuing
     )
     if issued is None:
         return _queue_page(request, svc, staff, error=error)
-    sms = text(
-        "sms.close_contact_code", language(request), code=issued.code, expires=shown_time(issued.expires_at)
-    )
-    return _queue_page(request, svc, staff, issued={"code": issued.code, "sms": sms})
+    return _queue_page(request, svc, staff, issued={"code": issued.code, "sms": code_text(issued)})
 
 
 @router.get("/arrivals", response_class=HTMLResponse)
