@@ -12,6 +12,7 @@ from bluezone.risk.config import Infectiousness, RiskConfig, decode_onset_map
 # plain minimum-attenuation threshold on each (docs/proximity.md).
 BLUEZONE_BETA = 2.0
 BLUEZONE_CLOSE_DB = 60.2
+SELF_REPORT_WEIGHT = 0.8  # assumed; docs/parameters.md gives its source and its range
 
 
 def _bluezone() -> RiskConfig:
@@ -32,6 +33,9 @@ def _bluezone() -> RiskConfig:
             ReportType.CONFIRMED_TEST: 1.0,
             ReportType.CONFIRMED_CLINICAL_DIAGNOSIS: 1.0,
             ReportType.RECURSIVE: 1.0,  # an F1's keys: their contacts become F2
+            # A self-reported rapid test: its positive predictive value at 2 % positivity among those
+            # testing (Dinnes 2021: sensitivity 72 %, specificity 99.6 %), so F1 takes about 19 minutes.
+            ReportType.SELF_REPORT: SELF_REPORT_WEIGHT,
         },
         onset_infectiousness=onset,  # infectious from 2 days before symptom onset (or test)
     )
