@@ -17,7 +17,6 @@ from bluezone.protocol import tekmac
 from bluezone.protocol.ble import parse_advertisement
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
 from bluezone.protocol.intervals import interval_number
-from bluezone.risk.scoring import Level
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -185,24 +184,3 @@ def test_an_alert_gives_the_contacts_date_in_viet_nam(store: PhoneStore) -> None
     )
     assert "02/03/2026" in alert.body("vi")
     assert listener.check(_published(f0)).new_alerts == []
-
-
-@pytest.mark.parametrize(
-    ("report_type", "minutes", "level"),
-    [
-        (ReportType.CONFIRMED_TEST, 10, "F1"),
-        (ReportType.SELF_REPORT, 10, "LOW"),
-        (ReportType.SELF_REPORT, 15, "F1"),
-    ],
-)
-def test_a_self_reported_key_weighs_less_than_a_lab_confirmed_one(
-    store: PhoneStore, report_type: ReportType, minutes: int, level: str
-) -> None:
-    """A self-report's weight (0.8) asks about 19 minutes for F1, where a confirmed test asks 15: three
-    scans 5 minutes apart count 15 minutes (12 from a self-report), four count 20 (16)."""
-    clock = ManualClock(START.timestamp())
-    listener, f0 = Phone(clock, store=store), Phone(clock)
-    _meet(listener, f0, clock, minutes=minutes, rssi=-72)
-    clock.advance(86_400)
-    risk = listener.check(_published(f0, report_type)).risk
-    assert Level(int(risk.level.max())).name == level

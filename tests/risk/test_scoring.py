@@ -130,3 +130,19 @@ def test_enx_weights_immediate_time_by_one_and_a_half() -> None:
     keys = _keys(ReportType.CONFIRMED_TEST)
     risk = daily_risk(exposure_windows(*_scans([T0, T0 + 300], att=25), config), keys, config)
     assert risk.score_f1.tolist() == [1.5 * 540]  # onset day 0 is HIGH infectiousness, weight 1.0
+
+
+def test_a_self_reported_key_needs_about_nineteen_minutes() -> None:
+    """A self-report weighs 0.8: 19 minutes (240 s, then 300 s a scan, 1140 s) make an F1 from it, and 16
+    minutes (960 s) make an F1 from a confirmed test but not from a self-report."""
+    config = preset("bluezone")
+    four = [T0, T0 + 300, T0 + 600, T0 + 900]
+    cases = (
+        (four, ReportType.CONFIRMED_TEST, Level.F1),
+        (four, ReportType.SELF_REPORT, Level.F1),
+        ([T0, T0 + 300, T0 + 600, T0 + 720], ReportType.CONFIRMED_TEST, Level.F1),
+        ([T0, T0 + 300, T0 + 600, T0 + 720], ReportType.SELF_REPORT, Level.LOW),
+    )
+    for times, report_type, level in cases:
+        risk = daily_risk(exposure_windows(*_scans(times, att=58), config), _keys(report_type), config)
+        assert risk.level.tolist() == [level], (len(times), report_type)
