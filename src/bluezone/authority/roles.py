@@ -22,6 +22,7 @@ class Permission(StrEnum):
     IMPORT_COUNTS = "import_counts"  # the campaign: carriers' and areas' install counts
     MANAGE_UNITS = "manage_units"  # the campaign: units and targets
     SEND_RESULTS = "send_results"  # a lab's staff: test results of their lab's samples
+    CONFIGURE_APP = "configure_app"  # the configuration phones follow: propose and approve (two people)
 
 
 class Role(StrEnum):

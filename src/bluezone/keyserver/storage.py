@@ -24,6 +24,7 @@ CONTENT_TYPES = {
     ".zip": "application/zip",
     ".txt": "text/plain; charset=utf-8",
     ".pem": "application/x-pem-file",
+    ".json": "application/json",
 }
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from bluezone.clock import local_date, local_time
 from bluezone.phone.facilities import Facility
+from bluezone.phone.guidance import Countdown
 from bluezone.risk.closeness import distance_for_closeness
 from bluezone.risk.config import RiskConfig
 from bluezone.risk.scoring import DailyRisk, Level
@@ -22,6 +24,10 @@ class Alert:
     closeness_db: float  # the closest scan's closeness (lower is closer)
     estimated_distance_m: float
     facilities: list[Facility] = field(default_factory=list)
+    # From the health authority's signed configuration: instructions replacing the app's, by language,
+    # and the isolation the alert starts under the rules in force.
+    instructions_by_language: Mapping[str, str] = field(default_factory=dict)
+    isolation: Countdown | None = None
 
     @property
     def kind(self) -> str:
@@ -40,11 +46,13 @@ class Alert:
         )
 
     def instructions(self, language: Language = "vi") -> str:
-        return text(f"{self.kind}.instructions", language)
+        return self.instructions_by_language.get(language) or text(f"{self.kind}.instructions", language)
 
-    def render(self, language: Language = "vi") -> str:
-        """The whole alert screen as text: title, what happened, what to do, where to go."""
+    def render(self, language: Language = "vi", today: date | None = None) -> str:
+        """The alert screen as text: title, what happened, what to do (and how long), where to go."""
         lines = [self.title(language), self.body(language), self.instructions(language)]
+        if self.isolation is not None:
+            lines.append(self.isolation.render(today or self.exposure_date, language))
         if self.facilities:
             lines += [f"• {f.name}, {f.address}, ☎ {f.phone}" for f in self.facilities]
         else:

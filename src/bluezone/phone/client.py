@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -22,6 +22,7 @@ from bluezone.errors import BluezoneError, FormatError, InvalidInput
 from bluezone.phone.facilities import Facility, FacilityDirectory
 from bluezone.phone.phone import ExposureCheck, Phone, UploadBundle
 from bluezone.protocol import export as ex
+from bluezone.protocol.app_config import CONFIG_FILE, AppConfig, read_config
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import interval_number
 from bluezone.protocol.publication import DAILY_INDEX, INDEX, window_of
@@ -128,6 +129,19 @@ class ServerClient:
             found.extend(body.check_in_protected_reports)
             state.seen.add(path)
         return found
+
+    def new_config(self, keys: Mapping[str, ec.EllipticCurvePublicKey], newer_than: int) -> AppConfig | None:
+        """The health authority's configuration, if one newer than the phone's is published; verified with
+        the configuration key the app was built with (not the export key) before anything is taken from it."""
+        response = self.http.get(f"/exports/{CONFIG_FILE}")
+        if response.status_code == 404:
+            return None  # none published yet: the app's own
+        if response.status_code != 200:
+            raise ServerError(f"GET {CONFIG_FILE} answered {response.status_code}", code="download_failed")
+        try:
+            return read_config(response.content, keys, newer_than)
+        except InvalidInput:  # not newer: an old file served again changes nothing
+            return None
 
     # ------------------------------------------------------------ uploads
 

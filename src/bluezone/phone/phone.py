@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
 
-from bluezone.clock import Clock
+from bluezone import __version__
+from bluezone.clock import Clock, local_date
 from bluezone.errors import InvalidInput
 from bluezone.phone.alerts import Alert, alerts_from_risk, no_exposure_text
 from bluezone.phone.facilities import FacilityDirectory
+from bluezone.phone.guidance import countdown, follow
 from bluezone.phone.storage import PhoneStore, SqliteStore
 from bluezone.protocol import keys as crypto
 from bluezone.protocol import tekmac
+from bluezone.protocol.app_config import AppConfig, version_tuple
 from bluezone.protocol.backend import CryptoBackend, default_backend
 from bluezone.protocol.ble import Metadata, encode_advertisement, parse_advertisement
 from bluezone.protocol.exposure_key import ExposureKey
@@ -34,9 +37,9 @@ from bluezone.protocol.matching import DiagnosisKeys, SightingIndex
 from bluezone.risk.calibration import CalibrationTable, attenuation, bundled_table
 from bluezone.risk.config import RiskConfig
 from bluezone.risk.presets import preset
-from bluezone.risk.scoring import DailyRisk, Level, daily_risk
+from bluezone.risk.scoring import DailyRisk, Level, daily_risk, no_risk
 from bluezone.risk.windows import exposure_windows
-from bluezone.texts import Language
+from bluezone.texts import Language, text
 
 RETENTION_DAYS = 14
 INFECTIOUS_DAYS_BEFORE_ONSET = 2
@@ -62,9 +65,14 @@ class ExposureCheck:
     matched_sightings: int
     checked_at: float
 
+    paused: bool = False  # the health authority's emergency stop: nothing was matched
+
     def summary(self, language: Language = "vi") -> str:
+        if self.paused:
+            return text("config.paused", language)
         if self.new_alerts:
-            return "\n\n".join(alert.render(language) for alert in self.new_alerts)
+            today = local_date(self.checked_at)
+            return "\n\n".join(alert.render(language, today) for alert in self.new_alerts)
         return no_exposure_text(self.keys_checked, self.checked_at, language)
 
 
@@ -86,7 +94,9 @@ class Phone:
         self.model = model
         self.store = store if store is not None else SqliteStore()
         self.calibration = (calibration or bundled_table()).lookup(model)
-        self.risk = risk or preset("bluezone")
+        self.base_risk = risk or preset("bluezone")
+        self.config = AppConfig(version=1)  # the app's built-in configuration until a signed one arrives
+        self.risk = follow(self.config, self.base_risk)
         self.facilities = facilities or FacilityDirectory()
         self.district_code = district_code
         self.commune_code = commune_code
@@ -95,6 +105,17 @@ class Phone:
         self._derived: dict[bytes, tuple[bytes, bytes]] = {}  # TEK → (RPIK, AEMK), today's only
         self._activity_day: int | None = None
         self._activity_tokens: dict[str, bytes] = {}
+
+    # ------------------------------------------------------------ configuration
+
+    def apply_config(self, config: AppConfig) -> None:
+        """Follow a configuration the app has verified (phone/client.py fetches and checks it)."""
+        self.config = config
+        self.risk = follow(config, self.base_risk)
+
+    def must_update(self, app_version: str = __version__) -> bool:
+        """Whether this app is older than the oldest version the health authority still allows."""
+        return version_tuple(app_version) < version_tuple(self.config.min_app_version)
 
     # ------------------------------------------------------------ advertising
 
@@ -154,6 +175,8 @@ class Phone:
         )
         self.housekeeping()
         now = self.clock.now()
+        if self.config.emergency_stop:  # the health authority paused notifications: nothing is matched
+            return ExposureCheck([], no_risk(), len(keys), 0, now, paused=True)
         sightings = self.store.sightings(self.model)
         matches = SightingIndex(sightings, self.backend).match(keys)
         att = attenuation(
@@ -177,8 +200,18 @@ class Phone:
             ):
                 continue
             self.store.mark_alerted(day, int(alert.level))
-            fresh.append(alert)
+            fresh.append(self._guided(alert))
         return ExposureCheck(fresh, risk, len(keys), len(matches), now)
+
+    def _guided(self, alert: Alert) -> Alert:
+        """The alert with the configuration's instructions and the isolation its rules ask."""
+        config = self.config
+        instructions = config.f1_instructions if alert.level is Level.F1 else config.f2_instructions
+        return replace(
+            alert,
+            instructions_by_language=instructions,
+            isolation=countdown(alert.level, alert.exposure_date, config.isolation),
+        )
 
     # ------------------------------------------------------------ campaign counts
 

@@ -87,7 +87,7 @@ def daily_risk(
         keep &= day > today - config.days_since_exposure_threshold
     rows = np.flatnonzero(keep)
     if len(rows) == 0:
-        return _empty()
+        return no_risk()
 
     phone, day = windows.phone[rows], day[rows]
     order = np.lexsort((day, phone))
@@ -132,7 +132,8 @@ def _strongest_key(key: I64, score: F64, recursive: npt.NDArray[np.bool_], start
     return np.asarray(pair[order[first], 1], dtype=np.int64)
 
 
-def _empty() -> DailyRisk:
+def no_risk() -> DailyRisk:
+    """A day-less result: nothing was scored."""
     z = np.zeros(0)
     i = z.astype(np.int64)
     return DailyRisk(i, i, z.astype(np.int8), z, z, z, z, z, i, i)

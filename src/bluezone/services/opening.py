@@ -17,6 +17,7 @@ from bluezone.store.vaults import DatabaseVault, DirectoryVault, LocalMasterKey,
 from bluezone.venues import registry as venues
 
 SMS_PUBLIC_KEY = "sms-key.pem"
+CONFIG_PUBLIC_KEY = "config-key.pem"
 
 
 @dataclass
@@ -53,6 +54,7 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     exports.put(PUBLIC_KEY, secrets_.export_public_pem())
     exports.put(venues.PUBLIC_KEY, venues.public_pem(secrets_))
     exports.put(SMS_PUBLIC_KEY, public_pem(secrets_.sms_key))  # for the app's build, as the export key
+    exports.put(CONFIG_PUBLIC_KEY, public_pem(secrets_.config_key))
     venues.write_index(exports)
     write_index(db, exports)  # phones always find an index, even before the first export
     if not exports.names(DAILY_INDEX):

@@ -232,6 +232,22 @@ class SelfReport(Base):
     reported_at: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
+class AppConfigVersion(Base):
+    """A version of the configuration phones follow: proposed by one person, published only once another
+    approves it (or rejected); the signed file is what phones download."""
+
+    __tablename__ = "app_config_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    body: Mapped[str] = mapped_column(String(20_000))  # the config's canonical JSON
+    status: Mapped[str] = mapped_column(String(16))  # proposed | published | rejected | replaced
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[int] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    note: Mapped[str | None] = mapped_column(String(500), nullable=True)  # why, as the proposer says
+
+
 class Facility(Base):
     """A health facility an alert points people to."""
 

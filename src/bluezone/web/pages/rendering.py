@@ -45,6 +45,7 @@ NAV: list[tuple[str, str, Permission]] = [
     ("nav.people", "/console/people", Permission.MANAGE_USERS),
     ("nav.campaign", "/campaign/manage", Permission.MANAGE_UNITS),
     ("nav.import", "/campaign/import", Permission.IMPORT_COUNTS),
+    ("nav.app_config", "/console/app-config", Permission.CONFIGURE_APP),
 ]
 
 
