@@ -105,3 +105,45 @@ def test_lab_staff_send_a_result_and_a_table(
     expect(page.locator("#quota")).to_contain_text("đã gửi 4 trên tối đa 20.000")
     shots = Path(os.environ.get("BZ_SCREENSHOTS", str(tmp_path)))
     page.screenshot(path=str(shots / "console-lab-results.png"), full_page=True)
+
+
+def test_two_ministry_admins_change_the_app_configuration(
+    server: RunningServer, browser_page: object, tmp_path: Path
+) -> None:
+    """One proposes home isolation for 7 days and cannot approve it; the other approves, and it is signed
+    and published for phones."""
+    from playwright.sync_api import Page, expect
+
+    from bluezone.protocol.app_config import CONFIG_FILE, read_config
+    from bluezone.protocol.sms import key_id
+    from tests.browser.test_every_page import _sign_in
+
+    page = browser_page
+    assert isinstance(page, Page)
+    shots = Path(os.environ.get("BZ_SCREENSHOTS", str(tmp_path)))
+    for name in ("bt.lan", "bt.minh"):
+        add_console_user(server, name, "system_admin", realm=None)
+    _sign_in(page, server, "bt.lan")
+    page.goto(f"{server.base_url}/console/app-config")
+    page.get_by_label("Số ngày cách ly của F1, tính từ ngày tiếp xúc").fill("7")
+    page.get_by_label("F1 cách ly tại nhà (không chọn: tại cơ sở cách ly tập trung)").check()
+    page.get_by_label("Ngày xét nghiệm của F1 (tính từ ngày tiếp xúc)").fill("1, 7")
+    page.get_by_label("Lý do thay đổi (ví dụ: văn bản quy định mới)").fill("Quyết định 4800/QĐ-BYT")
+    page.get_by_role("button", name="Gửi đề xuất").click()
+    expect(page.locator("#done")).to_contain_text("Một người khác cần phê duyệt")
+    expect(page.locator("#proposal-2")).to_contain_text("Đây là đề xuất của bạn")
+    expect(page.locator("#proposal-2").get_by_role("button", name="Phê duyệt và phát hành")).to_have_count(0)
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    _sign_in(page, server, "bt.minh")
+    page.goto(f"{server.base_url}/console/app-config")
+    proposal = page.locator("#proposal-2")
+    expect(proposal).to_contain_text("Quyết định 4800/QĐ-BYT")
+    expect(proposal).to_contain_text("Số ngày cách ly của F1")
+    page.screenshot(path=str(shots / "console-app-config-proposal.png"), full_page=True)
+    proposal.get_by_role("button", name="Phê duyệt và phát hành").click()
+    expect(page.locator("#done")).to_contain_text("Đã phê duyệt")
+    expect(page.locator("#trail")).to_contain_text("user:bt.minh")
+    public = server.services.secrets.config_key.public_key()
+    published = read_config(server.services.exports.get(CONFIG_FILE), {key_id(public): public})
+    assert (published.version, published.isolation.f1_days, published.isolation.f1_at_home) == (2, 7, True)
