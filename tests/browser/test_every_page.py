@@ -63,6 +63,7 @@ OFFICIALS = {
         Visit("/console/facilities", "Trạm Y tế phường Hàng Bạc", "facilities"),
         Visit("/console/venues", "Quán cà phê", "venues"),
         Visit("/console/people", "Phòng xét nghiệm và điểm lấy mẫu", "people"),
+        Visit("/console/levels", "Cấp độ dịch hiển thị trên điện thoại", "levels"),
     ],
     "system_admin": [
         Visit("/console/realm", "Chọn đơn vị làm việc", "choose-realm"),

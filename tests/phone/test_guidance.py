@@ -133,3 +133,56 @@ def test_an_emergency_stop_pauses_matching_and_an_old_app_is_told_to_update() ->
     check = phone.check(_published(f0))
     assert check.paused and check.new_alerts == [] and "tạm dừng" in check.summary("vi")
     assert phone.must_update("1.2.0") and not phone.must_update("99.0.1")
+
+
+def test_local_levels_are_set_by_the_department_and_shown_where_the_user_lives(server: RunningServer) -> None:
+    from bluezone.authority import area_levels
+    from bluezone.authority.realms import realm_by_code
+    from bluezone.phone.guidance import local_level, local_level_text
+
+    svc = server.services
+    with svc.db.session() as session:
+        hanoi = realm_by_code(session, "HN")
+        for area, level, cases in (("01", 2, 1234), ("00070", 3, 40)):
+            area_levels.set_level(
+                session,
+                svc.secrets,
+                svc.exports,
+                hanoi,
+                area_code=area,
+                level=level,
+                cases_7d=cases,
+                actor="user:hoa",
+                now=svc.now(),
+            )
+        for area, level, code in (
+            ("79", 2, "outside_province"),
+            ("00004", 5, "bad_level"),
+            ("", 1, "missing_area"),
+        ):
+            with pytest.raises((InvalidInput, Forbidden)) as refused:
+                area_levels.set_level(
+                    session,
+                    svc.secrets,
+                    svc.exports,
+                    hanoi,
+                    area_code=area,
+                    level=level,
+                    cases_7d=None,
+                    actor="user:hoa",
+                    now=svc.now(),
+                )
+            assert refused.value.code == code
+    public = svc.secrets.config_key.public_key()
+    with server.client() as http:
+        client = ServerClient(
+            server.base_url, server.device_key, [svc.secrets.export_key.public_key()], http=http
+        )
+        levels = client.local_levels({key_id(public): public})
+    assert local_level_text(local_level(levels, "00070"), "vi") == (
+        "Cấp độ dịch ở Phường Hoàn Kiếm: cấp 3, nguy cơ cao (vùng cam). 40 ca mắc trong 7 ngày qua."
+    )
+    found = local_level(levels, "00004")  # a commune with no level of its own: the province's
+    assert found is not None and (found.area_code, found.level) == ("01", 2)
+    assert "1,234 cases" in local_level_text(found, "en")
+    assert local_level(levels, None) is None and "No epidemic level" in local_level_text(None, "en")

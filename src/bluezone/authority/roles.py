@@ -22,6 +22,7 @@ class Permission(StrEnum):
     IMPORT_COUNTS = "import_counts"  # the campaign: carriers' and areas' install counts
     MANAGE_UNITS = "manage_units"  # the campaign: units and targets
     SEND_RESULTS = "send_results"  # a lab's staff: test results of their lab's samples
+    SET_LEVELS = "set_levels"  # the province's and its communes' epidemic levels, shown on phones
     CONFIGURE_APP = "configure_app"  # the configuration phones follow: propose and approve (two people)
 
 
@@ -35,7 +36,13 @@ class Role(StrEnum):
 
 
 _CASEWORK = {Permission.ISSUE_CODE, Permission.READ_QUEUE}
-_REALM = {*_CASEWORK, Permission.MANAGE_FACILITIES, Permission.MANAGE_USERS, Permission.READ_STATS}
+_REALM = {
+    *_CASEWORK,
+    Permission.MANAGE_FACILITIES,
+    Permission.MANAGE_USERS,
+    Permission.READ_STATS,
+    Permission.SET_LEVELS,
+}
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASE_WORKER: frozenset(_CASEWORK),
     Role.REALM_ADMIN: frozenset({*_REALM, Permission.REPORT_UNITS, Permission.MANAGE_UNITS}),

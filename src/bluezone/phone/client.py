@@ -23,6 +23,7 @@ from bluezone.phone.facilities import Facility, FacilityDirectory
 from bluezone.phone.phone import ExposureCheck, Phone, UploadBundle
 from bluezone.protocol import export as ex
 from bluezone.protocol.app_config import CONFIG_FILE, AppConfig, read_config
+from bluezone.protocol.area_levels import LEVELS_FILE, LocalLevel, read_levels
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import interval_number
 from bluezone.protocol.publication import DAILY_INDEX, INDEX, window_of
@@ -142,6 +143,15 @@ class ServerClient:
             return read_config(response.content, keys, newer_than)
         except InvalidInput:  # not newer: an old file served again changes nothing
             return None
+
+    def local_levels(self, keys: Mapping[str, ec.EllipticCurvePublicKey]) -> dict[str, LocalLevel]:
+        """The epidemic levels by area, verified with the configuration key; none before any is set."""
+        response = self.http.get(f"/exports/{LEVELS_FILE}")
+        if response.status_code == 404:
+            return {}
+        if response.status_code != 200:
+            raise ServerError(f"GET {LEVELS_FILE} answered {response.status_code}", code="download_failed")
+        return read_levels(response.content, keys)
 
     # ------------------------------------------------------------ uploads
 

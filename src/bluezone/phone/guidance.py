@@ -1,16 +1,21 @@
 """The phone's companion between alerts: the health authority's signed configuration applied to the risk
-rules and the alert screens, and the isolation countdown an alert starts under the rules in force."""
+rules and the alert screens, the isolation countdown an alert starts under the rules in force, and the
+epidemic level where the user lives."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bluezone.errors import InvalidInput
+from bluezone.geography.areas import area_name, find_area, registry
 from bluezone.protocol.app_config import AppConfig, Isolation
+from bluezone.protocol.area_levels import LocalLevel, level_for
 from bluezone.protocol.exposure_key import ReportType
 from bluezone.risk.config import RiskConfig
 from bluezone.risk.scoring import Level
-from bluezone.texts import Language, day, text
+from bluezone.texts import Language, day, number, text
 
 
 def follow(config: AppConfig, risk: RiskConfig) -> RiskConfig:
@@ -56,3 +61,32 @@ def countdown(level: Level, contact: date, rules: Isolation) -> Countdown | None
         return None
     tests = tuple(contact + timedelta(days=d) for d in rules.f1_test_days) if level is Level.F1 else ()
     return Countdown(level, contact, contact + timedelta(days=days), tests, rules.f1_at_home)
+
+
+def local_level(levels: Mapping[str, LocalLevel], commune_code: str | None) -> LocalLevel | None:
+    """The epidemic level where the user lives: their commune's, else its district's or province's."""
+    if not commune_code:
+        return None
+    try:
+        structure, area = find_area(commune_code)
+    except InvalidInput:
+        return None
+    return level_for(levels, [area.code, *registry(structure).ancestors(area)])
+
+
+def local_level_text(found: LocalLevel | None, language: Language = "vi") -> str:
+    if found is None:
+        return text("level.unknown", language)
+    cases = (
+        ""
+        if found.cases_7d is None
+        else text("level.cases", language, cases=number(found.cases_7d, language))
+    )
+    return text(
+        "level.shown",
+        language,
+        area=area_name(found.area_code),
+        level=found.level,
+        meaning=text(f"level.{found.level}", language),
+        cases=cases,
+    ).strip()

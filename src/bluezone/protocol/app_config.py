@@ -2,28 +2,21 @@
 key): risk settings, F1/F2 isolation rules, the texts of the alert screens, the oldest app version still
 allowed, and an emergency stop. Pure: no I/O.
 
-The file is JSON: `{"config": {...}, "keyId": "...", "signature": "<ECDSA P-256 r‖s, base64>"}`, the
-signature over the config's canonical JSON (keys sorted, no spaces, UTF-8). A phone takes a file only if it
-verifies and its version is newer than the one it has, so an old file served again changes nothing.
+The file is a signed JSON document (protocol/signed_json.py) named `config`. A phone takes a file only if
+it verifies and its version is newer than the one it has, so an old file served again changes nothing.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
-from bluezone.errors import FormatError, InvalidInput, SignatureError
-from bluezone.protocol.sms import key_id
+from bluezone.errors import FormatError, InvalidInput
+from bluezone.protocol import signed_json
 
 CONFIG_FILE = "app-config.json"  # beside the exports: the CDN serves it, phones fetch it with them
 VERSION_TEXT = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}$")
@@ -101,37 +94,23 @@ def _check(ok: bool, message: str, code: str) -> None:
 
 
 def canonical(config: AppConfig) -> bytes:
-    return json.dumps(config.as_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return signed_json.canonical(config.as_json())
 
 
 def sign_config(config: AppConfig, key: ec.EllipticCurvePrivateKey) -> bytes:
     """The file phones download."""
-    r, s = decode_dss_signature(key.sign(canonical(config), ec.ECDSA(hashes.SHA256())))
-    signature = base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
-    envelope = {"config": config.as_json(), "keyId": key_id(key.public_key()), "signature": signature}
-    return json.dumps(envelope, ensure_ascii=False, indent=1).encode()
+    return signed_json.sign_document("config", config.as_json(), key)
 
 
 def read_config(data: bytes, keys: Mapping[str, ec.EllipticCurvePublicKey], newer_than: int = 0) -> AppConfig:
     """A downloaded file's config, if it verifies and is newer than `newer_than`: FormatError for a file
     that is not one, SignatureError for a wrong signature or an unknown key, InvalidInput for an old one."""
+    document = signed_json.read_document("config", data, keys)
     try:
-        envelope = json.loads(data)
-        body, kid, raw = envelope["config"], str(envelope["keyId"]), base64.b64decode(envelope["signature"])
-        config = AppConfig.from_json(body)
-    except (ValueError, KeyError, TypeError, binascii.Error, InvalidInput):
-        raise FormatError("not a Bluezone configuration file", code="bad_config_file") from None
-    public = keys.get(kid)
-    if public is None or len(raw) != 64:
-        raise SignatureError(
-            "the configuration is signed with a key the app does not know", code="config_key"
-        )
-    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
-    try:
-        public.verify(der, canonical(config), ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        raise SignatureError(
-            "the configuration's signature does not verify", code="config_signature"
+        config = AppConfig.from_json(document)
+    except InvalidInput:
+        raise FormatError(
+            "the configuration file holds no valid configuration", code="bad_config_file"
         ) from None
     if config.version <= newer_than:
         raise InvalidInput(

@@ -248,6 +248,19 @@ class AppConfigVersion(Base):
     note: Mapped[str | None] = mapped_column(String(500), nullable=True)  # why, as the proposer says
 
 
+class AreaLevel(Base):
+    """A province's or commune's epidemic level (Resolution 128/NQ-CP: 1 low to 4 very high), with its cases
+    in the last 7 days, as its health department set them; published signed for phones."""
+
+    __tablename__ = "area_levels"
+    area_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"), index=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    cases_7d: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[int] = mapped_column(BigInteger)
+
+
 class Facility(Base):
     """A health facility an alert points people to."""
 

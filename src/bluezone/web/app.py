@@ -34,14 +34,14 @@ from bluezone.web.api.privacy import ChaffTimers
 from bluezone.web.exports import mount_exports
 from bluezone.web.middleware import LimitAndLog
 from bluezone.web.pages import access as page_access
-from bluezone.web.pages import app_config, casework, console, lab, pickers, realm
+from bluezone.web.pages import app_config, casework, console, lab, levels, pickers, realm
 from bluezone.web.pages import campaign as campaign_pages
 from bluezone.web.pages import declarations as declaration_pages
 from bluezone.web.pages.rendering import reader_language
 
 log = logging.getLogger("bluezone.server")
 API = (verification, labs, keys, followup, campaign, venues, declarations, operations)
-PAGES = (console, casework, lab, app_config, realm, campaign_pages, declaration_pages, pickers)
+PAGES = (console, casework, lab, app_config, levels, realm, campaign_pages, declaration_pages, pickers)
 
 
 async def _maintenance_schedule(svc: Services) -> None:

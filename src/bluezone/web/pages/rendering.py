@@ -42,6 +42,7 @@ NAV: list[tuple[str, str, Permission]] = [
     ("nav.facilities", "/console/facilities", Permission.MANAGE_FACILITIES),
     ("nav.venues", "/console/venues", Permission.MANAGE_FACILITIES),
     ("nav.stats", "/console/stats", Permission.READ_STATS),
+    ("nav.levels", "/console/levels", Permission.SET_LEVELS),
     ("nav.people", "/console/people", Permission.MANAGE_USERS),
     ("nav.campaign", "/campaign/manage", Permission.MANAGE_UNITS),
     ("nav.import", "/campaign/import", Permission.IMPORT_COUNTS),
