@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -94,14 +96,41 @@ def show_spread(results: Sequence[Summary]) -> None:
 
 
 SWEEP_COLUMNS = (
-    "adoption",
+    "uploads",
+    "uploads_lab",
+    "uploads_self_report",
+    "alerts_f1",
     "precision",
     "recall",
-    "f1",
     "recall_app_pairs",
     "infections",
     "infections_averted",
 )
+
+
+class Swept(StrEnum):
+    """Settings a sweep may vary: those that shape only the run with the app, so that one run without it
+    stands for every point."""
+
+    ADOPTION = "population.adoption"
+    UPLOAD_CONSENT = "response.upload_consent"
+    CODE_REACH = "response.code_reach"
+    LAB_DELIVERY = "response.lab_delivery"
+    SELF_REPORT = "response.self_report"
+
+
+def held(assignments: Sequence[str]) -> dict[str, object]:
+    """`--set section.name=value` options as scenario overrides (numbers read as numbers)."""
+    found: dict[str, object] = {}
+    for assignment in assignments:
+        key, sign, text = assignment.partition("=")
+        if not sign or "." not in key:
+            raise InvalidInput(f"--set takes section.name=value, got {assignment!r}", code="bad_scenario")
+        try:
+            found[key.strip()] = json.loads(text)
+        except ValueError:
+            found[key.strip()] = text.strip()
+    return found
 
 
 def _middle(value: object) -> str:
@@ -224,6 +253,16 @@ def _numbers(text: str, option: str) -> list[float]:
 def sweep_command(
     *,
     adoption: Annotated[str, typer.Option(help="Adoption levels, e.g. 0.2,0.4,0.6,0.8.")] = "0.2,0.4,0.6,0.8",
+    vary: Annotated[
+        Swept, typer.Option(help="The setting to vary (adoption unless told), with --values.")
+    ] = Swept.ADOPTION,
+    values: Annotated[
+        str | None, typer.Option(help="The setting's values, e.g. 0,0.5,1 (for adoption: --adoption).")
+    ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Another setting held at a value at every point: section.name=value."),
+    ] = None,
     people: Annotated[int | None, typer.Option(help="People in the town.")] = None,
     days: Annotated[int | None, typer.Option(help="Days simulated.")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
@@ -236,34 +275,42 @@ def sweep_command(
     seeds: Seeds = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The same town at several adoption levels: how recall grows with adoption, and what the app averts."""
+    """The same town at several adoption levels (or values of another setting, `--vary`): how uploads,
+    alerts and recall follow, and what the app averts."""
     from bluezone.sim.report import render, write_report  # noqa: PLC0415 (the simulator loads only when run)
     from bluezone.sim.study import spread, sweep, sweep_rows  # noqa: PLC0415
 
     base = load_scenario(config) if config else Scenario()
-    scenario = base.with_overrides(**{"population.people": people, "run.days": days, "run.seed": seed})
-    levels = _numbers(adoption, "--adoption")
+    scenario = base.with_overrides(
+        **{"population.people": people, "run.days": days, "run.seed": seed, **held(setting or [])}
+    )
+    setting_name = vary.value
+    levels = _numbers(values, "--values") if values is not None else _numbers(adoption, "--adoption")
     for level in levels:
-        scenario.with_overrides(**{"population.adoption": level})  # refuse a bad level before any run
+        scenario.with_overrides(**{setting_name: level})  # refuse a bad value before any run
     runs = [scenario.with_overrides(**{"run.seed": scenario.run.seed + i}) for i in range(seeds)]
-    with _progress(f"adoption sweep, {len(levels)} levels × {seeds} seeds", as_json) as progress:
-        by_seed = [sweep(run, levels, _advance(progress)) for run in runs]
+    name = setting_name.rpartition(".")[2]
+    with _progress(f"{name} sweep, {len(levels)} values × {seeds} seeds", as_json) as progress:
+        by_seed = [sweep(run, levels, _advance(progress), setting_name) for run in runs]
         results = by_seed[0]  # the report draws the first seed's curve
-        report = write_report(
-            out / "sweep.html", render(results[len(results) // 2], results, lang=lang.value)
-        )
+        middle = results[len(results) // 2]
+        shown = render(middle, results, lang=lang.value, setting=setting_name, values=levels)
+        report = write_report(out / "sweep.html", shown)
     rows_by_seed = [
-        [{**row, "epidemic": r.epidemic.as_json()} for row, r in zip(sweep_rows(found), found, strict=True)]
+        [
+            {**row, "epidemic": r.epidemic.as_json()}
+            for row, r in zip(sweep_rows(found, setting_name, levels), found, strict=True)
+        ]
         for found in by_seed
     ]
     rows = [spread(level) for level in zip(*rows_by_seed, strict=True)] if seeds > 1 else rows_by_seed[0]
     if as_json:
         print_json(rows)
         return
-    table = Table("adoption", "precision", "recall", "F1", "recall, both app", "infections", "averted")
+    table = Table(name, *SWEEP_COLUMNS)
     for r in rows:
         assert isinstance(r, dict)
-        table.add_row(*(_middle(r[k]) for k in SWEEP_COLUMNS))
+        table.add_row(*(_middle(r[k]) for k in (name, *SWEEP_COLUMNS)))
     console.print(table)
     console.print(f"Report: [bold]{report}[/bold]")
 

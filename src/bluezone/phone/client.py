@@ -202,6 +202,14 @@ class ServerClient:
             token=answer.get("token") or test.token,
         )
 
+    def self_report(self, number: str, test_date: date, symptom_date: date | None = None) -> None:
+        """The user reports a positive rapid test: the server texts a code to their number (which confirms
+        it); the app then reads the text (`protocol.sms.verify_text`) and uploads with its code."""
+        body = {"phone": number, "testDate": test_date.isoformat()}
+        if symptom_date is not None:
+            body["symptomDate"] = symptom_date.isoformat()
+        self._post("/api/self-report", body, api_key=True, expect=202)
+
     def declare(self, realm_code: str, details: dict[str, str]) -> None:
         """Send the user's contact details to their province's follow-up queue (only when they choose to)."""
         self._post("/api/declarations", {"realm": realm_code, **details}, api_key=True, expect=202)

@@ -21,14 +21,17 @@ from sqlalchemy import func, select
 
 from bluezone.authority.labs import create_lab
 from bluezone.authority.realms import create_api_key, create_realm, realm_by_code
-from bluezone.clock import ManualClock
+from bluezone.clock import ManualClock, local_date
 from bluezone.config import load_settings
 from bluezone.phone.client import DownloadState, ServerClient
-from bluezone.phone.phone import Phone
+from bluezone.phone.phone import Phone, UploadBundle
 from bluezone.phone.storage import MemoryStore
 from bluezone.protocol.exposure_key import ExposureKey
 from bluezone.protocol.intervals import ROLLING_PERIOD
+from bluezone.protocol.samples import new_sample_id, qr_payload
+from bluezone.protocol.sms import key_id, verify_text
 from bluezone.services import Services, run_maintenance
+from bluezone.sim.carrier import SimulatedCarrier
 from bluezone.store.models import VerificationCode
 from bluezone.venues import venues_pb2
 from bluezone.web.app import create_app
@@ -44,6 +47,7 @@ TZ_OFFSET_MINUTES = 7 * 60  # dates a case worker enters are Viet Nam's
 class Upload:
     keys: int
     test_type: str
+    route: str = "case_worker"  # how the upload was authorised: case_worker, lab or self_report
 
 
 class LocalAuthority:
@@ -54,6 +58,8 @@ class LocalAuthority:
         settings = load_settings(data_dir=directory, database_url="")
         self._app = create_app(settings, clock)
         self.services: Services = self._app.state.services
+        self.carrier = SimulatedCarrier()
+        self.services.sms = self.carrier  # the server's texts reach the simulated phones
         with self.services.db.session() as session:
             create_realm(session, self.services.secrets, REALM, REALM_NAME, self.services.now())
             self._admin_key = create_api_key(
@@ -68,6 +74,7 @@ class LocalAuthority:
         public_key = load_pem_public_key(self.services.secrets.export_public_pem())
         assert isinstance(public_key, ec.EllipticCurvePublicKey)
         self._device_key, self._public_key = device_key, public_key
+        self._sms_key = self.services.secrets.sms_key.public_key()  # built into the app, as the export key
         self._stack = contextlib.ExitStack()
         self._downloads = DownloadState()
         self._venue_downloads = DownloadState()
@@ -106,6 +113,11 @@ class LocalAuthority:
         }
         response = self._http.post("/api/labs/results", json=body, headers={"X-API-Key": self._lab_key})
         response.raise_for_status()
+
+    def uploads_by_route(self) -> dict[str, int]:
+        return {
+            r: sum(1 for u in self.uploads if u.route == r) for r in ("case_worker", "lab", "self_report")
+        }
 
     def codes_by_source(self) -> dict[str, int]:
         """Upload authorisations given so far: by case workers (codes) and by labs (positive results)."""
@@ -146,15 +158,51 @@ class LocalAuthority:
         check_ins: Sequence[bytes] = (),
     ) -> int:
         """The user enters the code in the app and agrees: the app's own upload, over HTTP."""
+        bundle = self._bundle(teks, first_day, check_ins)
+        stored = self.client.upload(code, bundle, REALM)
+        route = "self_report" if test_type == "self-report" else "case_worker"
+        self.uploads.append(Upload(len(bundle.keys), test_type, route))
+        return stored
+
+    def lab_upload(
+        self,
+        teks: list[tuple[int, bytes]],
+        first_day: date,
+        sample_day: date,
+        check_ins: Sequence[bytes] = (),
+    ) -> int:
+        """A positive result that reaches the app: the form's QR code was registered at the sample, the lab
+        sends the result, the phone's poll finds it, and the user agrees to share. No case worker."""
+        sample = new_sample_id()
+        test = self.client.register_sample(qr_payload(sample), self.clock.now())
+        self.send_lab_results([(sample, "positive", sample_day)])
+        test = self.client.check_sample(test)
+        assert test.token is not None, "a positive result carries the upload's token"
+        bundle = self._bundle(teks, first_day, check_ins)
+        stored = self.client.upload_with_token(test.token, bundle, REALM)
+        self.uploads.append(Upload(len(bundle.keys), "confirmed", "lab"))
+        return stored
+
+    def self_report(self, number: str, test_day: date) -> str:
+        """The user reports a positive rapid test in the app; the code comes by text, which the app checks
+        against the health authority's text key before it uses it."""
+        self.client.self_report(number, test_day)
+        text = self.carrier.latest(number)
+        assert text is not None, "the server texts every self-report"
+        today = local_date(self.clock.now())
+        code = verify_text(text, number, {key_id(self._sms_key): self._sms_key}, today).code
+        assert code is not None, "a self-report's text carries its code's link"
+        return code
+
+    def _bundle(
+        self, teks: list[tuple[int, bytes]], first_day: date, check_ins: Sequence[bytes]
+    ) -> UploadBundle:
         store = MemoryStore()
         for start, tek in teks:
             store.put_key(start, tek, ROLLING_PERIOD)
         phone = Phone(self.clock, store=store)
         utc_today = datetime.fromtimestamp(self.clock.now(), UTC).date()
-        bundle = phone.prepare_upload(min(first_day, utc_today), check_ins)  # the phone counts days in UTC
-        stored = self.client.upload(code, bundle, REALM)
-        self.uploads.append(Upload(len(bundle.keys), test_type))
-        return stored
+        return phone.prepare_upload(min(first_day, utc_today), check_ins)  # the phone counts days in UTC
 
     def export(self) -> int:
         """The exporter's scheduled run; returns how many files it wrote."""

@@ -33,6 +33,7 @@ from bluezone.risk.scoring import Level, daily_risk
 from bluezone.risk.windows import ScanInstances, windows_from_scans
 from bluezone.sim import noise
 from bluezone.sim.authority import LocalAuthority
+from bluezone.sim.carrier import number_of
 from bluezone.sim.contacts import (
     STEP_SECONDS,
     STEPS_PER_DAY,
@@ -56,6 +57,8 @@ CLOSE_M, CLOSE_MINUTES = 2.0, 15
 TOWN_PROVINCE = "48"  # the town's venues are in Đà Nẵng's communes
 LOG_DAYS = 15  # sightings are kept 14 days, plus today
 TEST_LUCK = 13  # the purpose in the addressed noise
+SELF_TEST_LUCK = 14
+ROUTE_LUCK = 15
 TRACE_DAYS = 16  # case workers ask about the two weeks before a case's symptoms or test, and the days since
 
 F64 = npt.NDArray[np.float64]
@@ -118,11 +121,12 @@ class Run:
                 self._days(clock)
                 uploads_by_type = {
                     t: sum(1 for u in authority.uploads if u.test_type == t)
-                    for t in ("confirmed", "close-contact")
+                    for t in ("confirmed", "close-contact", "self-report")
                 }
+                uploads_by_route = authority.uploads_by_route()
         else:
             self._days(clock)
-            uploads_by_type = {}
+            uploads_by_type, uploads_by_route = {}, {}
         return Outcome(
             population=self.population,
             infections=self.infections,
@@ -139,6 +143,7 @@ class Run:
             sighting_rows=self.scans_of_dropped_logs + sum(len(log) for log in self.logs.values()),
             seeds=self.scenario.population.seeds,
             uploads_by_type=uploads_by_type,
+            uploads_by_route=uploads_by_route,
             check_ins=0 if self.venues is None else self.venues.check_ins,
         )
 
@@ -164,8 +169,19 @@ class Run:
         setting: npt.NDArray[np.int8],
     ) -> None:
         self.infections.infect(who, at=at, by=by, setting=setting)
-        tested = who[self.infections.symptomatic[who] & self.people.tested_if_symptomatic[who]]
+        symptomatic = self.infections.symptomatic[who]
+        tested = who[symptomatic & self.people.tested_if_symptomatic[who]]
         self._test(tested, self.infections.onset_at[tested] + self.people.test_delay[tested])
+        response = self.scenario.response
+        if self.with_app and response.self_report > 0:
+            untested = who[
+                symptomatic & ~self.people.tested_if_symptomatic[who] & self.population.has_app[who]
+            ]
+            luck = noise.uniform(self.stream.seed, SELF_TEST_LUCK, untested)
+            reporting = untested[luck < response.self_report * response.rapid_test_sensitivity]
+            self.people.self_report_plan[reporting] = (
+                self.infections.onset_at[reporting] + self.people.test_delay[reporting]
+            )
 
     # ------------------------------------------------------------------ one day
 
@@ -344,6 +360,11 @@ class Run:
         events: list[tuple[float, Event, int]] = [
             (float(self.people.confirm_plan[p]), Event.CONFIRMATION, int(p)) for p in due
         ]
+        plan = self.people.self_report_plan
+        events += [
+            (float(plan[p]), Event.SELF_REPORT, int(p))
+            for p in np.flatnonzero((plan >= start) & (plan < end))
+        ]
         if self.with_app:
             every = self.scenario.response.check_every_hours * 3600
             events += [(start + k * every, Event.PHONE_CHECK, -1) for k in range(1, int(DAY // every) + 1)]
@@ -353,6 +374,8 @@ class Run:
             clock.set(at)
             if kind is Event.CONFIRMATION:
                 self._confirm(person, at, day, rng, figures)
+            elif kind is Event.SELF_REPORT:
+                self._self_report(person, at, figures)
             else:
                 self._check(at, day, rng, figures)
         self._trace(day, end, rng, figures)
@@ -374,7 +397,8 @@ class Run:
             self._test_found(household[household != person], at, rng)
         if tracing in (ManualTracing.F1, ManualTracing.F1_F2):
             self.tracing_queue.append(person)
-        if self.with_app and self.population.has_app[person]:
+        route = self._route(person) if self.with_app and self.population.has_app[person] else None
+        if route is not None:
             self._upload(
                 person,
                 at,
@@ -382,7 +406,34 @@ class Run:
                 onset=onset if symptomatic else None,
                 rng=rng,
                 figures=figures,
+                route=route,
             )
+
+    def _route(self, person: int) -> str | None:
+        """How a confirmed app user's upload is authorised: by the lab's result in the app, by a case
+        worker's code, or not at all (nobody reached them). Each person's luck is their own, so a sweep's
+        points differ only where the setting does (whom the lab reaches at 0.5 it reaches at 1 too)."""
+        response = self.scenario.response
+        luck = noise.uniform(self.stream.seed, ROUTE_LUCK, np.array([person, person]), np.array([0, 1]))
+        if luck[0] < response.lab_delivery:
+            return "lab"
+        return "case_worker" if luck[1] < response.code_reach else None
+
+    def _self_report(self, person: int, at: float, figures: DayFigures) -> None:
+        """A positive rapid test reported in the app: the code comes by text to the person's number."""
+        assert self.authority is not None
+        if self.people.confirm_plan[person] <= at:
+            return  # confirmed by a PCR test meanwhile: that route uploads
+        onset = local_date(self.infections.onset_at[person])
+        self.people.first_key_day[person] = self.infections.onset_at[person] - 2 * DAY
+        try:
+            code = self.authority.self_report(number_of(person), local_date(at))
+            teks = self._teks_of(person, at)
+            self.authority.upload(code, teks, max(onset, local_date(at) - timedelta(days=12)), "self-report")
+        except ServerError:
+            return
+        self.key_owner.update({tek: person for _, tek in teks})
+        figures.uploads += 1
 
     def _upload(
         self,
@@ -393,15 +444,17 @@ class Run:
         onset: float | None,
         rng: np.random.Generator,
         figures: DayFigures,
+        route: str = "case_worker",
     ) -> None:
         assert self.authority is not None
         when = local_date(at)
         onset_date = None if onset is None else local_date(onset)
         if onset_date is not None and (when - onset_date).days > 13:
             onset_date = None  # too long ago to say: the case worker gives the test date instead
-        code = self.authority.issue_code(
-            test_type, symptom_date=onset_date, test_date=None if onset_date else when
-        )
+        if route == "case_worker":
+            code = self.authority.issue_code(
+                test_type, symptom_date=onset_date, test_date=None if onset_date else when
+            )
         consent = self.scenario.response.upload_consent if test_type == "confirmed" else 1.0
         if rng.random() >= consent:
             return
@@ -413,7 +466,11 @@ class Run:
         )
         teks = self._teks_of(person, at)
         try:
-            self.authority.upload(code, teks, since, test_type, stays)
+            if route == "lab":
+                sampled = local_date(at - self.scenario.response.result_hours * 3600)
+                self.authority.lab_upload(teks, since, sampled, stays)
+            else:
+                self.authority.upload(code, teks, since, test_type, stays)
         except ServerError:
             return
         self.key_owner.update({tek: person for _, tek in teks})  # to tell whose key caused an alert

@@ -16,7 +16,7 @@ from bluezone import texts
 from bluezone.documents import svg_of
 from bluezone.sim.devices import hand_out
 from bluezone.sim.radio import Channel, measured_profile, out_of_sample, simulated_profile
-from bluezone.sim.study import Summary, spread, sweep_rows
+from bluezone.sim.study import ADOPTION, Summary, spread, sweep_rows
 from bluezone.sim.validation import checks
 from bluezone.texts import Language, text
 
@@ -155,6 +155,31 @@ def adoption_plot(points: Sequence[Summary], lang: Language) -> str:
     return svg_of(figure)
 
 
+def routes_plot(points: Sequence[Summary], setting: str, values: Sequence[float], lang: Language) -> str:
+    """Uploads by how they were authorised, and F1 alerts, against the setting a sweep varied."""
+    figure = Figure(figsize=(6, 3.4))
+    axis = figure.subplots()
+    bottom = np.zeros(len(points))
+    width = 0.6 * (min(np.diff(sorted(values))) if len(values) > 1 else 0.5)
+    for route, colour in (("case_worker", GREY), ("lab", BLUE), ("self_report", ORANGE)):
+        counts = np.array([p.uploads_by_route.get(route, 0) for p in points], dtype=float)
+        axis.bar(values, counts, width, bottom=bottom, color=colour, label=text(f"sim.route.{route}", lang))
+        bottom += counts
+    axis.set_ylabel(text("sim.plot.uploads", lang))
+    alerts = axis.twinx()
+    alerts.plot(
+        values, [p.alerts_f1 for p in points], "o-", color=RED, label=text("sim.plot.f1_alerts", lang)
+    )
+    alerts.set_ylabel(text("sim.plot.f1_alerts", lang))
+    axis.set_xlabel(text(f"sim.setting.{setting.rpartition('.')[2]}", lang))
+    axis.set_title(text("sim.plot.against_setting", lang))
+    handles = axis.get_legend_handles_labels()
+    more = alerts.get_legend_handles_labels()
+    axis.legend(handles[0] + more[0], handles[1] + more[1], frameon=False, fontsize=8, loc="upper left")
+    axis.grid(alpha=0.3)
+    return svg_of(figure)
+
+
 def _fmt(value: float | None, lang: Language, percent: bool = False) -> str:
     if value is None:
         return "–"
@@ -225,14 +250,21 @@ def render(
     sweep_points: Sequence[Summary] = (),
     lang: Language = "vi",
     across: Sequence[Summary] = (),
+    *,
+    setting: str = ADOPTION,
+    values: Sequence[float] | None = None,
 ) -> str:
-    """The report of one run, in Vietnamese or English; with sweep points, also the adoption curve through
-    them and their table; with several seeds' runs (`across`), each figure's median and 90 % interval."""
+    """The report of one run, in Vietnamese or English; with sweep points, also the curve through them
+    (recall against adoption, or uploads and alerts against another setting swept) and their table; with
+    several seeds' runs (`across`), each figure's median and 90 % interval."""
+    by_setting = setting != ADOPTION and values is not None and bool(sweep_points)
     plots = {
         "epidemic": epidemic_plot(summary, lang),
         "timeline": timeline_plot(summary, lang),
         "quality": quality_plot(summary, lang),
-        "adoption": adoption_plot(sweep_points or [summary], lang),
+        "adoption": routes_plot(sweep_points, setting, values or [], lang)
+        if by_setting
+        else adoption_plot(sweep_points or [summary], lang),
         "signal": signal_plot(summary.seed, lang),
     }
     reading = texts.current_language.set(lang)
@@ -243,7 +275,8 @@ def render(
             plots=plots,
             pct=lambda v: _fmt(v, lang, percent=True),
             validation=validation_rows(summary, lang),
-            sweep=sweep_rows(sweep_points),
+            sweep=sweep_rows(sweep_points, setting, values),
+            by_setting=by_setting,
             radio_checks=[
                 (
                     name,

@@ -100,6 +100,17 @@ class ResponseSettings(Section):
     )
     isolate_at_onset: float = share(0.5, "Share of people with symptoms who stay home from the next day")
     upload_consent: float = share(0.7, "Share of F0s with the app who upload")
+    code_reach: float = share(
+        1.0,
+        "Share of confirmed app users without a lab result in the app whom a case worker reaches with a code",
+    )
+    lab_delivery: float = share(
+        0.0, "Share of positive tests whose form the phone registered: the result gives the upload, no call"
+    )
+    self_report: float = share(
+        0.0, "Share of symptomatic app users never PCR-tested who take a rapid test and self-report it"
+    )
+    rapid_test_sensitivity: float = share(0.72, "Rapid antigen tests in people with symptoms (Dinnes 2021)")
     quarantine_compliance: float = share(0.8, "Alerted F1s who stay home")
     quarantine_days: int = Field(default=14, ge=1, le=28)
     f1_test: float = share(0.9, "Share of F1s tested")

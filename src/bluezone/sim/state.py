@@ -68,6 +68,7 @@ class Outcome:
     sighting_rows: int = 0
     seeds: int = 0
     uploads_by_type: dict[str, int] = field(default_factory=dict)
+    uploads_by_route: dict[str, int] = field(default_factory=dict)  # case_worker, lab, self_report
     check_ins: int = 0
 
 
@@ -75,7 +76,8 @@ class Event(IntEnum):
     """What happens at a moment of the day, in time order (a tie goes to the lower kind)."""
 
     CONFIRMATION = 0  # a person's positive test is confirmed: a code, an upload
-    PHONE_CHECK = 1  # every phone downloads the new exports and matches
+    SELF_REPORT = 1  # a person's rapid test is positive: they self-report in the app
+    PHONE_CHECK = 2  # every phone downloads the new exports and matches
 
 
 @dataclass
@@ -87,6 +89,7 @@ class People:
     isolates_at_onset: Flags  # drawn once: would stay home once symptoms start
     test_delay: F64  # drawn once: from symptoms (or an alert) to a result
     confirm_plan: F64  # when a positive result is due
+    self_report_plan: F64  # when a positive rapid test is self-reported (app users never PCR-tested)
     confirmed_at: F64
     first_key_day: F64  # start of the upload window (2 days before onset or test)
     quarantine_from: F64
@@ -116,6 +119,7 @@ class People:
             isolates_at_onset=isolates_at_onset,
             test_delay=test_delay,
             confirm_plan=np.full(n, NEVER),
+            self_report_plan=np.full(n, NEVER),
             confirmed_at=np.full(n, NEVER),
             first_key_day=np.full(n, NEVER),
             quarantine_from=np.full(n, NEVER),

@@ -10,7 +10,7 @@ import statistics
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,9 @@ class Curve:
         )
 
 
+ADOPTION = "population.adoption"
+
+
 @dataclass(frozen=True)
 class Summary:
     people: int
@@ -80,6 +83,7 @@ class Summary:
     with_app: Curve
     without_app: Curve | None
     interventions: list[tuple[int, int, str | None]]  # first and last day (from 1), directive if one
+    uploads_by_route: dict[str, int] = field(default_factory=dict)  # case_worker, lab, self_report
     traced_cases: int = 0  # cases case workers traced, in the run with the app
     traced_f1: int = 0
     traced_f2: int = 0
@@ -100,6 +104,7 @@ class Summary:
             "adoption": self.adoption,
             "f0_confirmed": self.f0_confirmed,
             "f0_uploaded": self.f0_uploaded,
+            "uploads_by_route": self.uploads_by_route,
             "alerts_f1": self.alerts_f1,
             "alerts_f2": self.alerts_f2,
             "true_close_contacts": q.true_close_contacts,
@@ -179,6 +184,7 @@ def summarise(
             for i in scenario.interventions
             if i.start_day <= scenario.run.days
         ],
+        uploads_by_route=with_app.uploads_by_route,
         traced_cases=sum(f.traced for f in with_app.days),
         traced_f1=sum(f.traced_f1 for f in with_app.days),
         traced_f2=sum(f.traced_f2 for f in with_app.days),
@@ -212,10 +218,16 @@ def _with_app_only(scenario: Scenario) -> Outcome:
         return Run(scenario, with_app=True, workdir=Path(work)).run()
 
 
-def sweep(scenario: Scenario, adoptions: Sequence[float], progress: Progress | None = None) -> list[Summary]:
-    """The same town and seed at each adoption level, two runs at a time, and once without the app: who
-    runs it changes nothing there, so one counterfactual serves every level."""
-    runs = [scenario.with_overrides(**{"population.adoption": a}) for a in adoptions]
+def sweep(
+    scenario: Scenario,
+    values: Sequence[float],
+    progress: Progress | None = None,
+    setting: str = ADOPTION,
+) -> list[Summary]:
+    """The same town and seed at each value of one setting (adoption unless told), two runs at a time, and
+    once without the app: the settings swept shape only the app's run (adoption, the response's routes to
+    an upload), so one counterfactual serves every value."""
+    runs = [scenario.with_overrides(**{setting: v}) for v in values]
     done = 0
     with ProcessPoolExecutor(max_workers=2) as pool:
         counterfactual: Future[Outcome] = pool.submit(_without_app, scenario)
@@ -318,10 +330,18 @@ def spread(values: Sequence[object]) -> object:
     return first if all(v == first for v in values) else list(values)
 
 
-def sweep_rows(results: Sequence[Summary]) -> list[dict[str, float | None]]:
+def sweep_rows(
+    results: Sequence[Summary], setting: str = ADOPTION, values: Sequence[float] | None = None
+) -> list[dict[str, float | None]]:
+    """One row a point: the setting's value (adoption unless told), then what the app did there."""
+    shown = [r.adoption for r in results] if values is None else values
     return [
         {
-            "adoption": r.adoption,
+            setting.rpartition(".")[2]: value,
+            "uploads": sum(r.uploads_by_route.values()) or r.f0_uploaded,
+            "uploads_lab": r.uploads_by_route.get("lab", 0),
+            "uploads_self_report": r.uploads_by_route.get("self_report", 0),
+            "alerts_f1": r.alerts_f1,
             "precision": _round(r.quality.precision),
             "recall": _round(r.quality.recall),
             "f1": _round(r.quality.f1),
@@ -332,5 +352,5 @@ def sweep_rows(results: Sequence[Summary]) -> list[dict[str, float | None]]:
             "alerts_per_uploading_case": _round(r.quality.alerts_per_uploading_case, 2),
             "alerted_later_positive": _round(r.quality.alerted_later_positive),
         }
-        for r in results
+        for r, value in zip(results, shown, strict=True)
     ]
