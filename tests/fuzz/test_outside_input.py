@@ -1,12 +1,14 @@
 """Every parser that takes input from outside answers anything with a value or a BluezoneError naming the
 problem, never another exception: count and report uploads (CSV, XLSX), scenario files, venue QR codes,
-declaration forms. (Export files: tests/protocol/test_export.py; the HTTP API: tests/web.)"""
+declaration forms, labs' result tables, sample ids, signed texts, the signed configuration and levels.
+(Export files: tests/protocol/test_export.py; the HTTP API: tests/web.)"""
 
 from __future__ import annotations
 
 import contextlib
 import io
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -125,3 +127,73 @@ def test_declaration_forms_are_checked_or_refused(form: dict[str, object]) -> No
     for model in (VoluntaryDeclaration, EntryDeclaration):
         with contextlib.suppress(BluezoneError):
             parse(model, form, today=TODAY)
+
+
+# ------------------------------------------------------------------ lab results, texts, signed documents
+
+LAB_HEADERS = st.sampled_from(
+    ["sample_id,result,sample_date", "result,sample_id", "sample_date,sample_id,result,x", ""]
+)
+LAB_CELLS = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        ["positive", "Dương tính", "âm tính", "invalid", "2026-03-01", "2020-01-01", "0000-0000-0000-0000"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LAB_HEADERS, st.lists(st.lists(LAB_CELLS, max_size=4), max_size=5))
+def test_lab_result_tables_are_checked_or_refused(header: str, rows: list[list[str]]) -> None:
+    from bluezone.authority.labs import parse_results_table
+
+    text = header + "\n" + "\n".join(",".join(r) for r in rows)
+    now = int(datetime(2026, 3, 2, tzinfo=UTC).timestamp())
+    with contextlib.suppress(BluezoneError):
+        report = parse_results_table(text, now)
+        for _, problem in report.errors:
+            assert error_text(problem, "vi") and error_text(problem, "en")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.text(max_size=40), st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZ-ilo ", max_size=24))
+)
+def test_sample_ids_and_test_form_codes_are_read_or_refused(text: str) -> None:
+    from bluezone.protocol.samples import normalise_sample_id, sample_id_from_qr
+
+    for read in (normalise_sample_id, sample_id_from_qr):
+        with contextlib.suppress(BluezoneError):
+            assert len(read(text)) == 16
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300).map(lambda b: b.decode("latin-1"))))
+def test_texts_verify_or_are_refused(text: str) -> None:
+    from bluezone.protocol.sms import verify_text
+
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    for body in (text, text + "\nBZ-SIG:20260302:abc:" + "A" * 86):
+        with contextlib.suppress(BluezoneError):
+            verify_text(body, "0912345678", {"abc": key}, date(2026, 3, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.integers() | st.text(max_size=5),
+            lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+            max_leaves=10,
+        ).map(lambda v: json.dumps({"config": v, "levels": v, "keyId": "k", "signature": "A" * 88}).encode()),
+    )
+)
+def test_signed_documents_are_read_or_refused(data: bytes) -> None:
+    from bluezone.protocol.app_config import read_config
+    from bluezone.protocol.area_levels import read_levels
+
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    for read in (read_config, read_levels):
+        with contextlib.suppress(BluezoneError):
+            read(data, {"k": key})

@@ -4,7 +4,6 @@ come by text through the simulated carrier."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from bluezone.sim.engine import Run

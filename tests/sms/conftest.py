@@ -39,8 +39,8 @@ class SmsCentre:
         return whole
 
 
-@pytest.fixture(scope="session")
-def smsc() -> Iterator[SmsCentre]:
+def start_smsc() -> tuple[subprocess.Popen[str], SmsCentre]:
+    """Start an SMS centre process (skipped where node or the smpp package is missing, failed in CI)."""
     node = shutil.which("node")
     if node is None or not SMPP_MODULE.is_dir():
         if os.environ.get("CI"):
@@ -59,6 +59,12 @@ def smsc() -> Iterator[SmsCentre]:
             centre.received.put(json.loads(line))
 
     threading.Thread(target=read, daemon=True).start()
+    return process, centre
+
+
+@pytest.fixture(scope="session")
+def smsc() -> Iterator[SmsCentre]:
+    process, centre = start_smsc()
     yield centre
     process.terminate()
     process.wait(timeout=10)

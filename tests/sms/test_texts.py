@@ -266,3 +266,40 @@ def test_code_texts_name_the_code_and_its_link() -> None:
     body = texting.code_text(issued)
     assert "12345678" in body and code_from_link(body) == "abcdefgh23456789"
     assert base64  # the signature is base64url: checked above
+
+
+def test_an_sms_centre_killed_mid_flight_loses_no_report(server: RunningServer) -> None:
+    """The centre dies (`kill -9`): self-reports are answered 503 and keep nothing, codes for case workers
+    are issued with `smsSent` false (to read out); once a centre is back, the same person reports again."""
+    from tests.sms.conftest import start_smsc
+
+    process, centre = start_smsc()
+    server.services.sms = sender_from_url(centre.url)
+    day = local_date(server.services.now()).isoformat()
+    device, admin = {"X-API-Key": server.device_key}, {"X-API-Key": server.admin_key}
+    with server.client() as http:
+        assert (
+            http.post(
+                "/api/self-report", json={"phone": "0912000009", "testDate": day}, headers=device
+            ).status_code
+            == 202
+        )
+        process.kill()
+        process.wait(timeout=10)
+        down = http.post("/api/self-report", json={"phone": NUMBER, "testDate": day}, headers=device)
+        issued = http.post(
+            "/api/issue", json={"testType": "confirmed", "testDate": day, "phone": NUMBER}, headers=admin
+        )
+        with server.services.db.session() as session:
+            kept = session.scalar(select(func.count()).select_from(SelfReport))
+        again_process, again = start_smsc()
+        server.services.sms = sender_from_url(again.url)
+        back = http.post("/api/self-report", json={"phone": NUMBER, "testDate": day}, headers=device)
+        again_process.terminate()
+        again_process.wait(timeout=10)
+    assert (down.status_code, down.json()["code"]) == (503, "sms_failed")
+    assert issued.status_code == 200 and issued.json()["smsSent"] is False
+    assert kept == 1 and back.status_code == 202
+    with server.services.db.session() as session:
+        row = session.scalar(select(SmsCount))
+        assert row is not None and (row.sent, row.failures) == (2, 2)

@@ -19,6 +19,7 @@ from bluezone.errors import Forbidden, RateLimited
 from bluezone.protocol.sms import international
 from bluezone.sms.senders import SmsFailed
 from bluezone.store.db import Database
+from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import Realm, SelfReport, VerificationCode
 from bluezone.texts import text
 
@@ -40,47 +41,64 @@ def self_report(
     SmsFailed when the text could not go (nothing is then kept, the code included: they may try again)."""
     number = international(phone)
     key = texter.secrets.keyed_hash("self-report", number)
+    cutoff = now - settings.self_report_dedup_days * DAY
     with db.session() as session:
         realm = session.get(Realm, realm_id)
         assert realm is not None
         if settings.self_reports_per_realm_per_day == 0:
             raise Forbidden("this health department takes no self-reports", code="self_reports_off")
-        earlier = session.get(SelfReport, key)
-        if earlier is not None and earlier.reported_at > now - settings.self_report_dedup_days * DAY:
-            texter.send(session, realm, number, text("sms.self_report_repeat", "vi"), now)
-            return
         if codes.issued_today(session, realm, now, "self_report") >= settings.self_reports_per_realm_per_day:
             raise RateLimited(
                 "this health department has taken its self-reports for today; try tomorrow",
                 code="self_report_quota",
             )
-        issued = codes.issue_code(
-            session,
-            texter.secrets,
-            settings,
-            realm,
-            test_type=codes.SELF_REPORT,
-            symptom_date=symptom_date,
-            test_date=test_date,
-            phone=number,
-            now=now,
-            source="self_report",
+        # The number's row, made if new and locked: two reports of one number at once are one report.
+        fresh = insert_ignoring_duplicates(
+            session, SelfReport, [{"phone_key": key, "realm_id": realm.id, "reported_at": now}], ["phone_key"]
         )
-        if earlier is None:
-            session.add(SelfReport(phone_key=key, realm_id=realm.id, reported_at=now))
-        else:
-            earlier.reported_at = now
+        row = session.get(SelfReport, key, with_for_update=True, populate_existing=True)
+        assert row is not None
+        repeat = not fresh and row.reported_at > cutoff
+        issued = None
+        if not repeat:
+            row.reported_at, row.realm_id = now, realm.id
+            issued = codes.issue_code(
+                session,
+                texter.secrets,
+                settings,
+                realm,
+                test_type=codes.SELF_REPORT,
+                symptom_date=symptom_date,
+                test_date=test_date,
+                phone=number,
+                now=now,
+                source="self_report",
+            )
+    if issued is None:
+        _send_counted(db, texter, realm_id, number, text("sms.self_report_repeat", "vi"), now=now)
+        return
     try:
-        with db.session() as session:
-            realm = session.get(Realm, realm_id)
-            assert realm is not None
-            texter.send(session, realm, number, code_text(issued), now)
+        _send_counted(db, texter, realm_id, number, code_text(issued), now=now)
     except SmsFailed:
         with db.session() as session:  # never delivered: as if it had not been issued, quota included
             digest = texter.secrets.keyed_hash("code", issued.long_code)
             session.execute(delete(VerificationCode).where(VerificationCode.long_hash == digest))
             session.execute(delete(SelfReport).where(SelfReport.phone_key == key))
         raise
+
+
+def _send_counted(db: Database, texter: Texter, realm_id: int, number: str, body: str, *, now: int) -> None:
+    """Send a text in a transaction of its own, so that a failure is counted even though it is raised."""
+    failed: SmsFailed | None = None
+    with db.session() as session:
+        realm = session.get(Realm, realm_id)
+        assert realm is not None
+        try:
+            texter.send(session, realm, number, body, now)
+        except SmsFailed as error:
+            failed = error
+    if failed is not None:
+        raise failed
 
 
 def purge(session: Session, settings: Settings, now: int) -> int:
