@@ -1,5 +1,6 @@
-"""Daily figures per realm: the verification funnel, uploads, keys published, follow-up declarations, and
-histograms of key age and onset-to-upload delay.
+"""Daily figures per realm: the verification funnel (codes by case workers, from labs' results and from
+self-reports), uploads, keys published, follow-up declarations, texts sent and failed, and histograms of key
+age and onset-to-upload delay.
 
 A day's figures are published only once it saw at least `stats_minimum` claimed codes; below that, small
 numbers could point at individuals, so withheld days stay out of the histograms too. The department itself
@@ -11,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from bluezone.authority import texting
 from bluezone.config import Settings
 from bluezone.store.models import Declaration, Exposure, PublishEvent, Realm, VerificationCode
 
@@ -33,6 +35,10 @@ class DayFigures:
     certificates: int | None
     keys_published: int | None
     declarations: int | None
+    codes_from_labs: int | None = None  # upload authorisations a lab's positive result gave
+    codes_self_reported: int | None = None
+    texts_sent: int | None = None
+    texts_failed: int | None = None  # refused by the SMS centre, or it could not be reached
 
 
 @dataclass(frozen=True)
@@ -48,11 +54,12 @@ def _per_day(
     realm_column: InstrumentedAttribute[int],
     realm: Realm,
     since: int,
+    *where: ColumnElement[bool],
 ) -> dict[int, int]:
     day = column // DAY
     query = (
         select(day, func.count())
-        .where(realm_column == realm.id, column.is_not(None), column >= since)
+        .where(realm_column == realm.id, column.is_not(None), column >= since, *where)
         .group_by(day)
     )
     return {int(d): int(n) for d, n in session.execute(query) if d is not None}
@@ -64,6 +71,18 @@ def daily_figures(
     """The last days' figures: as published (small days withheld), or for the department's own console."""
     since = (now // DAY - days + 1) * DAY
     issued = _per_day(session, VerificationCode.issued_at, VerificationCode.realm_id, realm, since)
+    by_source = {
+        source: _per_day(
+            session,
+            VerificationCode.issued_at,
+            VerificationCode.realm_id,
+            realm,
+            since,
+            VerificationCode.source == source,
+        )
+        for source in ("lab", "self_report")
+    }
+    texts = texting.counts(session, realm, since)
     claimed = _per_day(session, VerificationCode.claimed_at, VerificationCode.realm_id, realm, since)
     certified = _per_day(session, VerificationCode.token_used_at, VerificationCode.realm_id, realm, since)
     keys = _per_day(session, Exposure.created_at, Exposure.realm_id, realm, since)
@@ -93,6 +112,10 @@ def daily_figures(
                 certificates=shown(certified),
                 keys_published=shown(keys),
                 declarations=shown(declared),
+                codes_from_labs=shown(by_source["lab"]),
+                codes_self_reported=shown(by_source["self_report"]),
+                texts_sent=shown({d: sent for d, (sent, _) in texts.items()}),
+                texts_failed=shown({d: failed for d, (_, failed) in texts.items()}),
             )
         )
     return figures

@@ -195,6 +195,10 @@ class DayFiguresResponse(Camel):
     certificates: int | None
     keys_published: int | None
     declarations: int | None
+    codes_from_labs: int | None
+    codes_self_reported: int | None
+    texts_sent: int | None
+    texts_failed: int | None
 
 
 class StatsResponse(Camel):
