@@ -179,10 +179,10 @@ def test_a_code_texted_by_the_server_is_verified_and_used_by_the_app(
         row = session.scalar(select(SmsCount))
         assert row is not None and (row.sent, row.failures) == (1, 1)
         realm = realm_by_code(session, REALM)
-        today = daily_figures(
+        figures = daily_figures(
             session, server.services.settings, realm, server.services.now(), published=False
         )[-1]
-        assert (today.texts_sent, today.texts_failed, today.codes_issued) == (1, 1, 2)
+        assert (figures.texts_sent, figures.texts_failed, figures.codes_issued) == (1, 1, 2)
         stored = " ".join(str(v) for r in session.scalars(select(VerificationCode)) for v in vars(r).values())
     assert "912345678" not in stored  # the number went to the centre, not into the database
 

@@ -201,7 +201,7 @@ def test_bluezones_own_replies_are_camel_case(server: RunningServer) -> None:
     assert set(figures) == {"realm", "days", "keyAgeDays", "onsetToUploadDays"}
     assert set(figures["days"][0]) == {
         "date", "withheld", "publishRequests", "codesIssued", "codesClaimed", "certificates",
-        "keysPublished", "declarations",
+        "keysPublished", "declarations", "codesFromLabs", "codesSelfReported", "textsSent", "textsFailed",
     }  # fmt: skip
     assert figures["days"][-1]["date"] == "2026-03-02"  # the server's first day, in Viet Nam
 

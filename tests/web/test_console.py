@@ -158,6 +158,35 @@ def test_a_realm_admin_manages_people_and_keys(server: RunningServer) -> None:
         assert http.get("/console/people").status_code == 403
 
 
+def test_a_case_worker_issues_codes_for_a_list(server: RunningServer) -> None:
+    """A hospital's list as CSV: a list with a bad line issues nothing and names the line; a good one issues
+    a code a line (no SMS centre here: the page says none was texted)."""
+    add_console_user(server, "cw.hoa", "case_worker")
+    good = (
+        "phone,test_type,symptom_date,test_date\n0912345678,,2026-03-01,\n0987 654 321,likely,,2026-03-01\n"
+    )
+    bad = "phone,test_type,symptom_date\n0912345678,confirmed,2026-03-01\n12345,confirmed,\n"
+    with server.client() as http:
+        _sign_in(server, http, "cw.hoa")
+        csrf = _csrf(http.get("/console/codes").text)
+        refused = http.post(
+            "/console/codes/bulk", data={"csrf": csrf}, files={"file": ("ds.csv", bad.encode())}
+        )
+        issued = http.post(
+            "/console/codes/bulk", data={"csrf": csrf}, files={"file": ("ds.csv", good.encode())}
+        )
+    assert refused.status_code == 422 and 'id="problems"' in refused.text
+    assert "<td>3</td>" in refused.text and "0912345678" not in refused.text
+    assert issued.status_code == 200 and "Đã cấp 2 mã" in issued.text and "…678" in issued.text
+    assert len(re.findall(r'<td class="long">\d{8}</td>', issued.text)) == 2
+    with server.services.db.session() as session:
+        from sqlalchemy import func, select
+
+        from bluezone.store.models import VerificationCode
+
+        assert session.scalar(select(func.count()).select_from(VerificationCode)) == 2
+
+
 def test_each_role_lands_on_its_own_work_and_sees_only_its_menu(server: RunningServer) -> None:
     roles = {
         "case_worker": ("/console/codes", {"/console/codes", "/console/queue", "/console/arrivals"}),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from bluezone.authority import guessing
 from bluezone.clock import day_start, local_date
 from bluezone.config import Settings
-from bluezone.errors import InvalidInput, RateLimited
+from bluezone.errors import BluezoneError, InvalidInput, RateLimited
 from bluezone.protocol.sms import international
 from bluezone.store.models import ApiKey, Realm, VerificationCode, VerifyFailures
 from bluezone.store.secrets import ServerSecrets
@@ -119,6 +120,66 @@ def issue_code(
             source=source,
         )
     )
+    return issued
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    test_type: str
+    symptom_date: str | None
+    test_date: str | None
+    phone: str | None
+
+
+class BatchRefused(InvalidInput):
+    """Some codes of a batch could not be issued, so none was: `problems` names each by its place."""
+
+    code = "batch_refused"
+
+    def __init__(self, problems: list[tuple[int, BluezoneError]]) -> None:
+        super().__init__(f"{len(problems)} of the codes cannot be issued; none was")
+        self.problems = problems
+
+
+def issue_many(
+    session: Session,
+    secrets_: ServerSecrets,
+    settings: Settings,
+    realm: Realm,
+    requests: Sequence[CodeRequest],
+    *,
+    now: int,
+    first_line: int = 1,
+) -> list[IssuedCode]:
+    """A batch of codes (a hospital's list of cases): the day's quota taken for all of them first, every
+    one checked, and all issued or none (`BatchRefused` naming each bad one by line)."""
+    left = settings.codes_per_realm_per_day - issued_today(session, realm, now)
+    if len(requests) > left:
+        raise RateLimited(
+            f"this health department has {max(left, 0):,} codes left for today",
+            code="code_quota",
+            values={"left": max(left, 0)},
+        )
+    issued, problems = [], []
+    for line, request in enumerate(requests, start=first_line):
+        try:
+            issued.append(
+                issue_code(
+                    session,
+                    secrets_,
+                    settings,
+                    realm,
+                    test_type=request.test_type,
+                    symptom_date=request.symptom_date,
+                    test_date=request.test_date,
+                    phone=request.phone,
+                    now=now,
+                )
+            )
+        except BluezoneError as error:
+            problems.append((line, error))
+    if problems:
+        raise BatchRefused(problems)
     return issued
 
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bluezone.authority import certificates, codes, guessing, self_reports
 from bluezone.authority.texting import Texter
-from bluezone.errors import InvalidInput, RateLimited
+from bluezone.errors import InvalidInput
 from bluezone.sms.senders import SmsFailed
 from bluezone.web.api.access import AdminKey, Caller, DeviceKey
 from bluezone.web.api.privacy import Chaff, LatencyTracker, Timers, chaff_throttle, padded
@@ -50,26 +50,14 @@ def batch_issue(body: BatchIssueRequest, svc: Svc, caller: AdminKey) -> BatchIss
 
 def _issue_many(requests: Sequence[IssueRequest], svc: Svc, caller: Caller) -> list[IssueResponse]:
     now = svc.now()
-    with svc.db.session() as session:
-        left = svc.settings.codes_per_realm_per_day - codes.issued_today(session, caller.realm, now)
-        if len(requests) > left:
-            raise RateLimited(
-                f"this health department has {max(left, 0):,} codes left for today", code="code_quota"
-            )
-        issued = [
-            codes.issue_code(
-                session,
-                svc.secrets,
-                svc.settings,
-                caller.realm,
-                test_type=r.testType,
-                symptom_date=r.symptomDate,
-                test_date=r.testDate,
-                phone=r.phone,
-                now=now,
-            )
-            for r in requests
-        ]
+    wanted = [codes.CodeRequest(r.testType, r.symptomDate, r.testDate, r.phone) for r in requests]
+    try:
+        with svc.db.session() as session:
+            issued = codes.issue_many(session, svc.secrets, svc.settings, caller.realm, wanted, now=now)
+    except codes.BatchRefused as refused:
+        line, first = refused.problems[0]
+        where = f"code {line}: " if len(requests) > 1 else ""
+        raise InvalidInput(where + first.message, code=first.code, values=first.values) from None
     texter = Texter(svc.sms, svc.secrets)
     answers = []
     for request, made in zip(requests, issued, strict=True):

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from bluezone import texts
 from bluezone.authority import codes, followup
 from bluezone.authority.roles import Permission
 from bluezone.authority.texting import Texter, code_text
+from bluezone.campaign import tables
 from bluezone.clock import local_date
 from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates
+from bluezone.errors import BluezoneError, InvalidInput
 from bluezone.geography.areas import area_name
 from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
-from bluezone.web.pages.rendering import attempt, page, shown_time
+from bluezone.web.pages.rendering import attempt, error_text, language, page, shown_time
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 ARRIVAL_DAYS = 3
@@ -102,6 +106,76 @@ def _queue_page(
     ]
     status = 400 if extra.get("error") else 200
     return page(request, "queue.html", staff.who, status=status, declarations=rows, issued=issued, **extra)
+
+
+BULK_COLUMNS = ("phone", "test_type", "symptom_date", "test_date")
+MAX_BULK = 1000
+
+
+def _bulk_rows(text_: str) -> list[codes.CodeRequest]:
+    """A case list as CSV (or XLSX read as CSV): phone, test_type, symptom_date, test_date; the test type
+    defaults to confirmed, the other columns may be empty."""
+    reader = csv.DictReader(io.StringIO(text_.lstrip("\ufeff"), newline=""))
+    if reader.fieldnames is None or "phone" not in [f.strip() for f in reader.fieldnames]:
+        raise InvalidInput("the table needs at least the column phone", code="bulk_columns")
+    rows = [
+        {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        for row in reader
+        if any((v or "").strip() for v in row.values() if isinstance(v, str))
+    ]
+    if len(rows) > MAX_BULK:
+        raise InvalidInput(
+            f"at most {MAX_BULK:,} codes a table", code="bulk_too_many", values={"most": MAX_BULK}
+        )
+    return [
+        codes.CodeRequest(
+            row.get("test_type") or "confirmed",
+            row.get("symptom_date") or None,
+            row.get("test_date") or None,
+            row.get("phone") or None,
+        )
+        for row in rows
+    ]
+
+
+@router.post("/codes/bulk", response_class=HTMLResponse)
+def issue_bulk(request: Request, svc: Svc, file: UploadFile, staff: IssuingForm) -> Response:
+    """Codes for a table of cases, checked whole (a table with a bad line issues nothing, and the page
+    names every bad line); each code is texted where the line has a phone and an SMS centre is set up."""
+    lang = language(request)
+    try:
+        wanted = _bulk_rows(tables.read_upload(file.file))
+        with svc.db.session() as session:
+            issued = codes.issue_many(
+                session, svc.secrets, svc.settings, staff.realm, wanted, now=svc.now(), first_line=2
+            )
+    except codes.BatchRefused as refused:
+        problems = [(line, error_text(error, lang)) for line, error in refused.problems]
+        return _codes_page(request, svc, staff, status=422, problems=problems)
+    except BluezoneError as unreadable:
+        return _codes_page(request, svc, staff, status=400, problems=[(1, error_text(unreadable, lang))])
+    texter = Texter(svc.sms, svc.secrets)
+    made = []
+    for line, (want, code) in enumerate(zip(wanted, issued, strict=True), start=2):
+        sent = None
+        if want.phone:
+            with svc.db.session() as session:
+                sent = texter.send_code(session, staff.realm, want.phone, code, svc.now())
+        made.append(
+            {
+                "line": line,
+                "phone": _masked(want.phone),
+                "code": code.code,
+                "long_code": code.long_code,
+                "sms_sent": sent,
+            }
+        )
+    return _codes_page(request, svc, staff, bulk=made)
+
+
+def _masked(phone: str | None) -> str:
+    """Enough of a number for the case worker to find the line again, not the number."""
+    return "" if not phone else "…" + phone.replace(" ", "")[-3:]
 
 
 @router.get("/queue", response_class=HTMLResponse)
