@@ -40,7 +40,7 @@ def test_sign_in_and_issue_a_code(server: RunningServer, browser_page: object, t
     ).to_be_visible()
     page.get_by_label("Loại").select_option("confirmed")
     page.get_by_label("Ngày khởi phát triệu chứng").fill("2026-03-01")
-    page.get_by_role("button", name="Cấp mã").last.click()
+    page.get_by_role("button", name="Cấp mã", exact=True).click()
     code = page.locator("#short-code")
     expect(code).to_have_text(re.compile(r"^\d{8}$"))
     expect(page.locator("blockquote").first).to_contain_text(code.inner_text())
