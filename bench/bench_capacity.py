@@ -7,6 +7,7 @@ files alone, with daily roll-ups for phones catching up), and the origin's load 
 
     apt install wrk   # the load generator (Debian)
     .venv/bin/python bench/bench_capacity.py [--phones 30000000] [--cdn-hit 0.99] [--seconds 10]
+                                             [--quiet-uploads-per-day 100] [--min-keys 140]
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def main() -> None:
     parser.add_argument("--phones", type=float, default=30e6)
     parser.add_argument("--checks-per-day", type=float, default=6)
     parser.add_argument("--uploads-per-day", type=float, default=5_000)
+    parser.add_argument("--quiet-uploads-per-day", type=float, default=100)
+    parser.add_argument("--min-keys", type=int, default=140, help="hold-back threshold (CWA's 140)")
     parser.add_argument("--cdn-hit", type=float, default=0.99)
     parser.add_argument("--catching-up", type=float, default=0.02)
     parser.add_argument("--seconds", type=int, default=10)
@@ -164,6 +167,20 @@ def main() -> None:
             f"{processes:,.2f}",
         ),
         ("without a CDN: app processes for the index alone", f"{index_rps / index_rate:,.1f}"),
+    ]
+    quiet_keys = args.quiet_uploads_per_day * given.keys_per_upload  # a day's keys on a quiet day
+    padded_every_hour = 24 * max(quiet_keys / 24, 1000) * per_key
+    held_back = max(quiet_keys, args.min_keys) * per_key  # files of ≥ min_keys; one padded a day at least
+    rows += [
+        (
+            f"a quiet day ({args.quiet_uploads_per_day:,.0f} uploads): bytes a phone a day, every hour "
+            f"padded to 1,000 keys → held back to {args.min_keys} (BZ_EXPORT_MIN_KEYS)",
+            f"{padded_every_hour / 1e3:,.0f} kB → {held_back / 1e3:,.1f} kB",
+        ),
+        (
+            "the same, all phones",
+            f"{given.phones * padded_every_hour / 1e12:,.1f} TB → {given.phones * held_back / 1e12:,.2f} TB",
+        ),
     ]
     for row in rows:
         model.add_row(*row)

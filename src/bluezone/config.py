@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     export_min_records: int = Field(1000, ge=0, description="Pad smaller non-empty batches with fake keys")
     export_padding_jitter: int = Field(100, ge=0, description="Plus a random 0..N more fake keys")
     export_max_records: int = Field(500_000, ge=1, description="Split larger batches into several files")
+    export_min_keys: int = Field(
+        0, ge=0, description="Hold a window's keys back into the next until this many (CWA: 140); 0: never"
+    )
+    export_hold_max_hours: int = Field(
+        24, ge=1, le=72, description="Publish held keys after this long however few (padded)"
+    )
     exports_store: str = Field(
         "local", description="Where export files go: local (the data directory) or s3://bucket[/prefix]"
     )

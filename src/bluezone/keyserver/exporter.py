@@ -5,6 +5,11 @@ period for publishes still committing): its keys, padded with fake keys when the
 size does not reveal how many people uploaded), sorted, split, signed and written atomically. A batch is
 claimed with a lease, so two exporters never build the same window and one that dies midway is taken over;
 only complete batches are listed in the index. Every key is thus exported exactly once.
+
+With `export_min_keys` set (Corona-Warn-App's rule: 140), a window with fewer new keys is not published: its
+keys are carried into the first later window nobody has claimed yet (their `created_at` moved there), until
+enough have gathered or `export_hold_max_hours` have passed. Carrying, reading a window's keys and completing
+windows found empty all happen under one lock, so no key is moved into a window already read or completed.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +26,7 @@ from bluezone.config import Settings
 from bluezone.keyserver.storage import ExportStore
 from bluezone.protocol import export as ex
 from bluezone.protocol.exposure_key import ExposureKey, ReportType
-from bluezone.store.db import INDEX_LOCK, Database
+from bluezone.store.db import HOLD_LOCK, INDEX_LOCK, Database
 from bluezone.store.inserts import insert_ignoring_duplicates
 from bluezone.store.models import ExportFile, ExportWindow, Exposure
 from bluezone.store.secrets import ServerSecrets
@@ -181,11 +186,13 @@ def _build(
     clock: RunClock,
 ) -> ExportReport:
     report = ExportReport(batches=1)
-    with db.session() as session:
+    with db.exclusive(HOLD_LOCK) as session:
         batch = session.get(ExportWindow, batch_id)
         assert batch is not None
         window = (batch.start_ts, batch.end_ts)
         keys, revised = _keys(session, window)
+        if _too_few(session, settings, window, keys, revised):
+            return _hold(session, settings, batch, clock())
     fakes = padding_keys(keys or revised, settings)
     written: list[ExportFile] = []
     if keys or revised:
@@ -226,6 +233,49 @@ def _build(
     return report
 
 
+def _too_few(
+    session: Session,
+    settings: Settings,
+    window: tuple[int, int],
+    keys: list[ExposureKey],
+    revised: list[ExposureKey],
+) -> bool:
+    """Whether the window's new keys are too few to publish yet: fewer than `export_min_keys`, no revision
+    waiting, and none of them held as long as `export_hold_max_hours`."""
+    if not 0 < len(keys) < settings.export_min_keys or revised:
+        return False
+    table = Exposure.__table__.c
+    first_due = session.scalar(
+        select(func.min(func.coalesce(table.held_since, table.created_at))).where(
+            table.created_at >= window[0], table.created_at < window[1]
+        )
+    )
+    return first_due is not None and window[1] - int(first_due) < settings.export_hold_max_hours * 3600
+
+
+def _hold(session: Session, settings: Settings, batch: ExportWindow, now: int) -> ExportReport:
+    """Complete the window with no file and carry its keys into the first later window nobody has claimed
+    (so none has read its keys yet); the caller holds HOLD_LOCK. Nothing moves if the lease ran out."""
+    done = session.execute(
+        update(ExportWindow)
+        .where(ExportWindow.id == batch.id, ExportWindow.status == "open", ExportWindow.lease_until > now)
+        .values(status="complete", key_count=0, completed_at=now)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        return ExportReport()
+    claimed = set(session.scalars(select(ExportWindow.start_ts).where(ExportWindow.start_ts >= batch.end_ts)))
+    target = batch.end_ts
+    while target in claimed:
+        target += settings.export_period_seconds
+    session.execute(
+        update(Exposure)
+        .where(Exposure.created_at >= batch.start_ts, Exposure.created_at < batch.end_ts)
+        .values(held_since=func.coalesce(Exposure.held_since, Exposure.created_at), created_at=target)
+        .execution_options(synchronize_session=False)
+    )
+    return ExportReport(batches=1)
+
+
 def write_index(db: Database, store: ExportStore) -> list[str]:
     """List every complete file. Exporters finishing together take turns, and each reads the batches inside
     its turn: the last index written lists everything either of them completed."""
@@ -254,8 +304,8 @@ def run_exports(
     windows = due_windows(settings, now)
     settled = _settled_starts(db, windows, now)
     windows = [w for w in windows if w[0] not in settled]
-    with_keys = _starts_with_keys(db, windows, settings.export_period_seconds)
-    total.batches += _complete_empty(db, [w for w in windows if w[0] not in with_keys], now)
+    completed, with_keys = _complete_empty(db, windows, settings.export_period_seconds, now)
+    total.batches += completed
     for window in windows:
         if window[0] not in with_keys:
             continue
@@ -274,40 +324,46 @@ def run_exports(
     return total
 
 
-def _starts_with_keys(db: Database, windows: list[tuple[int, int]], period: int) -> set[int]:
+def _starts_with_keys(session: Session, windows: list[tuple[int, int]], period: int) -> set[int]:
     """Starts of the windows (all `period` long) that hold a new or revised key."""
     if not windows:
         return set()
     first, end = windows[0][0], windows[-1][1]
     table = Exposure.__table__.c
-    with db.session() as session:
-        stamps = [
-            *session.scalars(
-                select(table.created_at).distinct().where(table.created_at >= first, table.created_at < end)
-            ),
-            *session.scalars(
-                select(table.revised_at).distinct().where(table.revised_at >= first, table.revised_at < end)
-            ),
-        ]
+    stamps = [
+        *session.scalars(
+            select(table.created_at).distinct().where(table.created_at >= first, table.created_at < end)
+        ),
+        *session.scalars(
+            select(table.revised_at).distinct().where(table.revised_at >= first, table.revised_at < end)
+        ),
+    ]
     return {first + (int(t) - first) // period * period for t in stamps}
 
 
-def _complete_empty(db: Database, windows: list[tuple[int, int]], now: int) -> int:
-    """Mark closed windows without keys complete (none can enter a closed window); those another exporter
-    holds are left to it. Returns how many were marked."""
-    rows = [
-        {
-            "start_ts": start,
-            "end_ts": end,
-            "status": "complete",
-            "lease_until": now,
-            "key_count": 0,
-            "completed_at": now,
-        }
-        for start, end in windows
-    ]
-    with db.session() as session:
-        return insert_ignoring_duplicates(session, ExportWindow, rows, unique=["start_ts", "end_ts"])
+def _complete_empty(
+    db: Database, windows: list[tuple[int, int]], period: int, now: int
+) -> tuple[int, set[int]]:
+    """Mark closed windows without keys complete (no upload enters a closed window, and held keys are
+    carried only into unclaimed ones, under the same lock); those another exporter holds are left to it.
+    Returns how many were marked, and the starts of the windows that hold keys."""
+    with db.exclusive(HOLD_LOCK) as session:
+        with_keys = _starts_with_keys(session, windows, period)
+        rows = [
+            {
+                "start_ts": start,
+                "end_ts": end,
+                "status": "complete",
+                "lease_until": now,
+                "key_count": 0,
+                "completed_at": now,
+            }
+            for start, end in windows
+            if start not in with_keys
+        ]
+        return insert_ignoring_duplicates(
+            session, ExportWindow, rows, unique=["start_ts", "end_ts"]
+        ), with_keys
 
 
 def cleanup(db: Database, settings: Settings, store: ExportStore, now: int) -> int:

@@ -18,6 +18,7 @@ from bluezone.errors import FormatError
 
 MIGRATION_LOCK = 0x427A6D69  # "Bzmi": any constant agreed by every process
 INDEX_LOCK = 0x427A6978  # "Bzix": the export index is rewritten by one process at a time
+HOLD_LOCK = 0x427A686F  # "Bzho": small windows' keys are carried on while no exporter reads or completes one
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -122,6 +122,9 @@ class Exposure(Base):
     days_since_onset: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     realm_id: Mapped[int] = mapped_column(ForeignKey("realms.id"))
     created_at: Mapped[int] = mapped_column(BigInteger, index=True)
+    # Set when a window too small to publish carried the key on into a later one (`created_at` moved there):
+    # when it was first due, so that the hold ends after `export_hold_max_hours`.
+    held_since: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # A later test can change the report type once (an F1 found positive, a likely case confirmed or
     # cleared); the revision is exported, in `revised_keys`, in the window `revised_at` falls in.
     revised_report_type: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
