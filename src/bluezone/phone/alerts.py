@@ -12,7 +12,8 @@ from bluezone.phone.guidance import Countdown
 from bluezone.risk.closeness import distance_for_closeness
 from bluezone.risk.config import RiskConfig
 from bluezone.risk.scoring import DailyRisk, Level
-from bluezone.texts import Language, number, text
+from bluezone.texts import Language, day, number, text
+from bluezone.texts import moment as texts_moment
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Alert:
         return text(
             f"{self.kind}.body",
             language,
-            date=self.exposure_date.strftime("%d/%m/%Y"),
+            date=day(self.exposure_date, language),
             minutes=self.close_minutes,
             distance=distance_label(self.estimated_distance_m, language),
         )
@@ -95,5 +96,5 @@ def alerts_from_risk(risk: DailyRisk, config: RiskConfig, facilities: list[Facil
 
 
 def no_exposure_text(keys_checked: int, checked_at: float, language: Language = "vi") -> str:
-    moment = local_time(checked_at).strftime("%H:%M %d/%m/%Y")
+    moment = texts_moment(local_time(checked_at), language)
     return text("no_exposure", language, keys=number(keys_checked, language), checked=moment)

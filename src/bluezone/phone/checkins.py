@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from bluezone.clock import Clock, local_time
 from bluezone.errors import BluezoneError
 from bluezone.protocol.intervals import INTERVAL_SECONDS
+from bluezone.texts import Language, day, text
 from bluezone.venues import qr, reports, venues_pb2
 
 RETENTION_SECONDS = 14 * 86_400
@@ -42,20 +43,13 @@ class VenueAlert:
     departure: float
     overlap_seconds: float
 
-    def render(self, language: str = "vi") -> str:
-        day = local_time(self.arrival).strftime("%d/%m/%Y")
-        minutes = round(self.overlap_seconds / 60)
-        place = f"{self.venue.name} ({self.venue.address})"
-        if language == "en":
-            return (
-                f"You were at {place} on {day} for about {minutes} minutes while a confirmed case (F0) was "
-                "there. Watch for symptoms for 14 days, wear a mask, and call your commune health station or "
-                "the 1900 9095 hotline if you feel unwell."
-            )
-        return (
-            f"Ngày {day}, bạn đã ở {place} khoảng {minutes} phút cùng lúc với một ca bệnh (F0). Hãy theo dõi "
-            "sức khỏe trong 14 ngày, đeo khẩu trang, và gọi trạm y tế xã, phường hoặc đường dây nóng "
-            "1900 9095 nếu có triệu chứng."
+    def render(self, language: Language = "vi") -> str:
+        return text(
+            "venue.alert",
+            language,
+            date=day(local_time(self.arrival).date(), language),
+            place=f"{self.venue.name} ({self.venue.address})",
+            minutes=round(self.overlap_seconds / 60),
         )
 
 
