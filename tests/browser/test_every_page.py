@@ -70,6 +70,7 @@ OFFICIALS = {
         Visit("/console/codes", "Hôm nay đơn vị đã cấp", "codes"),
         Visit("/console/people", "Khóa API cho phần mềm", "people"),
         Visit("/campaign/import", "Nhập số liệu", "campaign-import"),
+        Visit("/console/app-config", "Cấu hình cho điện thoại", "app-config"),
     ],
     "lab_staff": [
         Visit("/console/results", "Kết quả xét nghiệm – Khoa Xét nghiệm, CDC Hà Nội", "lab-results")
