@@ -28,6 +28,10 @@ class Settings(BaseSettings):
         None,
         description="Keep the secrets in the database sealed under this key (32 bytes, base64); none: files",
     )
+    kms_key_id: str | None = Field(
+        None, description="Seal the secrets in the database with this key of a KMS (AWS KMS's API) instead"
+    )
+    kms_endpoint: str | None = Field(None, description="The KMS's URL (none: AWS's, from the region)")
     migrate_at_start: bool = Field(
         True,
         description="Migrate the schema when a process starts; false: `bluezone db upgrade` does it once",

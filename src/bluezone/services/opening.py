@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings
+from bluezone.errors import InvalidInput
 from bluezone.keyserver.exporter import PUBLIC_KEY, write_index
 from bluezone.keyserver.storage import ExportStore, export_store
 from bluezone.protocol.publication import DAILY_INDEX
@@ -13,7 +14,7 @@ from bluezone.services.metrics import Metrics
 from bluezone.sms.senders import NoSender, SmsSender, sender_from_url
 from bluezone.store.db import Database
 from bluezone.store.secrets import ServerSecrets, public_pem
-from bluezone.store.vaults import DatabaseVault, DirectoryVault, LocalMasterKey, Vault
+from bluezone.store.vaults import DatabaseVault, DirectoryVault, KmsMasterKey, LocalMasterKey, Vault
 from bluezone.venues import registry as venues
 
 SMS_PUBLIC_KEY = "sms-key.pem"
@@ -35,7 +36,12 @@ class Services:
 
 
 def vault_for(settings: Settings, db: Database) -> Vault:
-    """The database under the master key when one is given; the data directory otherwise."""
+    """The database, under a KMS's key or the environment's master key when one is given; else the data
+    directory."""
+    if settings.master_key is not None and settings.kms_key_id is not None:
+        raise InvalidInput("give master_key or kms_key_id, not both", code="bad_master_key")
+    if settings.kms_key_id is not None:
+        return DatabaseVault(db, KmsMasterKey.connect(settings.kms_key_id, settings.kms_endpoint))
     if settings.master_key is None:
         return DirectoryVault(settings.secrets_dir)
     return DatabaseVault(db, LocalMasterKey.from_setting(settings.master_key))

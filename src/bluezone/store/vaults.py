@@ -1,6 +1,7 @@
 """Where the server's secrets are kept: files in the data directory (the embedded default), or the database,
-each secret sealed under a master key the environment gives (`BZ_MASTER_KEY`), so that app processes on
-different machines share them with no shared disk. A key-management service fits behind `MasterKey`."""
+each secret sealed under a master key: one the environment gives (`BZ_MASTER_KEY`), or one a key-management
+service keeps and never hands out (`BZ_KMS_KEY_ID`), so that app processes on different machines share the
+secrets with no shared disk."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
-from bluezone.errors import InvalidInput
+from bluezone.errors import BluezoneError, InvalidInput
 from bluezone.store.db import Database
 from bluezone.store.files import create_once
 from bluezone.store.inserts import insert_ignoring_duplicates
@@ -71,6 +74,60 @@ class LocalMasterKey:
 
     def open(self, sealed: bytes, name: str) -> bytes:
         return AESGCM(self.key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], name.encode())
+
+
+@dataclass(frozen=True)
+class KmsMasterKey:
+    """A key-management service speaking AWS KMS's API (AWS, and the clouds and tools that offer the same
+    API): the master key never leaves the service, which encrypts and decrypts each secret with the secret's
+    name as its encryption context, so a sealed secret opens only under its own name."""
+
+    key_id: str
+    client: Any  # boto3's KMS client (untyped)
+
+    @classmethod
+    def connect(cls, key_id: str, endpoint: str | None) -> KmsMasterKey:
+        """The region and credentials come from the environment, as for the bucket (AWS_DEFAULT_REGION…)."""
+        return cls(key_id, boto3.client("kms", endpoint_url=endpoint))
+
+    def seal(self, data: bytes, name: str) -> bytes:
+        try:
+            found = self.client.encrypt(KeyId=self.key_id, Plaintext=data, EncryptionContext=_context(name))
+        except (ClientError, BotoCoreError) as error:
+            raise KmsUnavailable(f"the key service did not seal the secret: {_reason(error)}") from None
+        return bytes(found["CiphertextBlob"])
+
+    def open(self, sealed: bytes, name: str) -> bytes:
+        try:
+            found = self.client.decrypt(
+                KeyId=self.key_id, CiphertextBlob=sealed, EncryptionContext=_context(name)
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in WRONG_KEY:
+                raise InvalidTag from None
+            raise KmsUnavailable(f"the key service did not open the secret: {_reason(error)}") from None
+        except BotoCoreError as error:
+            raise KmsUnavailable(f"the key service did not open the secret: {_reason(error)}") from None
+        return bytes(found["Plaintext"])
+
+
+WRONG_KEY = {"InvalidCiphertextException", "IncorrectKeyException"}
+
+
+class KmsUnavailable(BluezoneError):
+    """The key-management service could not be reached, or refused this server (its credentials or rights)."""
+
+    code = "kms_unavailable"
+
+
+def _context(name: str) -> dict[str, str]:
+    return {"bluezone-secret": name}
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", "error"))
+    return type(error).__name__
 
 
 @dataclass(frozen=True)
