@@ -46,6 +46,14 @@ def record(
     session: Session, secrets: ServerSecrets, *, kind: str, commune_code: str, token: str, now: int
 ) -> bool:
     """Count one report; False when this token was already counted today (nothing changes)."""
+    receipt = receipt_for(secrets, kind=kind, commune_code=commune_code, token=token, now=now)
+    return store_receipts(session, [receipt]) == 1
+
+
+def receipt_for(
+    secrets: ServerSecrets, *, kind: str, commune_code: str, token: str, now: int
+) -> dict[str, Any]:
+    """One report checked and made into its receipt row (the token only as a keyed hash of the day)."""
     try:
         chosen = Kind(kind)
     except ValueError:
@@ -63,15 +71,22 @@ def record(
     registry(structure).get(commune_code)
     token_hash = secrets.keyed_hash(f"activity:{day}:{chosen}", raw.hex())
     # One row, written once: counting waits for the day's close, so reports never queue on a shared counter.
-    receipt = {
+    return {
         "day": day,
         "kind": chosen.value,
         "token_hash": token_hash,
         "structure": structure.value,
         "commune_code": commune_code,
     }
-    return bool(
-        insert_ignoring_duplicates(session, ActivityReceipt, [receipt], ["day", "kind", "token_hash"])
+
+
+def store_receipts(session: Session, receipts: list[dict[str, Any]]) -> int:
+    """Receipts in one statement (a token counted today already is left as it is); how many were new."""
+    unique: dict[tuple[object, ...], dict[str, Any]] = {
+        (r["day"], r["kind"], r["token_hash"]): r for r in receipts
+    }  # a token twice in one batch: one row (the database would refuse the statement)
+    return insert_ignoring_duplicates(
+        session, ActivityReceipt, list(unique.values()), ["day", "kind", "token_hash"]
     )
 
 

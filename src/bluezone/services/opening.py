@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bluezone.campaign import activity
 from bluezone.clock import Clock, SystemClock
 from bluezone.config import Settings
 from bluezone.errors import InvalidInput
@@ -13,6 +14,7 @@ from bluezone.protocol.publication import DAILY_INDEX
 from bluezone.services.metrics import Metrics
 from bluezone.sms.senders import NoSender, SmsSender, sender_from_url
 from bluezone.store.db import Database
+from bluezone.store.group_commit import GroupCommit
 from bluezone.store.secrets import ServerSecrets, public_pem
 from bluezone.store.vaults import DatabaseVault, DirectoryVault, KmsMasterKey, LocalMasterKey, Vault
 from bluezone.venues import registry as venues
@@ -30,6 +32,11 @@ class Services:
     clock: Clock
     sms: SmsSender = field(default_factory=NoSender)
     metrics: Metrics = field(default_factory=Metrics)
+    activity_reports: GroupCommit | None = None  # phones' campaign reports, written many to a commit
+
+    def __post_init__(self) -> None:
+        if self.activity_reports is None:
+            self.activity_reports = GroupCommit(self.db, activity.store_receipts)
 
     def now(self) -> int:
         return int(self.clock.now())

@@ -3,6 +3,7 @@ their reports, targets, and tables as CSV or XLSX. Writes need an admin key; pho
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated, Literal
 
@@ -100,17 +101,14 @@ def ranking(
 
 
 @router.post("/api/campaign/activity", status_code=202, responses=ERRORS)
-def report_activity(body: ActivityRequest, svc: Svc, _caller: DeviceKey) -> JSONResponse:
-    """A phone's install (once) or its day's activity; counted once per token and day, nothing else kept."""
-    with svc.db.session() as session:
-        activity.record(
-            session,
-            svc.secrets,
-            kind=body.kind,
-            commune_code=body.commune_code,
-            token=body.token,
-            now=svc.now(),
-        )
+async def report_activity(body: ActivityRequest, svc: Svc, _caller: DeviceKey) -> JSONResponse:
+    """A phone's install (once) or its day's activity; counted once per token and day, nothing else kept.
+    Answered once the receipt is committed, with the others that arrived meanwhile (store/group_commit.py)."""
+    receipt = activity.receipt_for(
+        svc.secrets, kind=body.kind, commune_code=body.commune_code, token=body.token, now=svc.now()
+    )
+    assert svc.activity_reports is not None
+    await asyncio.wrap_future(svc.activity_reports.submit(receipt))
     return padded({"status": "received"}, status=202)
 
 
