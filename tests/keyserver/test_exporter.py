@@ -48,6 +48,17 @@ def _three_files(a: Authority) -> tuple[list[bytes], int]:
     return _add_keys(a, 90, _hour(a)), _hour(a) + HOUR + 300
 
 
+def _two_at_once(a: Authority, at: int) -> list[exporter.ExportReport]:
+    """Two exporters' runs at the same moment, each in a thread of its own."""
+    reports: list[exporter.ExportReport] = []
+    threads = [threading.Thread(target=lambda: reports.append(_run(a, at))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return reports
+
+
 def _hour(a: Authority) -> int:
     return a.now() - a.now() % HOUR
 
@@ -172,13 +183,7 @@ def test_two_exporters_at_once_export_every_key_once(authority: Authority) -> No
     keys = []
     for hour in range(6):
         keys += _add_keys(authority, 5, start + hour * HOUR, first=100 * hour)
-    when = start + 7 * HOUR
-    reports: list[exporter.ExportReport] = []
-    threads = [threading.Thread(target=lambda: reports.append(_run(authority, when))) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports = _two_at_once(authority, start + 7 * HOUR)
     assert sum(len(r.files) for r in reports) == 6
     listed = [k for k in _listed_keys(authority) if k in set(keys)]
     assert sorted(listed) == sorted(keys)
@@ -277,12 +282,7 @@ def test_two_exporters_at_once_hold_and_export_every_key_once(authority: Authori
     for hour in range(9):
         keys += _add_keys(authority, 5, start + hour * HOUR, first=100 * hour)
     when = start + 10 * HOUR
-    reports: list[exporter.ExportReport] = []
-    threads = [threading.Thread(target=lambda: reports.append(_run(authority, when))) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _two_at_once(authority, when)
     _run(authority, when + 2 * HOUR)  # what a later run finds carried into a window then still open
     listed = [k for k in _listed_keys(authority) if k in set(keys)]
     assert sorted(listed) == sorted(keys)  # every key, once

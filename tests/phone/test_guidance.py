@@ -143,35 +143,22 @@ def test_local_levels_are_set_by_the_department_and_shown_where_the_user_lives(s
     svc = server.services
     with svc.db.session() as session:
         hanoi = realm_by_code(session, "HN")
-        for area, level, cases in (("01", 2, 1234), ("00070", 3, 40)):
+
+        def set_level(area: str, level: int, cases: int | None) -> None:
             area_levels.set_level(
-                session,
-                svc.secrets,
-                svc.exports,
-                hanoi,
-                area_code=area,
-                level=level,
-                cases_7d=cases,
-                actor="user:hoa",
-                now=svc.now(),
-            )
+                session, svc.secrets, svc.exports, hanoi, area_code=area, level=level, cases_7d=cases,
+                actor="user:hoa", now=svc.now(),
+            )  # fmt: skip
+
+        for area, level, cases in (("01", 2, 1234), ("00070", 3, 40)):
+            set_level(area, level, cases)
         for area, level, code in (
             ("79", 2, "outside_province"),
             ("00004", 5, "bad_level"),
             ("", 1, "missing_area"),
         ):
             with pytest.raises((InvalidInput, Forbidden)) as refused:
-                area_levels.set_level(
-                    session,
-                    svc.secrets,
-                    svc.exports,
-                    hanoi,
-                    area_code=area,
-                    level=level,
-                    cases_7d=None,
-                    actor="user:hoa",
-                    now=svc.now(),
-                )
+                set_level(area, level, None)
             assert refused.value.code == code
     public = svc.secrets.config_key.public_key()
     with server.client() as http:

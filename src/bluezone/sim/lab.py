@@ -14,14 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
-
-from bluezone.clock import ManualClock
 from bluezone.phone.client import POLL_SECONDS, DownloadState, next_poll
 from bluezone.phone.phone import ExposureCheck
 from bluezone.protocol.samples import new_sample_id, qr_payload
 from bluezone.sim.authority import REALM, LocalAuthority
-from bluezone.sim.pair import MEETINGS, PEOPLE, Air, live_until, resident, scan_schedule
+from bluezone.sim.pair import MEETINGS, live_until, neighbours, scan_schedule
 
 F0 = "An"
 TESTED_AFTER = timedelta(days=2, hours=1)  # 08:00 in Viet Nam, two days after the meeting
@@ -53,11 +50,8 @@ class LabRun:
 
 
 def run_lab(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> LabRun:
-    rng = np.random.default_rng(seed)
-    clock = ManualClock(start.timestamp())
-    phones = {name: resident(clock, model) for name, model in PEOPLE.items()}
-    air = Air(phones, rng)
-    heard = dict.fromkeys(PEOPLE, 0)
+    town = neighbours(seed, start)
+    rng, clock, phones, air, heard = town.rng, town.clock, town.phones, town.air, town.heard
     tested = start.timestamp() + TESTED_AFTER.total_seconds()
     live_until(air, clock, scan_schedule(start, rng), tested, heard=heard)  # the meetings are on day 0
     steps = [

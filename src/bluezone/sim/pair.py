@@ -155,12 +155,27 @@ def resident(clock: ManualClock, model: str) -> Phone:
     )
 
 
-def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
+@dataclass
+class Neighbours:
+    """The scenario's people with their phones, one clock and the air between them."""
+
+    rng: np.random.Generator
+    clock: ManualClock
+    phones: dict[str, Phone]
+    air: Air
+    heard: dict[str, int]  # packets each phone heard
+
+
+def neighbours(seed: int, start: datetime) -> Neighbours:
     rng = np.random.default_rng(seed)
     clock = ManualClock(start.timestamp())
     phones = {name: resident(clock, model) for name, model in PEOPLE.items()}
-    air = Air(phones, rng)
-    heard = dict.fromkeys(PEOPLE, 0)
+    return Neighbours(rng, clock, phones, Air(phones, rng), dict.fromkeys(PEOPLE, 0))
+
+
+def run_pair(seed: int = 2020, start: datetime = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)) -> PairResult:
+    town = neighbours(seed, start)
+    rng, clock, phones, air, heard = town.rng, town.clock, town.phones, town.air, town.heard
     scans = scan_schedule(start, rng)
     # Two days after meeting, An has symptoms, and tests positive the day after.
     onset = (start + timedelta(days=2)).date()
