@@ -111,27 +111,43 @@ def _as_json(result: PairResult) -> dict[str, object]:
 
 def _show(result: PairResult, language: Language) -> None:
     console.print(
-        f"[bold]{result.f0}[/bold] tested positive (symptoms from {result.onset:%d/%m/%Y}) and shared "
-        f"{result.keys_published} daily keys; they went out in a signed export file of "
-        f"{result.export_bytes} bytes."
+        text(
+            "demo.pair.story",
+            language,
+            f0=result.f0,
+            onset=texts.day(result.onset, language),
+            keys=result.keys_published,
+            bytes=texts.number(result.export_bytes, language),
+        )
     )
-    table = Table("phone", "met the F0", "packets heard", "matched", "close minutes", "result")
+    table = Table(*(text(f"demo.pair.{column}", language) for column in PAIR_COLUMNS))
     for o in result.outcomes:
-        met = "no" if o.meeting is None else f"{o.meeting.minutes:g} min at {o.meeting.distance_m:g} m"
+        met = (
+            text("demo.pair.not_met", language)
+            if o.meeting is None
+            else text(
+                "demo.pair.met_for",
+                language,
+                minutes=f"{o.meeting.minutes:g}",
+                metres=texts.number(o.meeting.distance_m, language, decimals=1),
+            )
+        )
         risk = o.check.risk
         close = f"{risk.close_seconds.max() / 60:.0f}" if len(risk) else "0"
         level = Level(int(risk.level.max())) if len(risk) else Level.NONE
-        verdict = {
-            Level.F1: "[bold red]F1 alert[/bold red]",
-            Level.F2: "[yellow]F2 alert[/yellow]",
-            Level.LOW: "low risk: no alert",
-            Level.NONE: "no close contact",
-        }[level]
-        table.add_row(o.name, met, str(o.heard_packets), str(o.check.matched_sightings), close, verdict)
+        verdict = text(f"demo.pair.verdict.{level.name.lower()}", language)
+        style = {Level.F1: "bold red", Level.F2: "yellow"}.get(level)
+        table.add_row(
+            o.name, met, str(o.heard_packets), str(o.check.matched_sightings), close,
+            f"[{style}]{verdict}[/{style}]" if style else verdict,
+        )  # fmt: skip
     console.print(table)
     for o in result.outcomes:
-        title = f"What {o.name}'s phone shows"
+        title = text("demo.lab.phone_shows", language, name=o.name)
         console.print(Panel(o.check.summary(language), title=title, expand=False))
+
+
+PAIR_COLUMNS = ("phone", "met", "heard", "matched", "close_minutes", "result")
 
 
 def _lab(seed: int, language: Language, *, as_json: bool) -> None:
