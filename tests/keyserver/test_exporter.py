@@ -275,15 +275,17 @@ def test_held_keys_go_out_after_the_longest_hold_however_few(authority: Authorit
 
 
 def test_two_exporters_at_once_hold_and_export_every_key_once(authority: Authority) -> None:
+    """Racing exporters carry small windows past windows the other has claimed; whatever is still held when
+    they finish goes out in a later run, at the latest when the longest hold is over: each key once."""
     settings = authority.services.settings
-    settings.export_min_keys, settings.export_min_records = 12, 12
+    settings.export_min_keys, settings.export_min_records, settings.export_hold_max_hours = 12, 12, 12
     start = _hour(authority)
     keys = []
     for hour in range(9):
         keys += _add_keys(authority, 5, start + hour * HOUR, first=100 * hour)
     when = start + 10 * HOUR
     _two_at_once(authority, when)
-    _run(authority, when + 2 * HOUR)  # what a later run finds carried into a window then still open
+    _run(authority, start + 24 * HOUR)  # past the longest hold of anything still carried
     listed = [k for k in _listed_keys(authority) if k in set(keys)]
     assert sorted(listed) == sorted(keys)  # every key, once
-    assert all(n >= 12 for n in _files_with_real(authority, keys))
+    assert len(_files_with_real(authority, keys)) < 9  # small windows were pooled

@@ -191,7 +191,7 @@ def _build(
         assert batch is not None
         window = (batch.start_ts, batch.end_ts)
         keys, revised = _keys(session, window)
-        if _too_few(session, settings, window, keys, revised):
+        if _too_few(session, settings, window, (keys, revised), clock()):
             return _hold(session, settings, batch, clock())
     fakes = padding_keys(keys or revised, settings)
     written: list[ExportFile] = []
@@ -237,12 +237,14 @@ def _too_few(
     session: Session,
     settings: Settings,
     window: tuple[int, int],
-    keys: list[ExposureKey],
-    revised: list[ExposureKey],
+    keys: tuple[list[ExposureKey], list[ExposureKey]],
+    now: int,
 ) -> bool:
     """Whether the window's new keys are too few to publish yet: fewer than `export_min_keys`, no revision
-    waiting, and none of them held as long as `export_hold_max_hours`."""
-    if not 0 < len(keys) < settings.export_min_keys or revised:
+    waiting, and none of them due for `export_hold_max_hours` already (counted to now, not to the window's
+    end: an exporter catching up publishes what has waited long enough)."""
+    new, revised = keys
+    if not 0 < len(new) < settings.export_min_keys or revised:
         return False
     table = Exposure.__table__.c
     first_due = session.scalar(
@@ -250,7 +252,7 @@ def _too_few(
             table.created_at >= window[0], table.created_at < window[1]
         )
     )
-    return first_due is not None and window[1] - int(first_due) < settings.export_hold_max_hours * 3600
+    return first_due is not None and now - int(first_due) < settings.export_hold_max_hours * 3600
 
 
 def _hold(session: Session, settings: Settings, batch: ExportWindow, now: int) -> ExportReport:
