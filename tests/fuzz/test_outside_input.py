@@ -1,6 +1,7 @@
 """Every parser that takes input from outside answers anything with a value or a BluezoneError naming the
 problem, never another exception: count and report uploads (CSV, XLSX), scenario files, venue QR codes,
-declaration forms, labs' result tables, sample ids, signed texts, the signed configuration and levels.
+declaration forms, labs' result tables, case lists for codes, sample ids, signed texts, the signed
+configuration and levels.
 (Export files: tests/protocol/test_export.py; the HTTP API: tests/web.)"""
 
 from __future__ import annotations
@@ -197,3 +198,21 @@ def test_signed_documents_are_read_or_refused(data: bytes) -> None:
     for read in (read_config, read_levels):
         with contextlib.suppress(BluezoneError):
             read(data, {"k": key})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["phone,test_type,symptom_date,test_date", "phone", "test_type,phone,x", "", "phone,phone"]
+    ),
+    st.lists(
+        st.lists(st.one_of(LAB_CELLS, st.sampled_from(["0912345678", "likely", '"a,b"'])), max_size=6),
+        max_size=5,
+    ),
+)
+def test_case_lists_for_codes_are_read_or_refused(header: str, rows: list[list[str]]) -> None:
+    from bluezone.authority.codes import parse_code_table
+
+    with contextlib.suppress(BluezoneError):
+        for request in parse_code_table(header + "\n" + "\n".join(",".join(r) for r in rows)):
+            assert request.test_type

@@ -8,6 +8,8 @@ quota of codes.
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 import string
 from collections.abc import Sequence
@@ -139,6 +141,41 @@ class BatchRefused(InvalidInput):
     def __init__(self, problems: list[tuple[int, BluezoneError]]) -> None:
         super().__init__(f"{len(problems)} of the codes cannot be issued; none was")
         self.problems = problems
+
+
+MAX_TABLE_CODES = 1000
+
+
+def parse_code_table(text: str) -> list[CodeRequest]:
+    """A list of cases as CSV (or XLSX read as CSV) with the column phone and, as needed, test_type
+    (confirmed if empty), symptom_date, test_date; each request is checked when its code is issued."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    if reader.fieldnames is None or "phone" not in [f.strip() for f in reader.fieldnames]:
+        raise InvalidInput("the table needs at least the column phone", code="bulk_columns")
+    rows = [
+        {
+            k.strip(): (v or "").strip()
+            for k, v in row.items()
+            if isinstance(k, str) and not isinstance(v, list)
+        }
+        for row in reader
+        if any(v.strip() for v in row.values() if isinstance(v, str))
+    ]
+    if len(rows) > MAX_TABLE_CODES:
+        raise InvalidInput(
+            f"at most {MAX_TABLE_CODES:,} codes a table",
+            code="bulk_too_many",
+            values={"most": MAX_TABLE_CODES},
+        )
+    return [
+        CodeRequest(
+            row.get("test_type") or "confirmed",
+            row.get("symptom_date") or None,
+            row.get("test_date") or None,
+            row.get("phone") or None,
+        )
+        for row in rows
+    ]
 
 
 def issue_many(

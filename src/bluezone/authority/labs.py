@@ -40,7 +40,6 @@ from bluezone.store.models import (
 from bluezone.store.secrets import ServerSecrets
 
 SAMPLE_HASH = re.compile(r"^[0-9a-f]{64}$")
-RESULTS = ("positive", "negative", "invalid")
 # What labs write in a spreadsheet, in either language, for each result.
 RESULT_WORDS = {
     "positive": "positive",

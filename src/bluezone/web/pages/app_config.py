@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from bluezone.authority import app_configs, users
 from bluezone.authority.roles import Permission
@@ -130,7 +131,7 @@ def decide(
 ) -> Response:
     """A second person approves (signs and publishes) or rejects a proposal."""
 
-    def act(session: Any) -> object:
+    def act(session: Session) -> object:
         if decision == "approve":
             return app_configs.approve(
                 session, svc.secrets, svc.exports, version_id, actor=who.actor, now=svc.now()

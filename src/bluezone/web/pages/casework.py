@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -18,7 +16,7 @@ from bluezone.campaign import tables
 from bluezone.clock import local_date
 from bluezone.declarations import store as declaration_store
 from bluezone.declarations.forms import border_gates
-from bluezone.errors import BluezoneError, InvalidInput
+from bluezone.errors import BluezoneError
 from bluezone.geography.areas import area_name
 from bluezone.web.dependencies import RowId, Svc
 from bluezone.web.pages.access import InRealm, RealmStaff
@@ -108,43 +106,13 @@ def _queue_page(
     return page(request, "queue.html", staff.who, status=status, declarations=rows, issued=issued, **extra)
 
 
-BULK_COLUMNS = ("phone", "test_type", "symptom_date", "test_date")
-MAX_BULK = 1000
-
-
-def _bulk_rows(text_: str) -> list[codes.CodeRequest]:
-    """A case list as CSV (or XLSX read as CSV): phone, test_type, symptom_date, test_date; the test type
-    defaults to confirmed, the other columns may be empty."""
-    reader = csv.DictReader(io.StringIO(text_.lstrip("\ufeff"), newline=""))
-    if reader.fieldnames is None or "phone" not in [f.strip() for f in reader.fieldnames]:
-        raise InvalidInput("the table needs at least the column phone", code="bulk_columns")
-    rows = [
-        {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        for row in reader
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
-    if len(rows) > MAX_BULK:
-        raise InvalidInput(
-            f"at most {MAX_BULK:,} codes a table", code="bulk_too_many", values={"most": MAX_BULK}
-        )
-    return [
-        codes.CodeRequest(
-            row.get("test_type") or "confirmed",
-            row.get("symptom_date") or None,
-            row.get("test_date") or None,
-            row.get("phone") or None,
-        )
-        for row in rows
-    ]
-
-
 @router.post("/codes/bulk", response_class=HTMLResponse)
 def issue_bulk(request: Request, svc: Svc, file: UploadFile, staff: IssuingForm) -> Response:
     """Codes for a table of cases, checked whole (a table with a bad line issues nothing, and the page
     names every bad line); each code is texted where the line has a phone and an SMS centre is set up."""
     lang = language(request)
     try:
-        wanted = _bulk_rows(tables.read_upload(file.file))
+        wanted = codes.parse_code_table(tables.read_upload(file.file))
         with svc.db.session() as session:
             issued = codes.issue_many(
                 session, svc.secrets, svc.settings, staff.realm, wanted, now=svc.now(), first_line=2

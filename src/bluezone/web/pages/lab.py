@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from bluezone.authority import labs
 from bluezone.authority.roles import Permission
@@ -40,7 +41,7 @@ def _store(
         problems = [(line, error_text(error, language(request))) for line, error in report.errors]
         return _results_page(request, svc, staff, 422, problems=problems, typed=typed)
 
-    def record(session: Any) -> int:
+    def record(session: Session) -> int:
         lab = labs.lab_of(session, staff.realm, staff.who.user.lab_id)
         return labs.record_results(
             session, svc.secrets, svc.settings, lab, report.rows, actor=staff.who.actor, now=svc.now()

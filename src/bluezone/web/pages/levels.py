@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from bluezone.authority import area_levels
 from bluezone.authority.roles import Permission
@@ -58,7 +59,7 @@ def set_level(
     """A commune's level, or the province's when no commune is chosen; republished at once."""
     chosen = area_code or (province if not district else "")
 
-    def apply(session: Any) -> None:
+    def apply(session: Session) -> None:
         cases = count(cases_7d, "cases_7d") if cases_7d.strip() else None
         area_levels.set_level(
             session,
